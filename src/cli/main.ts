@@ -1,0 +1,66 @@
+/**
+ * The `lexi` command line. Command modules load only when their command runs, so `lexi --help`
+ * starts without touching the store, mingo or the MongoDB driver.
+ */
+import { Command, CommanderError } from "commander";
+import { LexiError } from "../errors.js";
+import { maskSecrets } from "../store/location.js";
+import { LEXI_VERSION } from "../version.js";
+import { EXIT_CODES } from "./exit-codes.js";
+import { runWithStore } from "./run-command.js";
+import { registerCommands } from "./register-commands.js";
+
+export function buildProgram(): Command {
+  const program = new Command("lexi")
+    .description("Turn real learner interactions with a language tutor into clean fine-tuning data.")
+    .version(LEXI_VERSION)
+    .option("--db <uri>", "store: mongodb://… or mongodb+srv://…, a SQLite path or sqlite:PATH (default: $LEXI_DB, else .lexi/lexi.db)")
+    .option("--json", "print machine-readable JSON instead of tables")
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command("init")
+    .description("create the collections and indexes (safe to run again) and list them")
+    .action(async (_options, command: Command) => {
+      const { init, renderInit } = await import("./commands/init.js");
+      await runWithStore(command, init, renderInit);
+    });
+
+  program
+    .command("status")
+    .description("show the engine, where the data lives and how many documents each collection holds")
+    .action(async (_options, command: Command) => {
+      const { status, renderStatus } = await import("./commands/status.js");
+      await runWithStore(command, status, renderStatus);
+    });
+
+  registerCommands(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; nothing below here calls `process.exit`. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message (or the help / version).
+    return error.exitCode === 0 ? 0 : EXIT_CODES.usage;
+  }
+  if (error instanceof LexiError) {
+    process.stderr.write(`lexi: ${maskSecrets(error.message)}\n`);
+    return EXIT_CODES[error.code];
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`lexi: unexpected error: ${maskSecrets(message)}\n`);
+  if (process.env.LEXI_DEBUG && error instanceof Error) process.stderr.write(`${maskSecrets(error.stack ?? "")}\n`);
+  return EXIT_CODES.unexpected;
+}

@@ -1,0 +1,47 @@
+/**
+ * Documents are stored as JSON text with MongoDB Extended JSON wrappers for the two BSON types
+ * lexi uses: `{"$date": ISO-8601 with milliseconds}` and `{"$oid": hex}`. Dates always carry
+ * milliseconds so that their text sorts in time order (SQLite compares them as strings).
+ */
+import { ObjectId } from "bson";
+import type { Doc } from "../store.js";
+
+function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  // JSON.stringify has already applied toJSON; the original value is still on the holder.
+  const original = this[key];
+  if (original instanceof Date) {
+    if (Number.isNaN(original.getTime())) throw new TypeError(`invalid Date at "${key}"`);
+    return { $date: original.toISOString() };
+  }
+  if (original instanceof ObjectId) return { $oid: original.toHexString() };
+  return value;
+}
+
+export function encodeDoc(doc: unknown): string {
+  return JSON.stringify(doc, replacer);
+}
+
+function revive(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = revive(value[i]);
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record.$date === "string") return new Date(record.$date);
+  if (typeof record.$oid === "string") return new ObjectId(record.$oid);
+  for (const key in record) {
+    const inner = record[key];
+    if (inner !== null && typeof inner === "object") record[key] = revive(inner);
+  }
+  return record;
+}
+
+export function decodeDoc<T = Doc>(text: string): T {
+  return revive(JSON.parse(text)) as T;
+}
+
+/** The primary-key text of an `_id`: distinct for the ObjectId and the string of the same hex. */
+export function idKey(id: unknown): string {
+  return encodeDoc(id);
+}

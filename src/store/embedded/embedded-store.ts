@@ -1,0 +1,66 @@
+/**
+ * The embedded engine: documents in a local SQLite file (WAL), MongoDB semantics from mingo.
+ * Several processes may use the same file at once.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { COLLECTIONS, expiredFilter } from "../collections.js";
+import type { Collection, Doc, Store, StoreSession } from "../store.js";
+import { EmbeddedCollection } from "./embedded-collection.js";
+import { EmbeddedEngine } from "./embedded-engine.js";
+
+export interface EmbeddedStoreOptions {
+  /** A file path, or `:memory:`. */
+  path: string;
+  retentionDays: number;
+}
+
+export class EmbeddedStore implements Store {
+  readonly backend = "embedded" as const;
+  readonly location: string;
+  private readonly engine: EmbeddedEngine;
+  private readonly collections = new Map<string, EmbeddedCollection>();
+  private readonly retentionDays: number;
+
+  constructor(options: EmbeddedStoreOptions) {
+    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+    this.engine = new EmbeddedEngine(options.path);
+    this.location = options.path;
+    this.retentionDays = options.retentionDays;
+  }
+
+  collection<T extends Doc = Doc>(name: string): Collection<T> {
+    let collection = this.collections.get(name);
+    if (!collection) {
+      collection = new EmbeddedCollection(this.engine, name, false);
+      this.collections.set(name, collection);
+    }
+    return collection as unknown as Collection<T>;
+  }
+
+  async transaction<R>(work: (session: StoreSession) => Promise<R>): Promise<R> {
+    const bound = new Map<string, EmbeddedCollection>();
+    const session: StoreSession = {
+      collection: <T extends Doc = Doc>(name: string) => {
+        let collection = bound.get(name);
+        if (!collection) {
+          collection = new EmbeddedCollection(this.engine, name, true);
+          bound.set(name, collection);
+        }
+        return collection as unknown as Collection<T>;
+      },
+    };
+    return this.engine.transaction(() => work(session));
+  }
+
+  async sweepExpired(now = new Date()): Promise<number> {
+    if (this.retentionDays <= 0) return 0;
+    const interactions = this.collection(COLLECTIONS.interactions);
+    const { deletedCount } = await interactions.deleteMany(expiredFilter(this.retentionDays, now));
+    return deletedCount;
+  }
+
+  async close(): Promise<void> {
+    this.engine.close();
+  }
+}

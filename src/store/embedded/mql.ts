@@ -1,0 +1,92 @@
+/**
+ * MongoDB semantics for the embedded engine, from mingo with script operators disabled
+ * (no `$where`, `$function`, `$accumulator`).
+ */
+import { Aggregator, Query, find as mingoFind, update as mingoUpdate } from "mingo";
+import type { Options } from "mingo/types";
+import { ObjectId } from "bson";
+import { InvalidInputError } from "../../errors.js";
+import type { Doc, FindOptions, Filter, Pipeline, Update } from "../store.js";
+
+const OPTIONS: Partial<Options> = { scriptEnabled: false };
+// Documents are fresh copies decoded from the store, so updates may assign values in place.
+const BY_REFERENCE = { cloneMode: "none" as const };
+
+export function compileFilter(filter: Filter): (doc: Doc) => boolean {
+  if (Object.keys(filter).length === 0) return () => true;
+  const query = new Query(filter, OPTIONS);
+  return (doc) => query.test(doc);
+}
+
+/** Sort, skip, limit and projection over an in-memory list, as MongoDB orders values. */
+export function shape(docs: Doc[], options: FindOptions): Doc[] {
+  const cursor = mingoFind(docs, {}, options.projection, OPTIONS);
+  if (options.sort) cursor.sort(options.sort);
+  if (options.skip) cursor.skip(options.skip);
+  if (options.limit) cursor.limit(options.limit);
+  return cursor.all() as Doc[];
+}
+
+export function project(docs: Doc[], projection: Doc | undefined): Doc[] {
+  if (!projection) return docs;
+  return mingoFind(docs, {}, projection, OPTIONS).all() as Doc[];
+}
+
+export function aggregateStream(pipeline: Pipeline, source: Iterable<Doc>): Iterator<Doc> {
+  const stream = new Aggregator(pipeline, OPTIONS).stream(source);
+  return stream as unknown as Iterator<Doc>;
+}
+
+const SUPPORTED_UPDATE_OPERATORS = new Set([
+  "$set", "$unset", "$inc", "$push", "$addToSet", "$setOnInsert", "$pull", "$min", "$max", "$currentDate", "$mul", "$rename", "$pop",
+]);
+
+function checkUpdate(spec: Update): void {
+  const keys = Object.keys(spec);
+  if (keys.length === 0 || keys.some((key) => !SUPPORTED_UPDATE_OPERATORS.has(key))) {
+    throw new InvalidInputError(`update must use operators (${[...SUPPORTED_UPDATE_OPERATORS].join(", ")}); got ${keys.join(", ") || "nothing"}`);
+  }
+  for (const [operator, fields] of Object.entries(spec)) {
+    if (operator !== "$setOnInsert" && fields && typeof fields === "object" && "_id" in fields) {
+      throw new InvalidInputError("the _id of a document cannot be changed");
+    }
+  }
+}
+
+/** Applies an update document in place; `$setOnInsert` applies only when `inserting`. */
+export function applyUpdate(doc: Doc, spec: Update, inserting: boolean): boolean {
+  checkUpdate(spec);
+  const { $setOnInsert, ...rest } = spec as Doc & { $setOnInsert?: Doc };
+  let changed = false;
+  if (Object.keys(rest).length > 0) changed = mingoUpdate(doc, rest as never, undefined, undefined, BY_REFERENCE).length > 0;
+  if (inserting && $setOnInsert) {
+    changed = mingoUpdate(doc, { $set: $setOnInsert } as never, undefined, undefined, BY_REFERENCE).length > 0 || changed;
+  }
+  return changed;
+}
+
+function isOperatorObject(value: unknown): boolean {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !(value instanceof Date) &&
+    !(value instanceof ObjectId) &&
+    Object.keys(value).some((key) => key.startsWith("$"))
+  );
+}
+
+/** The document an upsert starts from: the filter's equality fields (MongoDB does the same). */
+export function upsertSeed(filter: Filter): Doc {
+  const seed: Doc = {};
+  const equalities: Doc = {};
+  const collect = (condition: Filter) => {
+    for (const [key, value] of Object.entries(condition)) {
+      if (key === "$and" && Array.isArray(value)) value.forEach((part) => collect(part as Filter));
+      else if (!key.startsWith("$") && !isOperatorObject(value)) equalities[key] = value;
+      else if (!key.startsWith("$") && isOperatorObject(value) && "$eq" in (value as Doc)) equalities[key] = (value as Doc).$eq;
+    }
+  };
+  collect(filter);
+  if (Object.keys(equalities).length > 0) mingoUpdate(seed, { $set: equalities } as never, undefined, undefined, BY_REFERENCE);
+  return seed;
+}

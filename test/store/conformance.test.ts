@@ -1,0 +1,300 @@
+import { ObjectId } from "bson";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ConflictError } from "../../src/errors.js";
+import { COLLECTIONS, RETENTION_INDEX } from "../../src/store/collections.js";
+import type { Collection, Doc, Store } from "../../src/store/store.js";
+import { engines } from "../helpers/engines.js";
+
+describe.each(engines)("store conformance: $name", (engine) => {
+  let store: Store;
+  let things: Collection;
+
+  beforeAll(async () => {
+    store = await engine.open();
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+  beforeEach(async () => {
+    things = store.collection("things");
+    await things.deleteMany({});
+  });
+
+  async function seedThings(): Promise<void> {
+    await things.insertMany([
+      { _id: "a", name: "alpha", n: 3, tags: ["x", "y"], nested: { level: "B2", score: 0.9 }, errors: [{ type: "article" }] },
+      { _id: "b", name: "beta", n: 1, tags: ["y"], nested: { level: "A1", score: 0.4 }, errors: [] },
+      { _id: "c", name: "gamma", n: 2, tags: [], nested: { level: "C2", score: 0.7 }, errors: [{ type: "verb_tense" }, { type: "article" }] },
+    ]);
+  }
+
+  describe("CRUD", () => {
+    it("inserts with a generated ObjectId and finds the document again", async () => {
+      const { insertedId } = await things.insertOne({ name: "one" });
+      expect(insertedId).toBeInstanceOf(ObjectId);
+      const found = await things.findOne({ _id: insertedId });
+      expect(found).toEqual({ _id: insertedId, name: "one" });
+    });
+
+    it("keeps a string _id and tells it apart from an ObjectId of the same hex", async () => {
+      const oid = new ObjectId();
+      await things.insertMany([{ _id: oid.toHexString(), kind: "string" }, { _id: oid, kind: "oid" }]);
+      expect((await things.findOne({ _id: oid }))?.kind).toBe("oid");
+      expect((await things.findOne({ _id: oid.toHexString() }))?.kind).toBe("string");
+    });
+
+    it("deletes one or many and counts what is left", async () => {
+      await seedThings();
+      expect((await things.deleteOne({ n: { $gte: 2 } })).deletedCount).toBe(1);
+      expect(await things.countDocuments()).toBe(2);
+      expect((await things.deleteMany({})).deletedCount).toBe(2);
+      expect(await things.countDocuments()).toBe(0);
+    });
+  });
+
+  describe("filters", () => {
+    beforeEach(seedThings);
+
+    it("matches nested paths, array elements and arrays of subdocuments", async () => {
+      const ids = async (filter: Doc) => (await things.find(filter, { sort: { _id: 1 } }).toArray()).map((d) => d._id);
+      expect(await ids({ "nested.level": "B2" })).toEqual(["a"]);
+      expect(await ids({ tags: "y" })).toEqual(["a", "b"]);
+      expect(await ids({ "errors.type": "article" })).toEqual(["a", "c"]);
+      expect(await ids({ errors: { $size: 0 } })).toEqual(["b"]);
+      expect(await ids({ "nested.score": { $gte: 0.7 }, n: { $in: [2, 3] } })).toEqual(["a", "c"]);
+      expect(await ids({ $or: [{ name: "beta" }, { "nested.level": { $in: ["C1", "C2"] } }] })).toEqual(["b", "c"]);
+      expect(await ids({ missing: { $exists: false }, name: { $ne: "alpha" } })).toEqual(["b", "c"]);
+    });
+
+    it("sorts, skips, limits and projects", async () => {
+      const docs = await things.find({}, { sort: { n: -1 }, skip: 1, limit: 1, projection: { name: 1, _id: 0 } }).toArray();
+      expect(docs).toEqual([{ name: "gamma" }]);
+      const first = await things.findOne({}, { sort: { "nested.score": 1 } });
+      expect(first?._id).toBe("b");
+    });
+
+    it("counts with a filter", async () => {
+      expect(await things.countDocuments({ "errors.type": "article" })).toBe(2);
+    });
+  });
+
+  describe("updates", () => {
+    beforeEach(seedThings);
+
+    it("applies $set $unset $inc $push $addToSet", async () => {
+      const result = await things.updateOne(
+        { _id: "a" },
+        { $set: { "nested.level": "C1" }, $unset: { name: "" }, $inc: { n: 2 }, $push: { tags: "z" }, $addToSet: { errors: { type: "article" } } },
+      );
+      expect(result).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+      const doc = await things.findOne({ _id: "a" });
+      expect(doc).toMatchObject({ n: 5, tags: ["x", "y", "z"], nested: { level: "C1", score: 0.9 }, errors: [{ type: "article" }] });
+      expect(doc).not.toHaveProperty("name");
+    });
+
+    it("upserts from the filter's equalities, with $setOnInsert only on insert", async () => {
+      const first = await things.updateOne({ key: "k1" }, { $set: { v: 1 }, $setOnInsert: { created: "first" } }, { upsert: true });
+      expect(first.matchedCount).toBe(0);
+      expect(first.upsertedId).toBeTruthy();
+      await things.updateOne({ key: "k1" }, { $set: { v: 2 }, $setOnInsert: { created: "second" } }, { upsert: true });
+      const docs = await things.find({ key: "k1" }).toArray();
+      expect(docs).toHaveLength(1);
+      expect(docs[0]).toMatchObject({ key: "k1", v: 2, created: "first" });
+    });
+
+    it("updates many", async () => {
+      const result = await things.updateMany({ n: { $lt: 3 } }, { $set: { low: true } });
+      expect(result.matchedCount).toBe(2);
+      expect(await things.countDocuments({ low: true })).toBe(2);
+    });
+
+    it("findOneAndUpdate returns the document before or after, in sort order", async () => {
+      const before = await things.findOneAndUpdate({}, { $inc: { n: 10 } }, { sort: { n: 1 } });
+      expect(before).toMatchObject({ _id: "b", n: 1 });
+      const after = await things.findOneAndUpdate({ _id: "b" }, { $inc: { n: 1 } }, { returnDocument: "after" });
+      expect(after).toMatchObject({ _id: "b", n: 12 });
+      expect(await things.findOneAndUpdate({ _id: "zzz" }, { $set: { x: 1 } })).toBeNull();
+    });
+  });
+
+  describe("unique indexes", () => {
+    it("raise a ConflictError on a duplicate key, for inserts, updates and upserts", async () => {
+      await things.createIndexes([{ name: "code_1", keys: { code: 1 }, unique: true }]);
+      await things.insertOne({ code: "x" });
+      await expect(things.insertOne({ code: "x" })).rejects.toBeInstanceOf(ConflictError);
+      await things.insertOne({ code: "y" });
+      await expect(things.updateOne({ code: "y" }, { $set: { code: "x" } })).rejects.toBeInstanceOf(ConflictError);
+      await expect(things.insertOne({ _id: (await things.findOne({ code: "x" }))!._id, code: "z" })).rejects.toBeInstanceOf(ConflictError);
+      expect(await things.countDocuments()).toBe(2);
+      await things.dropIndex("code_1");
+    });
+
+    it("skips duplicates with ordered: false and reports their positions", async () => {
+      await things.insertOne({ _id: "dup" });
+      const result = await things.insertMany([{ _id: "new1" }, { _id: "dup" }, { _id: "new2" }], { ordered: false });
+      expect(result).toEqual({ insertedCount: 2, duplicateIndexes: [1] });
+      expect(await things.countDocuments()).toBe(3);
+    });
+
+    it("lists the indexes that were created", async () => {
+      const names = (await store.collection(COLLECTIONS.queue).listIndexes()).map((index) => index.name);
+      expect(names).toContain("source_interaction_id_1");
+    });
+  });
+
+  describe("aggregation", () => {
+    beforeEach(seedThings);
+
+    it("groups with $sum $avg $min $max $push $addToSet $first after $match and $sort", async () => {
+      const rows = await things
+        .aggregate([
+          { $match: { n: { $gte: 1 } } },
+          { $sort: { n: 1 } },
+          { $group: { _id: null, total: { $sum: "$n" }, avg: { $avg: "$n" }, min: { $min: "$n" }, max: { $max: "$n" }, names: { $push: "$name" }, levels: { $addToSet: "$nested.level" }, first: { $first: "$name" }, count: { $sum: 1 } } },
+        ])
+        .toArray();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ total: 6, avg: 2, min: 1, max: 3, names: ["beta", "gamma", "alpha"], first: "beta", count: 3 });
+      expect([...(rows[0]!.levels as string[])].sort()).toEqual(["A1", "B2", "C2"]);
+    });
+
+    it("unwinds, projects, limits, counts and facets", async () => {
+      const byType = await things
+        .aggregate([
+          { $unwind: "$errors" },
+          { $group: { _id: "$errors.type", count: { $sum: 1 } } },
+          { $sort: { count: -1, _id: 1 } },
+          { $limit: 1 },
+          { $project: { _id: 0, type: "$_id", count: 1 } },
+        ])
+        .toArray();
+      expect(byType).toEqual([{ type: "article", count: 2 }]);
+      const [facets] = await things.aggregate([{ $facet: { total: [{ $count: "n" }], high: [{ $match: { n: { $gt: 1 } } }, { $count: "n" }] } }]).toArray();
+      expect(facets).toEqual({ total: [{ n: 3 }], high: [{ n: 2 }] });
+    });
+
+    it("groups dates by day, week (Monday) and month", async () => {
+      await things.deleteMany({});
+      await things.insertMany([
+        { at: new Date("2026-03-02T10:00:00Z") }, // a Monday
+        { at: new Date("2026-03-08T23:59:59Z") }, // the Sunday of that week
+        { at: new Date("2026-03-09T00:00:00Z") }, // the next Monday
+        { at: new Date("2026-04-01T12:00:00Z") },
+      ]);
+      const group = async (key: Doc) =>
+        (await things.aggregate([{ $group: { _id: key, n: { $sum: 1 } } }, { $sort: { _id: 1 } }]).toArray()).map((row) => [row._id, row.n]);
+      expect(await group({ $dateToString: { date: "$at", format: "%Y-%m-%d" } })).toEqual([
+        ["2026-03-02", 1], ["2026-03-08", 1], ["2026-03-09", 1], ["2026-04-01", 1],
+      ]);
+      expect(await group({ $dateTrunc: { date: "$at", unit: "week", startOfWeek: "monday" } })).toEqual([
+        [new Date("2026-03-02T00:00:00Z"), 2], [new Date("2026-03-09T00:00:00Z"), 1], [new Date("2026-03-30T00:00:00Z"), 1],
+      ]);
+      expect(await group({ $dateTrunc: { date: "$at", unit: "month" } })).toEqual([
+        [new Date("2026-03-01T00:00:00Z"), 3], [new Date("2026-04-01T00:00:00Z"), 1],
+      ]);
+    });
+  });
+
+  describe("types", () => {
+    it("round-trips Dates and ObjectIds, nested and in arrays, and matches them in filters", async () => {
+      const ref = new ObjectId();
+      const at = new Date("2026-05-06T07:08:09.010Z");
+      const whole = new Date("2026-05-06T07:08:09.000Z");
+      await things.insertOne({ _id: "t", ref, at, list: [whole, { ref }] });
+      const doc = await things.findOne({ _id: "t" });
+      expect(doc?.ref).toBeInstanceOf(ObjectId);
+      expect((doc?.ref as ObjectId).equals(ref)).toBe(true);
+      expect(doc?.at).toEqual(at);
+      expect(doc?.list).toEqual([whole, { ref }]);
+      expect(await things.countDocuments({ at })).toBe(1);
+      expect(await things.countDocuments({ at: { $gt: whole } })).toBe(1);
+      expect(await things.countDocuments({ at: { $lt: whole } })).toBe(0);
+      expect(await things.countDocuments({ ref })).toBe(1);
+      expect(await things.countDocuments({ ref: ref.toHexString() })).toBe(0);
+    });
+  });
+
+  describe("transactions", () => {
+    it("commit together, or roll back together when the work fails", async () => {
+      await store.transaction(async (session) => {
+        await session.collection("things").insertOne({ _id: "t1" });
+        await session.collection("things").insertOne({ _id: "t2" });
+      });
+      await expect(
+        store.transaction(async (session) => {
+          await session.collection("things").insertOne({ _id: "t3" });
+          await session.collection("things").insertOne({ _id: "t1" });
+        }),
+      ).rejects.toBeInstanceOf(ConflictError);
+      const ids = (await things.find({}, { sort: { _id: 1 } }).toArray()).map((d) => d._id);
+      expect(ids).toEqual(engine.name === "mongodb" && !(await supportsTransactions(store)) ? ["t1", "t2", "t3"] : ["t1", "t2"]);
+    });
+  });
+
+  describe("streaming", () => {
+    it("streams 100,000 documents without holding them all in memory", async () => {
+      const big = store.collection("big");
+      await big.deleteMany({});
+      const batch: Doc[] = [];
+      for (let i = 0; i < 100_000; i++) {
+        batch.push({ i, text: `learner sentence number ${i} with some padding to make it realistic`, score: i % 100 });
+        if (batch.length === 10_000) await big.insertMany(batch.splice(0));
+      }
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      const baseline = process.memoryUsage().heapUsed;
+      let count = 0;
+      let sum = 0;
+      let peakRetained = 0;
+      for await (const doc of big.find({}, { projection: { i: 1 } })) {
+        count++;
+        sum += doc.i as number;
+        if (gc && count % 20_000 === 0) {
+          gc();
+          peakRetained = Math.max(peakRetained, process.memoryUsage().heapUsed - baseline);
+        }
+      }
+      expect(count).toBe(100_000);
+      expect(sum).toBe((99_999 * 100_000) / 2);
+      expect(gc, "vitest runs with --expose-gc").toBeDefined();
+      expect(peakRetained).toBeLessThan(16 * 1024 * 1024);
+      await big.deleteMany({});
+    });
+  });
+
+  describe("retention", () => {
+    it("declares a TTL index that spares training examples", async () => {
+      const indexes = await store.collection(COLLECTIONS.interactions).listIndexes();
+      const ttl = indexes.find((index) => index.name === RETENTION_INDEX);
+      expect(ttl).toMatchObject({ keys: { indexed_at: 1 }, expireAfterSeconds: 90 * 86_400, partialFilterExpression: { in_training_queue: false } });
+    });
+
+    it.runIf(engine.name === "embedded")("sweeps expired interactions but never training examples", async () => {
+      const interactions = store.collection(COLLECTIONS.interactions);
+      const old = new Date(Date.now() - 91 * 86_400_000);
+      await interactions.insertMany([
+        { _id: "old", indexed_at: old, in_training_queue: false },
+        { _id: "old-example", indexed_at: old, in_training_queue: true },
+        { _id: "fresh", indexed_at: new Date(), in_training_queue: false },
+      ]);
+      expect(await store.sweepExpired()).toBe(1);
+      const ids = (await interactions.find({}, { sort: { _id: 1 } }).toArray()).map((d) => d._id);
+      expect(ids).toEqual(["fresh", "old-example"]);
+      await interactions.deleteMany({});
+    });
+
+    it("keeps everything when retention is 0", async () => {
+      const keeper = await engine.open({ retentionDays: 0 });
+      try {
+        const names = (await keeper.collection(COLLECTIONS.interactions).listIndexes()).map((index) => index.name);
+        expect(names).not.toContain(RETENTION_INDEX);
+      } finally {
+        await keeper.close();
+      }
+    });
+  });
+});
+
+async function supportsTransactions(store: Store): Promise<boolean> {
+  return (store as unknown as { supportsTransactions?: boolean }).supportsTransactions ?? false;
+}

@@ -1,0 +1,15 @@
+import { readFileSync } from "node:fs";
+import { defineConfig } from "tsup";
+
+const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+
+export default defineConfig({
+  entry: { index: "src/index.ts", cli: "src/cli/main.ts" },
+  format: ["esm"],
+  target: "node20",
+  dts: { entry: { index: "src/index.ts" } },
+  splitting: true,
+  sourcemap: true,
+  clean: true,
+  define: { __LEXI_VERSION__: JSON.stringify(version) },
+});
