@@ -48,7 +48,7 @@ export const INDEXES: Record<CollectionName, IndexSpec[]> = {
     { name: "user_id_1_timestamp_-1", keys: { user_id: 1, timestamp: -1 } },
     { name: "training_eligible_1", keys: { training_eligible: 1 } },
     { name: "quality_score_1", keys: { quality_score: 1 } },
-    { name: "grammar_error_type_1", keys: { "analysis.grammar_errors.type": 1 } },
+    { name: "grammar_error_type_1", keys: { "analysis.grammar_errors.type": 1 }, multikey: true },
   ],
   user_feedback: [
     { name: "interaction_id_1_user_id_1", keys: { interaction_id: 1, user_id: 1 }, unique: true },
@@ -59,12 +59,12 @@ export const INDEXES: Record<CollectionName, IndexSpec[]> = {
   ],
   training_queue: [
     { name: "source_interaction_id_1", keys: { source_interaction_id: 1 }, unique: true },
-    { name: "task_types_1", keys: { task_types: 1 } },
+    { name: "task_types_1", keys: { task_types: 1 }, multikey: true },
     { name: "quality_score_1", keys: { quality_score: 1 } },
     { name: "validated_1", keys: { validated: 1 } },
     { name: "status_1_quality_score_-1", keys: { status: 1, quality_score: -1 } },
     { name: "quality_score_-1_validated_1", keys: { quality_score: -1, validated: 1 } },
-    { name: "task_types_1_quality_score_-1", keys: { task_types: 1, quality_score: -1 } },
+    { name: "task_types_1_quality_score_-1", keys: { task_types: 1, quality_score: -1 }, multikey: true },
   ],
   user_progress: [
     { name: "user_id_1_snapshot_date_-1", keys: { user_id: 1, snapshot_date: -1 } },

@@ -136,6 +136,24 @@ describe.each(engines)("store conformance: $name", (engine) => {
       expect(await things.countDocuments()).toBe(3);
     });
 
+    it("answers equality filters on indexed fields exactly (strings, numbers, booleans, ObjectIds)", async () => {
+      await things.createIndexes([{ name: "ref_1", keys: { ref: 1 } }, { name: "flag_1_n_1", keys: { flag: 1, n: 1 } }, { name: "n_1", keys: { n: 1 } }]);
+      const ref = new ObjectId();
+      await things.insertMany([
+        { _id: 1, ref, flag: true, n: 1 },
+        { _id: 2, ref: ref.toHexString(), flag: false, n: 1 },
+        { _id: 3, ref: new ObjectId(), flag: 1, n: 2 },
+      ]);
+      const ids = async (filter: Doc) => (await things.find(filter, { sort: { _id: 1 } }).toArray()).map((d) => d._id);
+      expect(await ids({ ref })).toEqual([1]);
+      expect(await ids({ ref: ref.toHexString() })).toEqual([2]);
+      expect(await ids({ flag: true })).toEqual([1]);
+      expect(await ids({ flag: 1 })).toEqual([3]);
+      expect(await ids({ n: 1, flag: { $eq: false } })).toEqual([2]);
+      expect(await ids({ n: { $eq: 2 } })).toEqual([3]);
+      for (const name of ["ref_1", "flag_1_n_1", "n_1"]) await things.dropIndex(name);
+    });
+
     it("lists the indexes that were created", async () => {
       const names = (await store.collection(COLLECTIONS.queue).listIndexes()).map((index) => index.name);
       expect(names).toContain("source_interaction_id_1");

@@ -25,6 +25,7 @@ import type {
 import { decodeDoc, encodeDoc, idKey } from "./codec.js";
 import type { EmbeddedEngine } from "./embedded-engine.js";
 import { aggregateStream, applyUpdate, compileFilter, project, shape, upsertSeed } from "./mql.js";
+import { pushdown } from "./pushdown.js";
 import { isUniqueViolation, wrapSqliteError } from "./sqlite-errors.js";
 
 const CHUNK_ROWS = 512;
@@ -102,9 +103,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       }
       return;
     }
+    const narrowed = pushdown(filter, this.engine.scalarIndexPaths(this.name));
+    const chunk = narrowed ? this.narrowedChunk(narrowed.where) : undefined;
     let after = 0;
     for (;;) {
-      const rows = this.sql.chunk.all(after, CHUNK_ROWS);
+      const rows = chunk ? chunk.all(...narrowed!.params, after, CHUNK_ROWS) : this.sql.chunk.all(after, CHUNK_ROWS);
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.rid;
       for (const row of rows) {
@@ -112,6 +115,17 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
         if (test(doc)) yield { rid: row.rid, doc };
       }
     }
+  }
+
+  private readonly narrowedChunks = new Map<string, Statement<unknown[], Row>>();
+
+  private narrowedChunk(where: string): Statement<unknown[], Row> {
+    let statement = this.narrowedChunks.get(where);
+    if (!statement) {
+      statement = this.engine.db.prepare(`SELECT rid, doc FROM "${this.table}" WHERE ${where} AND rid > ? ORDER BY rid LIMIT ?`);
+      this.narrowedChunks.set(where, statement);
+    }
+    return statement;
   }
 
   private first(filter: Filter, sort?: FindOptions["sort"]): Match | undefined {

@@ -17,6 +17,8 @@ export class EmbeddedEngine {
   /** Serializes this process's transactions with its other operations on the one connection. */
   private readonly gate = new Mutex();
   private readonly tables = new Set<string>();
+  /** Per collection, the paths an index answers exactly (no arrays), so equality filters can use it. */
+  private readonly indexedPaths = new Map<string, Set<string>>();
 
   constructor(path: string) {
     try {
@@ -76,6 +78,7 @@ export class EmbeddedEngine {
   createIndexes(collection: string, specs: IndexSpec[]): void {
     this.ensureTable(collection);
     const table = this.tableName(collection);
+    this.indexedPaths.delete(collection);
     this.atomic(() => {
       for (const spec of specs) {
         const sqlName = `ix_${collection}_${spec.name.replace(/[^A-Za-z0-9_]/g, "_")}`;
@@ -95,8 +98,23 @@ export class EmbeddedEngine {
   }
 
   dropIndex(collection: string, name: string): void {
+    this.indexedPaths.delete(collection);
     this.db.exec(`DROP INDEX IF EXISTS "ix_${collection}_${name.replace(/[^A-Za-z0-9_]/g, "_")}"`);
     this.db.prepare("DELETE FROM lexi_indexes WHERE collection = ? AND name = ?").run(collection, name);
+  }
+
+  /** Paths of the collection's single-valued indexes (any key position). */
+  scalarIndexPaths(collection: string): Set<string> {
+    let paths = this.indexedPaths.get(collection);
+    if (!paths) {
+      paths = new Set(
+        this.listIndexes(collection)
+          .filter((spec) => !spec.multikey && spec.name !== "_id_")
+          .map((spec) => Object.keys(spec.keys)[0]!),
+      );
+      this.indexedPaths.set(collection, paths);
+    }
+    return paths;
   }
 
   listIndexes(collection: string): IndexSpec[] {

@@ -119,7 +119,7 @@ export class MongoCollection<T extends Doc = Doc> implements Collection<T> {
   createIndexes(specs: IndexSpec[]): Promise<void> {
     return this.guard("createIndexes", async () => {
       for (const spec of specs) {
-        const { keys, ...options } = spec;
+        const { keys, multikey: _multikey, ...options } = spec;
         try {
           await this.driver.createIndex(keys, options);
         } catch (error) {

@@ -1,0 +1,32 @@
+/**
+ * Quality score of a feedback (SPEC.md): rating / 5, +0.1 if helpful, +0.2 if accurate, at most 1.
+ *
+ * @example
+ * qualityScore({ rating: 5, helpful: true, accurate: true }) // 1
+ * qualityScore({ rating: 3 })                                // 0.6
+ */
+export interface Verdict {
+  rating: number;
+  helpful?: boolean;
+  accurate?: boolean;
+  reported_issues?: string[];
+}
+
+export function qualityScore(verdict: Verdict): number {
+  const raw = verdict.rating / 5 + (verdict.helpful ? 0.1 : 0) + (verdict.accurate ? 0.2 : 0);
+  // Rounded so that 0.6 + 0.1 + 0.2 stores as 0.9, not 0.9000000000000001.
+  return Math.round(Math.min(1, Math.max(0, raw)) * 10_000) / 10_000;
+}
+
+/** The reasons a feedback flags its interaction: rating ≤ 2, not accurate, or reported issues. */
+export function flagReasons(verdict: Verdict): string[] {
+  const reasons: string[] = [];
+  if (verdict.rating <= 2) reasons.push(`rating ${verdict.rating}`);
+  if (verdict.accurate === false) reasons.push("not accurate");
+  for (const issue of verdict.reported_issues ?? []) reasons.push(`reported: ${issue}`);
+  return reasons;
+}
+
+export function isFlagging(verdict: Verdict): boolean {
+  return flagReasons(verdict).length > 0;
+}

@@ -1,0 +1,31 @@
+/**
+ * user_progress: periodic learner snapshots.
+ */
+import type { ObjectId } from "bson";
+import { z } from "zod";
+import { CefrLevel, IdString, Score01, Timestamp, WordName } from "./common.js";
+
+export const TRENDS = ["improving", "stable", "declining"] as const;
+export type Trend = (typeof TRENDS)[number];
+
+export const ProgressInput = z.object({
+  user_id: IdString,
+  snapshot_date: Timestamp.optional(),
+  level: CefrLevel,
+  fluency_score_avg: Score01,
+  grammar_accuracy: Score01,
+  vocabulary_count: z.number().int().nonnegative(),
+  pronunciation_score_avg: Score01.optional(),
+  total_interactions: z.number().int().nonnegative().default(0),
+  study_streak_days: z.number().int().nonnegative().default(0),
+  common_errors: z.array(z.object({ type: WordName, count: z.number().int().nonnegative() })).default([]),
+});
+export type ProgressInput = z.input<typeof ProgressInput>;
+export type ValidProgress = z.output<typeof ProgressInput>;
+
+export interface ProgressDoc extends Omit<ValidProgress, "snapshot_date"> {
+  [key: string]: unknown;
+  _id: ObjectId;
+  snapshot_date: Date;
+  improvement_trend: Trend;
+}

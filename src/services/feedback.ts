@@ -1,0 +1,174 @@
+/**
+ * Learner feedback: one verdict per (interaction, learner), which scores and may flag the
+ * interaction and its training example.
+ */
+import { flagReasons, qualityScore } from "../domain/quality.js";
+import { idText } from "../schema/common.js";
+import { FeedbackInput, FeedbackStatsInput, type FeedbackDoc, type FeedbackStatsInput as StatsInput } from "../schema/feedback.js";
+import type { InteractionDoc } from "../schema/interaction.js";
+import type { QueueItemDoc } from "../schema/queue.js";
+import { COLLECTIONS } from "../store/collections.js";
+import type { Store, StoreSession } from "../store/store.js";
+import { getInteraction } from "./interactions.js";
+import { parseInput } from "./validate.js";
+
+export interface FeedbackResult {
+  feedback_id: string;
+  interaction_id: string;
+  quality_score: number;
+  flagged: boolean;
+  flag_reasons: string[];
+  replaced: boolean;
+}
+
+/**
+ * Records a learner's feedback; a second submission by the same learner replaces the first.
+ *
+ * @example
+ * await submitFeedback(store, { interaction_id: id, user_id: "u1", rating: 5, helpful: true, accurate: true });
+ */
+export async function submitFeedback(store: Store, raw: unknown, now = new Date()): Promise<FeedbackResult> {
+  const input = parseInput(FeedbackInput, raw, "feedback");
+  return store.transaction(async (session) => {
+    const interaction = await getInteraction(session, input.interaction_id);
+    const feedback = session.collection<FeedbackDoc>(COLLECTIONS.feedback);
+    const { interaction_id: _ignored, user_id, timestamp, ...verdict } = input;
+    const previous = await feedback.findOneAndUpdate(
+      { interaction_id: interaction._id, user_id },
+      verdictUpdate(verdict, { interaction_id: interaction._id, user_id }, timestamp ?? now, now),
+      { upsert: true, returnDocument: "before" },
+    );
+    const stored = (await feedback.findOne({ interaction_id: interaction._id, user_id }))!;
+    const outcome = await rescore(session, interaction, now);
+    return {
+      feedback_id: idText(stored._id),
+      interaction_id: idText(interaction._id),
+      quality_score: outcome.quality,
+      flagged: outcome.reasons.length > 0,
+      flag_reasons: outcome.reasons,
+      replaced: previous !== null,
+    };
+  });
+}
+
+const OPTIONAL_FIELDS = ["helpful", "accurate", "feedback_text"] as const;
+
+/** Sets what the learner answered; a replaced verdict drops answers left out this time. */
+function verdictUpdate(verdict: Record<string, unknown>, key: Record<string, unknown>, timestamp: Date, now: Date): Record<string, unknown> {
+  const given = Object.fromEntries(Object.entries(verdict).filter(([, value]) => value !== undefined));
+  const missing = OPTIONAL_FIELDS.filter((field) => verdict[field] === undefined);
+  return {
+    $set: { ...given, timestamp, updated_at: now },
+    ...(missing.length ? { $unset: Object.fromEntries(missing.map((field) => [field, ""])) } : {}),
+    $setOnInsert: key,
+  };
+}
+
+/**
+ * Recomputes an interaction from all of its feedback: the mean quality score, and a flag when any
+ * verdict flags it. Its training example follows: scored, and flagged or back to pending.
+ */
+async function rescore(session: StoreSession, interaction: InteractionDoc, now: Date): Promise<{ quality: number; reasons: string[] }> {
+  const verdicts = await session.collection<FeedbackDoc>(COLLECTIONS.feedback).find({ interaction_id: interaction._id }).toArray();
+  const quality = Math.round((verdicts.reduce((sum, v) => sum + qualityScore(v), 0) / verdicts.length) * 10_000) / 10_000;
+  const reasons = [...new Set(verdicts.flatMap((v) => flagReasons(v)))];
+  const issues = [...new Set(verdicts.flatMap((v) => v.reported_issues))];
+  const latest = verdicts.reduce((a, b) => (a.updated_at >= b.updated_at ? a : b));
+  const flagged = reasons.length > 0;
+  await session.collection<InteractionDoc>(COLLECTIONS.interactions).updateOne(
+    { _id: interaction._id },
+    {
+      $set: {
+        quality_score: quality,
+        flagged_for_review: flagged,
+        training_eligible: !flagged,
+        reported_issues: issues,
+        user_feedback: {
+          rating: latest.rating,
+          ...(latest.helpful !== undefined ? { helpful: latest.helpful } : {}),
+          ...(latest.accurate !== undefined ? { accurate: latest.accurate } : {}),
+          ...(latest.feedback_text !== undefined ? { feedback_text: latest.feedback_text } : {}),
+          reported_issues: latest.reported_issues,
+        },
+      },
+    },
+  );
+  const queue = session.collection<QueueItemDoc>(COLLECTIONS.queue);
+  const item = await queue.findOne({ source_interaction_id: interaction._id });
+  if (item) {
+    const update: Record<string, unknown> = { $set: { quality_score: quality, flag_reasons: reasons } };
+    if (flagged && item.status !== "flagged") {
+      update.$set = { ...(update.$set as object), status: "flagged", validated: false };
+      update.$push = { history: { decision: "flagged", by: "feedback", at: now, notes: reasons.join("; ") } };
+    } else if (!flagged && item.status === "flagged" && lastDecisionBy(item) === "feedback") {
+      update.$set = { ...(update.$set as object), status: "pending" };
+      update.$push = { history: { decision: "unflagged", by: "feedback", at: now, notes: "newer feedback no longer flags it" } };
+    }
+    await queue.updateOne({ _id: item._id }, update);
+  }
+  return { quality, reasons };
+}
+
+function lastDecisionBy(item: QueueItemDoc): string | undefined {
+  return item.history[item.history.length - 1]?.by;
+}
+
+export interface FeedbackStats {
+  avg_rating: number;
+  total_feedbacks: number;
+  helpful_percentage: number;
+  accurate_percentage: number;
+  rating_distribution: Record<"1" | "2" | "3" | "4" | "5", number>;
+  flagged: number;
+  days: number;
+  user_id: string | null;
+}
+
+/** Statistics over the last `days` days, optionally for one learner (the original's names). */
+export async function feedbackStats(store: Store, raw: StatsInput = {}, now = new Date()): Promise<FeedbackStats> {
+  const input = parseInput(FeedbackStatsInput, raw, "feedback stats query");
+  const match: Record<string, unknown> = { timestamp: { $gte: new Date(now.getTime() - input.days * 86_400_000) } };
+  if (input.user_id) match.user_id = input.user_id;
+  const countIf = (condition: unknown) => ({ $sum: { $cond: [condition, 1, 0] } });
+  const [row] = await store
+    .collection(COLLECTIONS.feedback)
+    .aggregate([
+      { $match: match },
+      {
+        $group: {
+          _id: null,
+          total: { $sum: 1 },
+          avg: { $avg: "$rating" },
+          helpful: countIf({ $eq: ["$helpful", true] }),
+          accurate: countIf({ $eq: ["$accurate", true] }),
+          r1: countIf({ $eq: ["$rating", 1] }),
+          r2: countIf({ $eq: ["$rating", 2] }),
+          r3: countIf({ $eq: ["$rating", 3] }),
+          r4: countIf({ $eq: ["$rating", 4] }),
+          r5: countIf({ $eq: ["$rating", 5] }),
+          flagged: countIf({
+            $or: [{ $lte: ["$rating", 2] }, { $eq: ["$accurate", false] }, { $gt: [{ $size: { $ifNull: ["$reported_issues", []] } }, 0] }],
+          }),
+        },
+      },
+    ])
+    .toArray();
+  const total = (row?.total as number | undefined) ?? 0;
+  const share = (n: unknown) => (total ? Math.round(((n as number) / total) * 1000) / 10 : 0);
+  return {
+    avg_rating: total ? Math.round((row!.avg as number) * 100) / 100 : 0,
+    total_feedbacks: total,
+    helpful_percentage: share(row?.helpful),
+    accurate_percentage: share(row?.accurate),
+    rating_distribution: {
+      "1": (row?.r1 as number) ?? 0,
+      "2": (row?.r2 as number) ?? 0,
+      "3": (row?.r3 as number) ?? 0,
+      "4": (row?.r4 as number) ?? 0,
+      "5": (row?.r5 as number) ?? 0,
+    },
+    flagged: (row?.flagged as number) ?? 0,
+    days: input.days,
+    user_id: input.user_id ?? null,
+  };
+}

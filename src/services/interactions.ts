@@ -1,0 +1,149 @@
+/**
+ * Logging interactions: validate, derive the quality indicators, and queue the good ones.
+ */
+import { ConflictError, NotFoundError } from "../errors.js";
+import { DEFAULT_AUTO_QUEUE, evaluateAutoQueue, type AutoQueueThresholds } from "../domain/auto-queue.js";
+import { deriveQualityIndicators } from "../domain/quality-indicators.js";
+import { idFilter, idText, IdString } from "../schema/common.js";
+import { InteractionInput, type InteractionDoc, type ValidInteraction } from "../schema/interaction.js";
+import type { QueueItemDoc } from "../schema/queue.js";
+import { COLLECTIONS } from "../store/collections.js";
+import type { Store, StoreSession } from "../store/store.js";
+import { ObjectId } from "bson";
+import { buildQueueItem } from "./queue-items.js";
+import { parseInput } from "./validate.js";
+
+export interface IntakeOptions {
+  autoQueue?: AutoQueueThresholds;
+  now?: Date;
+}
+
+export function buildInteractionDoc(input: ValidInteraction, now: Date): InteractionDoc {
+  const { _id, timestamp, ...rest } = input;
+  return {
+    _id: _id ?? new ObjectId(),
+    ...rest,
+    timestamp: timestamp ?? now,
+    quality_indicators: deriveQualityIndicators(input.analysis),
+    training_eligible: true,
+    training_validated: false,
+    flagged_for_review: false,
+    in_training_queue: false,
+    indexed_at: now,
+  };
+}
+
+export interface LoggedInteraction {
+  interaction_id: string;
+  queued: boolean;
+  example_id: string | null;
+  task_types: string[];
+  auto_queue_score: number;
+}
+
+/**
+ * Logs one interaction and runs the auto-queue rule.
+ *
+ * @example
+ * const { interaction_id, queued } = await logInteraction(store, { session_id: "s1", user_id: "u1", user_input: { text: "I go yesterday" }, analysis });
+ */
+export async function logInteraction(store: Store, raw: unknown, options: IntakeOptions = {}): Promise<LoggedInteraction> {
+  const input = parseInput(InteractionInput, raw, "interaction");
+  const now = options.now ?? new Date();
+  const doc = buildInteractionDoc(input, now);
+  const decision = evaluateAutoQueue(doc.analysis, options.autoQueue ?? DEFAULT_AUTO_QUEUE);
+  const item = decision.queue ? buildQueueItem(doc, { tasks: decision.tasks, quality: decision.score, origin: "auto", now }) : undefined;
+  doc.in_training_queue = Boolean(item);
+  try {
+    await store.transaction(async (session) => {
+      await session.collection(COLLECTIONS.interactions).insertOne(doc);
+      if (item) await session.collection(COLLECTIONS.queue).insertOne(item);
+    });
+  } catch (error) {
+    if (error instanceof ConflictError) throw new ConflictError(`interaction ${idText(doc._id)} already exists`, { cause: error });
+    throw error;
+  }
+  return {
+    interaction_id: idText(doc._id),
+    queued: Boolean(item),
+    example_id: item ? idText(item._id) : null,
+    task_types: decision.tasks,
+    auto_queue_score: decision.score,
+  };
+}
+
+export type BatchResult = {
+  inserted: number;
+  duplicates: number;
+  queued: number;
+};
+
+/**
+ * Writes validated interactions in one transaction. Interactions whose `_id` is already stored are
+ * skipped (so importing the same file twice does not duplicate).
+ */
+export async function writeInteractionBatch(store: Store, inputs: ValidInteraction[], options: IntakeOptions = {}): Promise<BatchResult> {
+  const now = options.now ?? new Date();
+  const thresholds = options.autoQueue ?? DEFAULT_AUTO_QUEUE;
+  return store.transaction(async (session) => {
+    const docs = inputs.map((input) => buildInteractionDoc(input, now));
+    const fresh = await withoutStored(session, docs);
+    const items: QueueItemDoc[] = [];
+    for (const doc of fresh) {
+      const decision = evaluateAutoQueue(doc.analysis, thresholds);
+      if (!decision.queue) continue;
+      doc.in_training_queue = true;
+      items.push(buildQueueItem(doc, { tasks: decision.tasks, quality: decision.score, origin: "auto", now }));
+    }
+    if (fresh.length) await session.collection(COLLECTIONS.interactions).insertMany(fresh);
+    if (items.length) await session.collection(COLLECTIONS.queue).insertMany(items);
+    return { inserted: fresh.length, duplicates: docs.length - fresh.length, queued: items.length };
+  });
+}
+
+/** Drops documents already stored, and repeats of an `_id` inside the batch itself. */
+async function withoutStored(session: StoreSession, docs: InteractionDoc[]): Promise<InteractionDoc[]> {
+  const ids = docs.map((doc) => doc._id);
+  const stored = await session
+    .collection(COLLECTIONS.interactions)
+    .find({ _id: { $in: ids } }, { projection: { _id: 1 } })
+    .toArray();
+  const seen = new Set(stored.map((doc) => keyOf(doc._id)));
+  return docs.filter((doc) => {
+    const key = keyOf(doc._id);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function keyOf(id: unknown): string {
+  return id instanceof ObjectId ? `oid:${id.toHexString()}` : `str:${String(id)}`;
+}
+
+/** Finds an interaction by its id text; a malformed id is invalid input, an unknown one not found. */
+export async function getInteraction(store: Store | StoreSession, id: string): Promise<InteractionDoc> {
+  const valid = parseInput(IdString, id, "interaction id");
+  const found = await store.collection<InteractionDoc>(COLLECTIONS.interactions).findOne(idFilter(valid));
+  if (!found) throw new NotFoundError(`no interaction with id ${valid}`);
+  return found;
+}
+
+export interface ListInteractionsInput {
+  user_id?: string;
+  session_id?: string;
+  flagged?: boolean;
+  limit?: number;
+}
+
+export async function listInteractions(store: Store, input: ListInteractionsInput): Promise<InteractionDoc[]> {
+  const filter: Record<string, unknown> = {};
+  if (input.user_id !== undefined) filter.user_id = parseInput(IdString, input.user_id, "user id");
+  if (input.session_id !== undefined) filter.session_id = parseInput(IdString, input.session_id, "session id");
+  if (input.flagged !== undefined) filter.flagged_for_review = input.flagged;
+  const limit = input.limit ?? 50;
+  return store
+    .collection<InteractionDoc>(COLLECTIONS.interactions)
+    .find(filter, { sort: { timestamp: -1 }, limit })
+    .toArray();
+}

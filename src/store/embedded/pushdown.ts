@@ -1,0 +1,43 @@
+/**
+ * Narrows a scan with SQL where an index answers part of the filter: top-level equalities on
+ * paths of single-valued indexes. The SQL only pre-selects rows; mingo still tests every row
+ * against the whole filter, so a pushed-down condition may select too much, never too little.
+ */
+import { ObjectId } from "bson";
+import type { Filter } from "../store.js";
+import { jsonPathExpression } from "./embedded-engine.js";
+
+export interface Pushdown {
+  where: string;
+  params: Array<string | number>;
+}
+
+/** The value json_extract returns for a stored scalar, or undefined when it cannot be compared. */
+function sqlValue(value: unknown): string | number | undefined {
+  if (typeof value === "string" || typeof value === "number") return value;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  // json_extract returns a nested object as its minified JSON text: exactly how ObjectIds are stored.
+  if (value instanceof ObjectId) return `{"$oid":"${value.toHexString()}"}`;
+  return undefined;
+}
+
+function equalityValue(condition: unknown): unknown {
+  if (condition && typeof condition === "object" && !(condition instanceof ObjectId) && !(condition instanceof Date)) {
+    const keys = Object.keys(condition);
+    return keys.length === 1 && keys[0] === "$eq" ? (condition as { $eq: unknown }).$eq : undefined;
+  }
+  return condition;
+}
+
+export function pushdown(filter: Filter, indexedPaths: Set<string>): Pushdown | undefined {
+  const clauses: string[] = [];
+  const params: Array<string | number> = [];
+  for (const [path, condition] of Object.entries(filter)) {
+    if (!indexedPaths.has(path)) continue;
+    const value = sqlValue(equalityValue(condition));
+    if (value === undefined) continue;
+    clauses.push(`${jsonPathExpression(path)} = ?`);
+    params.push(value);
+  }
+  return clauses.length ? { where: clauses.join(" AND "), params } : undefined;
+}
