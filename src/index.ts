@@ -1,12 +1,37 @@
 /**
- * lexi as a library: open a store, then call the services.
+ * lexi as a library: open a store, then call the services. The CLI and the HTTP server are thin
+ * skins over these same functions.
  *
  * @example
- * import { openStore } from "lexi";
+ * import { openStore, logInteraction, submitFeedback } from "lexi";
  * const store = await openStore(".lexi/lexi.db");
+ * const { interaction_id } = await logInteraction(store, interaction);
+ * await submitFeedback(store, { interaction_id, user_id: "u1", rating: 5, helpful: true, accurate: true });
+ * await store.close();
  */
 export { openStore, ensureCollections, type OpenStoreOptions } from "./store/open-store.js";
 export { parseLocation, maskSecrets, DEFAULT_DB_PATH } from "./store/location.js";
 export { COLLECTIONS, INDEXES, DEFAULT_RETENTION_DAYS, type CollectionName } from "./store/collections.js";
 export type * from "./store/store.js";
 export * from "./errors.js";
+
+export { logInteraction, writeInteractionBatch, getInteraction, listInteractions, buildInteractionDoc } from "./services/interactions.js";
+export type { LoggedInteraction, IntakeOptions, ListInteractionsInput, BatchResult } from "./services/interactions.js";
+export { submitFeedback, feedbackStats, type FeedbackResult, type FeedbackStats } from "./services/feedback.js";
+export { importInteractions, importFeedback } from "./services/intake-import.js";
+export type { ImportOptions, ImportSource, ImportSummary } from "./services/import/import-records.js";
+export { saveSnapshot, progressHistory, type SavedSnapshot } from "./services/progress.js";
+export { logMetrics, metricsHistory } from "./services/metrics.js";
+export { seedDemoData, type SeedResult } from "./services/seed.js";
+
+export { qualityScore, flagReasons, isFlagging, type Verdict } from "./domain/quality.js";
+export { evaluateAutoQueue, DEFAULT_AUTO_QUEUE, type AutoQueueThresholds, type AutoQueueDecision } from "./domain/auto-queue.js";
+export { improvementTrend } from "./domain/trend.js";
+export { generateDemoData } from "./domain/demo-data.js";
+
+export * from "./schema/common.js";
+export * from "./schema/interaction.js";
+export * from "./schema/feedback.js";
+export * from "./schema/queue.js";
+export * from "./schema/progress.js";
+export * from "./schema/metrics.js";

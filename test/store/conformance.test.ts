@@ -102,6 +102,12 @@ describe.each(engines)("store conformance: $name", (engine) => {
       expect(docs[0]).toMatchObject({ key: "k1", v: 2, created: "first" });
     });
 
+    it("upserts by _id", async () => {
+      await things.updateOne({ _id: "counter" }, { $inc: { n: 1 } }, { upsert: true });
+      await things.updateOne({ _id: "counter" }, { $inc: { n: 1 } }, { upsert: true });
+      expect(await things.findOne({ _id: "counter" })).toEqual({ _id: "counter", n: 2 });
+    });
+
     it("updates many", async () => {
       const result = await things.updateMany({ n: { $lt: 3 } }, { $set: { low: true } });
       expect(result.matchedCount).toBe(2);

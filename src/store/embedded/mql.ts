@@ -87,6 +87,9 @@ export function upsertSeed(filter: Filter): Doc {
     }
   };
   collect(filter);
-  if (Object.keys(equalities).length > 0) mingoUpdate(seed, { $set: equalities } as never, undefined, undefined, BY_REFERENCE);
+  // mingo's updater refuses to touch _id, so the upserted document's _id is set directly.
+  const { _id, ...fields } = equalities;
+  if (_id !== undefined) seed._id = _id;
+  if (Object.keys(fields).length > 0) mingoUpdate(seed, { $set: fields } as never, undefined, undefined, BY_REFERENCE);
   return seed;
 }

@@ -1,0 +1,27 @@
+/**
+ * `npm run bench`: runs every benchmark (or those named on the command line) and prints ratios
+ * against baselines measured in the same run. Exits 1 when a goal is missed.
+ */
+import type { BenchLine } from "./harness.js";
+import { importBench } from "./import.bench.js";
+import { startupBench } from "./startup.bench.js";
+import { storeBench } from "./store.bench.js";
+
+const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
+  startup: startupBench,
+  store: storeBench,
+  import: importBench,
+};
+
+const wanted = process.argv.slice(2);
+const lines: BenchLine[] = [];
+for (const [name, bench] of Object.entries(BENCHES)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  process.stderr.write(`running ${name}…\n`);
+  const results = await bench();
+  for (const line of results) {
+    lines.push(line);
+    process.stdout.write(`${line.pass ? "ok  " : "MISS"} ${line.name}: ${line.value} vs ${line.baseline} → ${line.ratio.toFixed(2)}x (goal ${line.goal})\n`);
+  }
+}
+if (lines.some((line) => !line.pass)) process.exitCode = 1;
