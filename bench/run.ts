@@ -4,6 +4,7 @@
  */
 import type { BenchLine } from "./harness.js";
 import { importBench } from "./import.bench.js";
+import { reviewBench } from "./review.bench.js";
 import { startupBench } from "./startup.bench.js";
 import { storeBench } from "./store.bench.js";
 
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   startup: startupBench,
   store: storeBench,
   import: importBench,
+  review: reviewBench,
 };
 
 const wanted = process.argv.slice(2);

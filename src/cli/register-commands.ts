@@ -7,6 +7,86 @@ import { runWithStore } from "./run-command.js";
 
 export function registerCommands(program: Command): void {
   registerIntake(program);
+  registerQueue(program);
+}
+
+/** The queue filters shared by `queue list` and `review`. */
+function withQueueFilters(command: Command, defaultLimit: number): Command {
+  return command
+    .option("--task <name>", "only examples with this task (repeatable)", collect)
+    .option("--min-quality <score>", "lowest quality score", numberOption("--min-quality"), 0.7)
+    .option("--validated-only", "only approved examples")
+    .option("--limit <n>", "at most this many", numberOption("--limit"), defaultLimit);
+}
+
+function queueFilterFrom(options: { task?: string[]; status?: string; validatedOnly?: boolean; minQuality?: number; limit?: number }) {
+  return {
+    task_types: options.task ?? [],
+    status: options.status as "pending" | undefined,
+    validated_only: Boolean(options.validatedOnly),
+    min_quality_score: options.minQuality,
+    limit: options.limit,
+  };
+}
+
+function registerQueue(program: Command): void {
+  const queue = program.command("queue").description("curate training examples");
+  queue
+    .command("add <interaction-id>")
+    .description("queue an interaction as a training example (once per interaction)")
+    .requiredOption("--task <name>", "a task it teaches: grammar, fluency, vocabulary, tutor_response… (repeatable)", collect)
+    .option("--quality <score>", "quality score from 0 to 1", numberOption("--quality"), 1)
+    .option("--notes <text>", "why it is a good example")
+    .action(async (id: string, options, command: Command) => {
+      const { addToQueueCommand, renderAdded } = await import("./commands/queue.js");
+      await runWithStore(command, (store) => addToQueueCommand(store, id, options), renderAdded);
+    });
+  withQueueFilters(queue.command("list").description("training examples, best quality first, then oldest"), 100)
+    .option("--status <status>", "pending, approved, rejected or flagged")
+    .action(async (options, command: Command) => {
+      const { listQueueCommand, renderQueue } = await import("./commands/queue.js");
+      await runWithStore(command, (store) => listQueueCommand(store, queueFilterFrom(options)), renderQueue);
+    });
+  queue
+    .command("show <id>")
+    .description("one training example with its history of decisions")
+    .action(async (id: string, _options, command: Command) => {
+      const { showQueueItemCommand, renderQueueItem } = await import("./commands/queue.js");
+      await runWithStore(command, (store) => showQueueItemCommand(store, id), renderQueueItem);
+    });
+  queue
+    .command("validate <id>")
+    .description("approve or reject an example (a later decision by the same reviewer replaces theirs)")
+    .option("--approve", "approve it (clears a flag; then --notes is required)")
+    .option("--reject", "reject it (never exported)")
+    .requiredOption("--by <name>", "who decides")
+    .option("--notes <text>", "why")
+    .option("--require-approvals <n>", "approvals from different reviewers needed", numberOption("--require-approvals"), 1)
+    .action(async (id: string, options, command: Command) => {
+      const { validateCommand, renderValidation } = await import("./commands/queue.js");
+      await runWithStore(command, (store) => validateCommand(store, id, options), renderValidation);
+    });
+  queue
+    .command("conflicts")
+    .description("examples where reviewers disagree")
+    .option("--limit <n>", "at most this many", numberOption("--limit"), 100)
+    .action(async (options, command: Command) => {
+      const { conflictsCommand, renderConflicts } = await import("./commands/queue.js");
+      await runWithStore(command, (store) => conflictsCommand(store, options), renderConflicts);
+    });
+
+  withQueueFilters(program.command("review").description("review pending examples in the terminal, one key per decision"), 100)
+    .option("--status <status>", "review pending (default) or flagged examples", "pending")
+    .option("--by <name>", "reviewer name (default: git user.name, else $USER)")
+    .option("--require-approvals <n>", "approvals from different reviewers needed", numberOption("--require-approvals"), 1)
+    .action(async (options, command: Command) => {
+      const { reviewCommand, renderReviewSummary } = await import("./commands/review.js");
+      await runWithStore(
+        command,
+        (store) => reviewCommand(store, { by: options.by, filter: queueFilterFrom(options), requireApprovals: options.requireApprovals }),
+        renderReviewSummary,
+      );
+    });
 }
 
 function registerIntake(program: Command): void {

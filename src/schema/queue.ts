@@ -3,14 +3,15 @@
  * review status, the history of decisions and the exports that used an example.
  */
 import type { ObjectId } from "bson";
+import { z } from "zod";
 import type { Analysis } from "./interaction.js";
-import type { CefrLevel } from "./common.js";
+import { IdString, Score01, WordName, type CefrLevel } from "./common.js";
 
 export const QUEUE_STATUSES = ["pending", "approved", "rejected", "flagged"] as const;
 export type QueueStatus = (typeof QUEUE_STATUSES)[number];
 
 export interface QueueDecision {
-  decision: "approved" | "rejected" | "flagged" | "unflagged";
+  decision: "approved" | "rejected" | "flagged" | "unflagged" | "retracted";
   by: string;
   at: Date;
   notes?: string;
@@ -40,4 +41,36 @@ export interface QueueItemDoc {
   flag_reasons: string[];
   origin: "auto" | "manual";
   exports: string[];
+  /** Held by a reviewer in `lexi review` until `until`, so two reviewers never get the same item. */
+  lease?: { by: string; until: Date } | null;
+  /** Approvals needed when this item's status was last derived. */
+  required_approvals?: number;
 }
+
+export const QueueAddInput = z.object({
+  interaction_id: IdString,
+  task_types: z.array(WordName).min(1, "name at least one task"),
+  quality_score: Score01.default(1),
+  notes: z.string().max(2000).optional(),
+});
+export type QueueAddInput = z.input<typeof QueueAddInput>;
+
+/** The filters `queue list`, `review` and the HTTP listing share. */
+export const QueueFilterInput = z.object({
+  task_types: z.array(WordName).default([]),
+  status: z.enum(QUEUE_STATUSES).optional(),
+  validated_only: z.boolean().default(false),
+  min_quality_score: Score01.default(0.7),
+  limit: z.number().int().min(1).max(10_000).default(100),
+});
+export type QueueFilterInput = z.input<typeof QueueFilterInput>;
+
+export const ReviewerName = z.string().trim().min(1, "the reviewer name must not be empty").max(100);
+
+export const ValidateInput = z.object({
+  approved: z.boolean(),
+  validated_by: ReviewerName,
+  notes: z.string().max(2000).optional(),
+  require_approvals: z.number().int().min(1).max(10).default(1),
+});
+export type ValidateInput = z.input<typeof ValidateInput>;

@@ -6,7 +6,8 @@ import { flagReasons, qualityScore } from "../domain/quality.js";
 import { idText } from "../schema/common.js";
 import { FeedbackInput, FeedbackStatsInput, type FeedbackDoc, type FeedbackStatsInput as StatsInput } from "../schema/feedback.js";
 import type { InteractionDoc } from "../schema/interaction.js";
-import type { QueueItemDoc } from "../schema/queue.js";
+import type { QueueDecision, QueueItemDoc } from "../schema/queue.js";
+import { reviewState, reviewStatus } from "../domain/review-status.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Store, StoreSession } from "../store/store.js";
 import { getInteraction } from "./interactions.js";
@@ -95,22 +96,25 @@ async function rescore(session: StoreSession, interaction: InteractionDoc, now: 
   );
   const queue = session.collection<QueueItemDoc>(COLLECTIONS.queue);
   const item = await queue.findOne({ source_interaction_id: interaction._id });
-  if (item) {
-    const update: Record<string, unknown> = { $set: { quality_score: quality, flag_reasons: reasons } };
-    if (flagged && item.status !== "flagged") {
-      update.$set = { ...(update.$set as object), status: "flagged", validated: false };
-      update.$push = { history: { decision: "flagged", by: "feedback", at: now, notes: reasons.join("; ") } };
-    } else if (!flagged && item.status === "flagged" && lastDecisionBy(item) === "feedback") {
-      update.$set = { ...(update.$set as object), status: "pending" };
-      update.$push = { history: { decision: "unflagged", by: "feedback", at: now, notes: "newer feedback no longer flags it" } };
-    }
-    await queue.updateOne({ _id: item._id }, update);
-  }
+  if (item) await queue.updateOne({ _id: item._id }, followFeedback(item, reasons, quality, now));
   return { quality, reasons };
 }
 
-function lastDecisionBy(item: QueueItemDoc): string | undefined {
-  return item.history[item.history.length - 1]?.by;
+/**
+ * The example follows its interaction's feedback: new flag reasons flag it (until a reviewer clears
+ * them); when no verdict flags any more, a flag set by feedback is lifted.
+ */
+function followFeedback(item: QueueItemDoc, reasons: string[], quality: number, now: Date): Record<string, unknown> {
+  const fresh = reasons.filter((reason) => !item.flag_reasons.includes(reason));
+  let entry: QueueDecision | undefined;
+  if (fresh.length > 0) entry = { decision: "flagged", by: "feedback", at: now, notes: fresh.join("; ") };
+  else if (reasons.length === 0 && reviewState(item.history).flagged) entry = { decision: "unflagged", by: "feedback", at: now, notes: "newer feedback no longer flags it" };
+  const history = entry ? [...item.history, entry] : item.history;
+  const status = reviewStatus(history, item.required_approvals ?? 1);
+  return {
+    $set: { quality_score: quality, flag_reasons: reasons, status, validated: status === "approved" },
+    ...(entry ? { $push: { history: entry } } : {}),
+  };
 }
 
 export interface FeedbackStats {

@@ -62,7 +62,7 @@ export const INDEXES: Record<CollectionName, IndexSpec[]> = {
     { name: "task_types_1", keys: { task_types: 1 }, multikey: true },
     { name: "quality_score_1", keys: { quality_score: 1 } },
     { name: "validated_1", keys: { validated: 1 } },
-    { name: "status_1_quality_score_-1", keys: { status: 1, quality_score: -1 } },
+    { name: "status_1_quality_score_-1_created_at_1", keys: { status: 1, quality_score: -1, created_at: 1 } },
     { name: "quality_score_-1_validated_1", keys: { quality_score: -1, validated: 1 } },
     { name: "task_types_1_quality_score_-1", keys: { task_types: 1, quality_score: -1 }, multikey: true },
   ],

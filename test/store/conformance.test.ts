@@ -73,6 +73,26 @@ describe.each(engines)("store conformance: $name", (engine) => {
       expect(first?._id).toBe("b");
     });
 
+    it("sorts on indexed fields as MongoDB does: missing first, numbers, dates, compound keys", async () => {
+      await things.createIndexes([{ name: "rank_1_at_-1", keys: { rank: 1, at: -1 } }]);
+      await things.insertMany([
+        { _id: "r1", rank: 2, at: new Date("2026-01-02T00:00:00Z") },
+        { _id: "r2", rank: 1, at: new Date("2026-01-01T00:00:00.500Z") },
+        { _id: "r3", at: new Date("2026-01-05T00:00:00Z") },
+        { _id: "r4", rank: 1, at: new Date("2026-01-01T00:00:00Z") },
+        { _id: "r5", rank: 10, at: new Date("2025-12-31T00:00:00Z") },
+      ]);
+      const order = async (sort: Record<string, 1 | -1>, filter: Doc = { _id: { $regex: "^r" } }, limit?: number) =>
+        (await things.find(filter, { sort, limit })).toArray().then((docs) => docs.map((d) => d._id));
+      expect(await order({ rank: 1, at: -1 })).toEqual(["r3", "r2", "r4", "r1", "r5"]);
+      expect(await order({ rank: -1, at: 1 })).toEqual(["r5", "r1", "r4", "r2", "r3"]);
+      expect(await order({ at: 1 })).toEqual(["r5", "r4", "r2", "r1", "r3"]);
+      expect(await order({ rank: 1, at: -1 }, { rank: { $gte: 1 } }, 2)).toEqual(["r2", "r4"]);
+      expect((await things.findOne({ rank: 1 }, { sort: { at: 1 } }))?._id).toBe("r4");
+      expect((await things.findOneAndUpdate({ rank: { $exists: true } }, { $set: { top: true } }, { sort: { rank: -1 }, returnDocument: "after" }))?._id).toBe("r5");
+      await things.dropIndex("rank_1_at_-1");
+    });
+
     it("counts with a filter", async () => {
       expect(await things.countDocuments({ "errors.type": "article" })).toBe(2);
     });

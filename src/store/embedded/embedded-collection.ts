@@ -25,7 +25,7 @@ import type {
 import { decodeDoc, encodeDoc, idKey } from "./codec.js";
 import type { EmbeddedEngine } from "./embedded-engine.js";
 import { aggregateStream, applyUpdate, compileFilter, project, shape, upsertSeed } from "./mql.js";
-import { pushdown } from "./pushdown.js";
+import { orderBy, pushdown } from "./pushdown.js";
 import { isUniqueViolation, wrapSqliteError } from "./sqlite-errors.js";
 
 const CHUNK_ROWS = 512;
@@ -46,7 +46,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   readonly name: string;
   private readonly table: string;
   private statements?: {
-    chunk: Statement<[number, number], Row>;
+    chunk: Statement<unknown[], Row>;
     byId: Statement<[string], Row>;
     insert: Statement<[string, string]>;
     update: Statement<[string, string, number]>;
@@ -90,11 +90,14 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     });
   }
 
-  /** Matching rows, read in chunks so that no SQLite cursor stays open between reads. */
-  private *scan(filter: Filter): Generator<Match> {
+  /**
+   * Matching rows, read in chunks so that no SQLite cursor stays open between reads. With a sort
+   * the indexes can answer, rows come in that order; otherwise in insertion order.
+   */
+  private *scan(filter: Filter, order?: string): Generator<Match> {
     const test = compileFilter(filter);
     const ids = idLookup(filter);
-    if (ids) {
+    if (ids && !order) {
       for (const id of new Set(ids)) {
         const row = this.sql.byId.get(idKey(id));
         if (!row) continue;
@@ -104,10 +107,21 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       return;
     }
     const narrowed = pushdown(filter, this.engine.scalarIndexPaths(this.name));
-    const chunk = narrowed ? this.narrowedChunk(narrowed.where) : undefined;
+    if (order) {
+      const page = this.statement(`SELECT rid, doc FROM "${this.table}"${narrowed ? ` WHERE ${narrowed.where}` : ""} ORDER BY ${order} LIMIT ? OFFSET ?`);
+      for (let offset = 0; ; offset += CHUNK_ROWS) {
+        const rows = page.all(...(narrowed?.params ?? []), CHUNK_ROWS, offset);
+        for (const row of rows) {
+          const doc = decodeDoc<Doc>(row.doc);
+          if (test(doc)) yield { rid: row.rid, doc };
+        }
+        if (rows.length < CHUNK_ROWS) return;
+      }
+    }
+    const chunk = narrowed ? this.statement(`SELECT rid, doc FROM "${this.table}" WHERE ${narrowed.where} AND rid > ? ORDER BY rid LIMIT ?`) : this.sql.chunk;
     let after = 0;
     for (;;) {
-      const rows = chunk ? chunk.all(...narrowed!.params, after, CHUNK_ROWS) : this.sql.chunk.all(after, CHUNK_ROWS);
+      const rows = chunk.all(...(narrowed?.params ?? []), after, CHUNK_ROWS);
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.rid;
       for (const row of rows) {
@@ -117,19 +131,24 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     }
   }
 
-  private readonly narrowedChunks = new Map<string, Statement<unknown[], Row>>();
+  private sortOrder(sort: FindOptions["sort"]): string | undefined {
+    return orderBy(sort, this.engine.scalarIndexPaths(this.name));
+  }
 
-  private narrowedChunk(where: string): Statement<unknown[], Row> {
-    let statement = this.narrowedChunks.get(where);
+  private readonly adHocStatements = new Map<string, Statement<unknown[], Row>>();
+
+  private statement(sql: string): Statement<unknown[], Row> {
+    let statement = this.adHocStatements.get(sql);
     if (!statement) {
-      statement = this.engine.db.prepare(`SELECT rid, doc FROM "${this.table}" WHERE ${where} AND rid > ? ORDER BY rid LIMIT ?`);
-      this.narrowedChunks.set(where, statement);
+      statement = this.engine.db.prepare(sql);
+      this.adHocStatements.set(sql, statement);
     }
     return statement;
   }
 
   private first(filter: Filter, sort?: FindOptions["sort"]): Match | undefined {
-    if (!sort) return this.scan(filter).next().value ?? undefined;
+    const order = this.sortOrder(sort);
+    if (!sort || order) return this.scan(filter, order).next().value ?? undefined;
     const matches = Array.from(this.scan(filter));
     const best = shape(matches.map((match) => match.doc), { sort, limit: 1 })[0];
     return matches.find((match) => match.doc === best);
@@ -163,19 +182,22 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
 
   find(filter: Filter = {}, options: FindOptions = {}): DocStream<T> {
     return this.streamOf<T>("find", () => {
+      const order = this.sortOrder(options.sort);
+      if (order) return this.page(this.scan(filter, order), options) as Iterator<T>;
       if (options.sort) {
         const all = Array.from(this.scan(filter), (match) => match.doc);
         return shape(all, options)[Symbol.iterator]() as Iterator<T>;
       }
-      return this.pageUnsorted(filter, options) as Iterator<T>;
+      return this.page(this.scan(filter), options) as Iterator<T>;
     });
   }
 
-  private *pageUnsorted(filter: Filter, options: FindOptions): Generator<Doc> {
+  /** Skip, limit and projection over rows already in the right order. */
+  private *page(matches: Iterable<Match>, options: FindOptions): Generator<Doc> {
     let skip = options.skip ?? 0;
     let left = options.limit && options.limit > 0 ? options.limit : Infinity;
     let page: Doc[] = [];
-    for (const { doc } of this.scan(filter)) {
+    for (const { doc } of matches) {
       if (left <= 0) break;
       if (skip > 0) {
         skip--;
@@ -194,8 +216,9 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
 
   async findOne(filter: Filter, options: Omit<FindOptions, "limit"> = {}): Promise<T | null> {
     return this.run("findOne", () => {
-      if (!options.sort && !options.skip) {
-        const found = this.scan(filter).next().value;
+      const order = this.sortOrder(options.sort);
+      if ((!options.sort || order) && !options.skip) {
+        const found = this.scan(filter, order).next().value;
         return found ? (project([found.doc], options.projection)[0] as T) : null;
       }
       const all = Array.from(this.scan(filter), (match) => match.doc);

@@ -110,7 +110,7 @@ export class EmbeddedEngine {
       paths = new Set(
         this.listIndexes(collection)
           .filter((spec) => !spec.multikey && spec.name !== "_id_")
-          .map((spec) => Object.keys(spec.keys)[0]!),
+          .flatMap((spec) => Object.keys(spec.keys)),
       );
       this.indexedPaths.set(collection, paths);
     }

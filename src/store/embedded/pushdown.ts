@@ -4,7 +4,7 @@
  * against the whole filter, so a pushed-down condition may select too much, never too little.
  */
 import { ObjectId } from "bson";
-import type { Filter } from "../store.js";
+import type { Filter, SortSpec } from "../store.js";
 import { jsonPathExpression } from "./embedded-engine.js";
 
 export interface Pushdown {
@@ -27,6 +27,17 @@ function equalityValue(condition: unknown): unknown {
     return keys.length === 1 && keys[0] === "$eq" ? (condition as { $eq: unknown }).$eq : undefined;
   }
   return condition;
+}
+
+/**
+ * `ORDER BY` for a sort on single-valued indexed paths: SQLite orders numbers, strings and the
+ * stored Date/ObjectId text as MongoDB does, with missing values first; `rid` breaks ties.
+ */
+export function orderBy(sort: SortSpec | undefined, indexedPaths: Set<string>): string | undefined {
+  if (!sort) return undefined;
+  const keys = Object.entries(sort);
+  if (keys.length === 0 || !keys.every(([path]) => indexedPaths.has(path))) return undefined;
+  return [...keys.map(([path, direction]) => `${jsonPathExpression(path)}${direction === -1 ? " DESC" : ""}`), "rid"].join(", ");
 }
 
 export function pushdown(filter: Filter, indexedPaths: Set<string>): Pushdown | undefined {

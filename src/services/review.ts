@@ -1,0 +1,132 @@
+/**
+ * A reviewer's pass over pending examples. Each item is claimed with an expiring lease, so two
+ * reviewers working at once never get the same one; every decision is saved as it is made.
+ */
+import { idText } from "../schema/common.js";
+import { ReviewerName, type QueueFilterInput, type QueueItemDoc } from "../schema/queue.js";
+import { COLLECTIONS } from "../store/collections.js";
+import type { Filter, Store } from "../store/store.js";
+import { QUEUE_ORDER, queueFilter, retractDecision, validateExample, type ValidationResult } from "./queue.js";
+import { parseInput } from "./validate.js";
+
+export const DEFAULT_LEASE_MS = 10 * 60_000;
+
+export interface ReviewCounts {
+  done: number;
+  approved: number;
+  rejected: number;
+  skipped: number;
+  remaining: number;
+}
+
+export interface ReviewOptions {
+  filter?: QueueFilterInput;
+  requireApprovals?: number;
+  leaseMs?: number;
+}
+
+export class ReviewSession {
+  readonly reviewer: string;
+  readonly counts: ReviewCounts = { done: 0, approved: 0, rejected: 0, skipped: 0, remaining: 0 };
+  private readonly baseFilter: Filter;
+  private readonly skipped: unknown[] = [];
+  private readonly decided: Array<{ item: QueueItemDoc; decision: "approved" | "rejected" }> = [];
+  private current: QueueItemDoc | null = null;
+
+  private constructor(
+    private readonly store: Store,
+    reviewer: string,
+    filter: Filter,
+    private readonly options: ReviewOptions,
+  ) {
+    this.reviewer = reviewer;
+    this.baseFilter = filter;
+  }
+
+  /**
+   * @example
+   * const session = await ReviewSession.start(store, "ana", { filter: { task_types: ["grammar"] } });
+   * for (let item = await session.next(); item; item = await session.next()) await session.decide(true);
+   */
+  static async start(store: Store, reviewer: string, options: ReviewOptions = {}): Promise<ReviewSession> {
+    const name = parseInput(ReviewerName, reviewer, "reviewer name");
+    const { filter } = queueFilter({ ...options.filter, status: options.filter?.status ?? "pending" });
+    const session = new ReviewSession(store, name, { ...filter, "history.by": { $ne: name } }, options);
+    session.counts.remaining = await store.collection(COLLECTIONS.queue).countDocuments(session.baseFilter);
+    return session;
+  }
+
+  get item(): QueueItemDoc | null {
+    return this.current;
+  }
+
+  /** Claims the best unclaimed item and returns it, or null when nothing is left. */
+  async next(now = new Date()): Promise<QueueItemDoc | null> {
+    const leaseMs = this.options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.current = await this.store.collection<QueueItemDoc>(COLLECTIONS.queue).findOneAndUpdate(
+      {
+        ...this.baseFilter,
+        ...(this.skipped.length ? { _id: { $nin: this.skipped } } : {}),
+        $or: [{ lease: null }, { "lease.until": { $lt: now } }, { "lease.by": this.reviewer }],
+      },
+      { $set: { lease: { by: this.reviewer, until: new Date(now.getTime() + leaseMs) } } },
+      { sort: QUEUE_ORDER, returnDocument: "after" },
+    );
+    return this.current;
+  }
+
+  async decide(approved: boolean, notes?: string): Promise<ValidationResult> {
+    const item = this.requireItem();
+    const result = await validateExample(this.store, idText(item._id), {
+      approved,
+      validated_by: this.reviewer,
+      notes,
+      require_approvals: this.options.requireApprovals ?? 1,
+    });
+    this.decided.push({ item, decision: result.decision });
+    this.counts.done++;
+    this.counts[result.decision]++;
+    this.counts.remaining = Math.max(0, this.counts.remaining - 1);
+    this.current = null;
+    return result;
+  }
+
+  async skip(): Promise<void> {
+    const item = this.requireItem();
+    this.skipped.push(item._id);
+    this.counts.skipped++;
+    await this.release();
+  }
+
+  /** Takes back the last decision of this session and makes its item current again. */
+  async undo(now = new Date()): Promise<QueueItemDoc | null> {
+    const last = this.decided.pop();
+    if (!last) return null;
+    await this.release();
+    await retractDecision(this.store, idText(last.item._id), this.reviewer, now);
+    this.counts.done--;
+    this.counts[last.decision]--;
+    this.counts.remaining++;
+    const leaseMs = this.options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.current = await this.store
+      .collection<QueueItemDoc>(COLLECTIONS.queue)
+      .findOneAndUpdate({ _id: last.item._id }, { $set: { lease: { by: this.reviewer, until: new Date(now.getTime() + leaseMs) } } }, { returnDocument: "after" });
+    return this.current;
+  }
+
+  get canUndo(): boolean {
+    return this.decided.length > 0;
+  }
+
+  /** Gives the current item back to the queue (on skip or quit). */
+  async release(): Promise<void> {
+    if (!this.current) return;
+    await this.store.collection(COLLECTIONS.queue).updateOne({ _id: this.current._id, "lease.by": this.reviewer }, { $set: { lease: null } });
+    this.current = null;
+  }
+
+  private requireItem(): QueueItemDoc {
+    if (!this.current) throw new Error("no item is being reviewed");
+    return this.current;
+  }
+}

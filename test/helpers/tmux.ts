@@ -1,0 +1,41 @@
+/**
+ * Drives a real terminal program through tmux: keystrokes in, screen text out.
+ */
+import { execFileSync } from "node:child_process";
+
+export class TmuxSession {
+  private constructor(readonly name: string) {}
+
+  static start(name: string, command: string, cwd: string): TmuxSession {
+    execFileSync("tmux", ["new-session", "-d", "-s", name, "-x", "80", "-y", "24", "-c", cwd, command]);
+    execFileSync("tmux", ["set-option", "-t", name, "remain-on-exit", "on"]);
+    return new TmuxSession(name);
+  }
+
+  keys(...keys: string[]): void {
+    execFileSync("tmux", ["send-keys", "-t", this.name, ...keys]);
+  }
+
+  screen(): string {
+    return execFileSync("tmux", ["capture-pane", "-p", "-t", this.name], { encoding: "utf8" });
+  }
+
+  /** Waits until the screen shows `text` (or matches it), and returns the screen. */
+  async waitFor(text: string | RegExp, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = this.screen();
+      if (typeof text === "string" ? screen.includes(text) : text.test(screen)) return screen;
+      if (Date.now() > deadline) throw new Error(`screen never showed ${text}:\n${screen.replace(/\n+$/, "").split("\n").map((l) => `|${l}`).join("\n")}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  kill(): void {
+    try {
+      execFileSync("tmux", ["kill-session", "-t", this.name], { stdio: "ignore" });
+    } catch {
+      // Already gone.
+    }
+  }
+}
