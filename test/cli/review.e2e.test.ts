@@ -81,8 +81,11 @@ describe("lexi review in a real terminal (tmux)", () => {
     expect(idOf(screenOne)).not.toBe(idOf(screenTwo));
     one.keys("q");
     two.keys("q");
-    await one.waitFor("bob: 0 decided");
-    await two.waitFor("cy: 0 decided");
+    await one.waitFor("Pane is dead (status 0");
+    await two.waitFor("Pane is dead (status 0");
+    const store = await openStore(db);
+    expect(await store.collection("training_queue").countDocuments({ "lease.by": { $in: ["bob", "cy"] } })).toBe(0);
+    await store.close();
   }, 60_000);
 
   it("refuses to run without a terminal and points to queue validate", async () => {

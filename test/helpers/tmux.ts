@@ -21,7 +21,7 @@ export class TmuxSession {
   }
 
   /** Waits until the screen shows `text` (or matches it), and returns the screen. */
-  async waitFor(text: string | RegExp, timeoutMs = 10_000): Promise<string> {
+  async waitFor(text: string | RegExp, timeoutMs = 20_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const screen = this.screen();
