@@ -12,7 +12,8 @@ export type LexiErrorCode =
   | "not_found"
   | "conflict"
   | "store_unavailable"
-  | "regression";
+  | "regression"
+  | "interrupted";
 
 export class LexiError extends Error {
   readonly code: LexiErrorCode;
@@ -56,6 +57,13 @@ export class ConflictError extends LexiError {
 export class StoreUnavailableError extends LexiError {
   constructor(message: string, options?: { cause?: unknown; details?: unknown }) {
     super("store_unavailable", message, options);
+  }
+}
+
+/** The user stopped a long command (Ctrl-C, SIGTERM); whatever it wrote was rolled back. */
+export class InterruptedError extends LexiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("interrupted", message, options);
   }
 }
 

@@ -8,5 +8,6 @@ export const EXIT_CODES: Record<LexiErrorCode | "usage" | "unexpected", number> 
   not_found: 3,
   conflict: 4,
   store_unavailable: 5,
+  interrupted: 130,
   unexpected: 70,
 };

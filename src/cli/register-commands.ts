@@ -3,11 +3,61 @@
  */
 import type { Command } from "commander";
 import { collect, numberOption } from "./input.js";
-import { runWithStore } from "./run-command.js";
+import { globalOptions, runWithStore } from "./run-command.js";
+import { withStore } from "./store-context.js";
 
 export function registerCommands(program: Command): void {
   registerIntake(program);
   registerQueue(program);
+  registerExport(program);
+}
+
+function registerExport(program: Command): void {
+  program
+    .command("export")
+    .description("write a deduplicated, reproducible fine-tuning dataset (JSONL) with a manifest")
+    .option("--task <name>", "only examples teaching this task (repeatable; any of them matches)", collect)
+    .option("--min-quality <score>", "lowest quality score", numberOption("--min-quality"), 0.7)
+    .option("--validated-only", "only examples a reviewer approved")
+    .option("--since <date>", "learner turns from this date or time (ISO 8601)")
+    .option("--until <date>", "learner turns up to this date or time (ISO 8601)")
+    .option("--user <id>", "only this learner")
+    .option("--level <cefr>", "only this CEFR level")
+    .option("--limit <n>", "at most this many records", numberOption("--limit"))
+    .option("--include-used", "also export examples an earlier export marked as used")
+    .option("--format <format>", "raw, openai, alpaca or sharegpt", "raw")
+    .option("--no-dedup", "keep repeated learner texts")
+    .option("--split <ratios>", "train,validation,test ratios, e.g. 0.9,0.05,0.05")
+    .option("--split-by <unit>", "keep each user (default) or each example in one split", "user")
+    .option("--seed <n>", "seed of the split assignment", numberOption("--seed"), 0)
+    .option("--out <path>", "a .jsonl file, a folder (with --split), or - for standard output")
+    .option("--mark-used", "mark the exported examples as used in training, once the files are complete")
+    .option("--template <file>", "JSON of per-task prompts and target fields: {\"grammar\": {\"system\": \"…\", \"fields\": [\"grammar_errors\"]}}")
+    .action(async (options, command: Command) => {
+      const { exportCommand, renderExport } = await import("./commands/export.js");
+      const global = globalOptions(command);
+      const result = await withStore(global, (store) => exportCommand(store, { ...options, json: global.json }));
+      // With --out -, standard output carries only data: the summary goes to stderr.
+      const stream = options.out === "-" ? process.stderr : process.stdout;
+      stream.write(`${global.json ? JSON.stringify(result, null, 2) : renderExport(result)}\n`);
+    });
+
+  const exportsGroup = program.command("exports").description("past exports and the files they wrote");
+  exportsGroup
+    .command("list")
+    .description("exports, newest first")
+    .option("--limit <n>", "at most this many", numberOption("--limit"), 50)
+    .action(async (options, command: Command) => {
+      const { listExportsCommand, renderExports } = await import("./commands/export.js");
+      await runWithStore(command, (store) => listExportsCommand(store, options), renderExports);
+    });
+  exportsGroup
+    .command("show <id>")
+    .description("one export: filters, files, checksums and how many examples it marked as used")
+    .action(async (id: string, _options, command: Command) => {
+      const { showExportCommand, renderExportDetails } = await import("./commands/export.js");
+      await runWithStore(command, (store) => showExportCommand(store, id), renderExportDetails);
+    });
 }
 
 /** The queue filters shared by `queue list` and `review`. */

@@ -107,6 +107,20 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       return;
     }
     const narrowed = pushdown(filter, this.engine.scalarIndexPaths(this.name));
+    if (order === ID_ORDER) {
+      // Keyset pages on the primary key: ObjectIds sort by their hex, strings before ObjectIds.
+      const page = this.statement(`SELECT rid, id, doc FROM "${this.table}" WHERE ${narrowed ? `${narrowed.where} AND ` : ""}id > ? ORDER BY id LIMIT ?`);
+      let after = "";
+      for (;;) {
+        const rows = page.all(...(narrowed?.params ?? []), after, CHUNK_ROWS) as Array<Row & { id: string }>;
+        if (rows.length === 0) return;
+        after = rows[rows.length - 1]!.id;
+        for (const row of rows) {
+          const doc = decodeDoc<Doc>(row.doc);
+          if (test(doc)) yield { rid: row.rid, doc };
+        }
+      }
+    }
     if (order) {
       const page = this.statement(`SELECT rid, doc FROM "${this.table}"${narrowed ? ` WHERE ${narrowed.where}` : ""} ORDER BY ${order} LIMIT ? OFFSET ?`);
       for (let offset = 0; ; offset += CHUNK_ROWS) {
@@ -132,6 +146,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   private sortOrder(sort: FindOptions["sort"]): string | undefined {
+    if (sort && Object.keys(sort).length === 1 && sort._id === 1) return ID_ORDER;
     return orderBy(sort, this.engine.scalarIndexPaths(this.name));
   }
 
@@ -361,6 +376,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
 }
 
 const DONE = Symbol("done");
+/** The sort order `{_id: 1}`, answered by the primary key. */
+const ID_ORDER = "id";
 
 function* mapIterator<A, B>(source: Iterable<A>, map: (item: A) => B): Generator<B> {
   for (const item of source) yield map(item);

@@ -1,0 +1,139 @@
+/**
+ * `lexi export` and `lexi exports list|show`.
+ */
+import { readFile } from "node:fs/promises";
+import { InterruptedError, InvalidInputError } from "../../errors.js";
+import { parseSplit } from "../../domain/split.js";
+import type { ExportDoc, ExportFormat } from "../../schema/export.js";
+import { exportDataset, type ExportResult } from "../../services/export/export-dataset.js";
+import { getExport, listExports } from "../../services/exports.js";
+import type { Store } from "../../store/store.js";
+import { formatDate } from "../output/format.js";
+import { startProgress } from "../output/progress.js";
+import { renderTable } from "../output/table.js";
+
+export interface ExportCommandOptions {
+  task?: string[];
+  minQuality?: number;
+  validatedOnly?: boolean;
+  since?: string;
+  until?: string;
+  user?: string;
+  level?: string;
+  limit?: number;
+  includeUsed?: boolean;
+  format: string;
+  dedup?: boolean;
+  split?: string;
+  splitBy?: string;
+  seed?: number;
+  out?: string;
+  markUsed?: boolean;
+  template?: string;
+  json?: boolean;
+}
+
+/** Where an export goes when `--out` is not given: exports/<tasks>.<format>.jsonl (a folder with splits). */
+export function defaultOut(options: ExportCommandOptions, splits: number): string {
+  const tasks = options.task?.length ? [...options.task].sort().join("+") : "all";
+  return splits > 1 ? `exports/${tasks}.${options.format}/` : `exports/${tasks}.${options.format}.jsonl`;
+}
+
+async function readTemplates(path: string | undefined): Promise<unknown> {
+  if (!path) return {};
+  try {
+    return JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new InvalidInputError(`cannot read the template file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export async function exportCommand(store: Store, options: ExportCommandOptions): Promise<ExportResult> {
+  const split = options.split ? parseSplit(options.split) : [1];
+  const out = options.out ?? defaultOut(options, split.length);
+  const toStdout = out === "-";
+  const progress = await startProgress("exporting…", { json: options.json || toStdout });
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    return await exportDataset(
+      store,
+      {
+        task_types: options.task ?? [],
+        min_quality_score: options.minQuality,
+        validated_only: Boolean(options.validatedOnly),
+        since: options.since,
+        until: options.until,
+        user_id: options.user,
+        level: options.level as never,
+        limit: options.limit,
+        include_used: Boolean(options.includeUsed),
+        format: options.format as ExportFormat,
+        dedup: options.dedup ?? true,
+        split,
+        split_by: (options.splitBy ?? "user") as "user",
+        seed: options.seed,
+        mark_used: Boolean(options.markUsed),
+        templates: (await readTemplates(options.template)) as never,
+      },
+      toStdout ? { stream: process.stdout } : { path: out },
+      {
+        signal: abort.signal,
+        onProgress: (scanned, written) => progress.update(written ? `writing… ${written.toLocaleString("en")} records` : `reading… ${scanned.toLocaleString("en")} examples`),
+      },
+    );
+  } catch (error) {
+    if (abort.signal.aborted) throw new InterruptedError("export interrupted: no file was written and nothing was marked as used", { cause: error });
+    throw error;
+  } finally {
+    progress.stop();
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+}
+
+export function renderExport(result: ExportResult): string {
+  const { counts } = result;
+  const files = renderTable(
+    ["split", "records", "file", "sha256"],
+    result.files.map((file) => [file.split, file.records, file.path, file.sha256.slice(0, 16)]),
+  );
+  const tasks = Object.entries(counts.per_task).map(([task, n]) => `${task} ${n}`).join(", ");
+  const excluded = Object.entries(counts.excluded).filter(([, n]) => n > 0).map(([why, n]) => `${why.replace(/_/g, " ")} ${n}`).join(", ");
+  return [
+    `Export ${result._id}: ${counts.records} records from ${counts.examples} examples (${result.format})`,
+    files,
+    `tasks: ${tasks || "—"} · duplicates dropped: ${counts.dropped_duplicates} · left out: ${excluded || "none"}`,
+    result.manifest_path ? `manifest: ${result.manifest_path}` : "",
+    result.marked_used ? "The exported examples are now marked as used in training." : "",
+  ]
+    .filter(Boolean)
+    .join("\n");
+}
+
+export function listExportsCommand(store: Store, options: { limit?: number }): Promise<ExportDoc[]> {
+  return listExports(store, options.limit);
+}
+
+export function renderExports(items: ExportDoc[]): string {
+  if (items.length === 0) return "No exports yet. Try: lexi export --task grammar";
+  return renderTable(
+    ["id", "created", "format", "records", "splits", "marked used"],
+    items.map((e) => [e._id, formatDate(e.created_at), e.format, e.counts.records, e.files.map((f) => `${f.split} ${f.records}`).join(", "), e.marked_used ? "yes" : "no"]),
+  );
+}
+
+export function showExportCommand(store: Store, id: string) {
+  return getExport(store, id);
+}
+
+export function renderExportDetails(item: ExportDoc & { examples_marked: number }): string {
+  return [
+    `Export ${item._id} · ${formatDate(item.created_at)} · lexi ${item.lexi_version} · ${item.engine}`,
+    `format ${item.format} · split ${item.split.ratios.join("/")} by ${item.split.by} (seed ${item.split.seed}) · filters ${JSON.stringify(item.filters)}`,
+    renderTable(["split", "records", "file", "sha256"], item.files.map((f) => [f.split, f.records, f.path, f.sha256])),
+    `examples marked as used by this export: ${item.examples_marked}`,
+  ].join("\n");
+}

@@ -1,0 +1,21 @@
+/**
+ * Two learner texts are the same example when they match after normalization: Unicode NFKC,
+ * lower case, curly quotes made straight, runs of spaces folded, and trailing punctuation ignored.
+ *
+ * @example
+ * normalizeText("  I go   to school YESTERDAY!! ") === normalizeText("i go to school yesterday") // true
+ */
+export function normalizeText(text: string): string {
+  return text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/\s+/g, " ")
+    .replace(/[\s.!?…]+$/u, "")
+    .trim();
+}
+
+export function dedupKey(task: string, text: string): string {
+  return `${task}\u0000${normalizeText(text)}`;
+}

@@ -1,0 +1,113 @@
+/**
+ * The record formats trainers read. Each record teaches one task: the target is the part of the
+ * analysis that task teaches, as JSON text (or plain text when it is a single text field).
+ */
+import type { ExportFormat, ExportTemplates, TaskTemplate } from "../schema/export.js";
+import type { Analysis } from "../schema/interaction.js";
+
+export interface ExportUnit {
+  exampleId: string;
+  task: string;
+  input: string;
+  analysis: Analysis;
+  taskTypes: string[];
+  difficulty: string;
+  quality: number;
+}
+
+export const DEFAULT_TEMPLATES: Record<string, Required<TaskTemplate>> = {
+  grammar: {
+    system: "You are a patient English tutor. List the grammar errors in the learner's sentence with their corrections and short explanations, as JSON.",
+    fields: ["grammar_errors"],
+  },
+  fluency: {
+    system: "You are an English tutor. Rate the fluency of the learner's sentence from 0 to 1 and reply to the learner, as JSON.",
+    fields: ["fluency_score", "tutor_response"],
+  },
+  vocabulary: {
+    system: "You are an English tutor. Give the CEFR level of the learner's vocabulary and suggest better words, as JSON.",
+    fields: ["vocabulary_level", "vocabulary_suggestions"],
+  },
+  tutor_response: {
+    system: "You are a friendly English tutor. Reply to the learner, correcting mistakes gently.",
+    fields: ["tutor_response"],
+  },
+};
+
+const FALLBACK: Required<TaskTemplate> = {
+  system: "You are an English tutor. Analyse the learner's sentence, as JSON.",
+  fields: ["grammar_errors", "fluency_score", "vocabulary_level", "tutor_response"],
+};
+
+export function templateFor(task: string, overrides: ExportTemplates): Required<TaskTemplate> {
+  const base = DEFAULT_TEMPLATES[task] ?? FALLBACK;
+  return { ...base, ...overrides[task] } as Required<TaskTemplate>;
+}
+
+/** The target text of a task. */
+export function targetFor(analysis: Analysis, template: Required<TaskTemplate>): string {
+  const record = analysis as unknown as Record<string, unknown>;
+  if (template.fields.length === 1 && typeof record[template.fields[0]!] === "string") return record[template.fields[0]!] as string;
+  const picked: Record<string, unknown> = {};
+  for (const field of template.fields) if (record[field] !== undefined) picked[field] = record[field];
+  return JSON.stringify(picked);
+}
+
+interface ChatMessage {
+  role: string;
+  content: unknown;
+}
+
+const OPENAI_ROLES = new Set(["system", "user", "assistant", "developer", "tool"]);
+
+/**
+ * OpenAI's fine-tuning rules for a chat line: a `messages` array of known roles with non-empty
+ * string content, and at least one assistant message. Returns what is wrong, or undefined.
+ */
+export function openAiLineProblem(record: { messages?: ChatMessage[] }): string | undefined {
+  if (!Array.isArray(record.messages) || record.messages.length === 0) return "no messages";
+  for (const message of record.messages) {
+    if (!OPENAI_ROLES.has(message.role)) return `unknown role "${message.role}"`;
+    if (typeof message.content !== "string" || message.content.trim() === "") return `empty content for ${message.role}`;
+  }
+  if (!record.messages.some((m) => m.role === "assistant")) return "no assistant message";
+  return undefined;
+}
+
+export class FormatRuleError extends Error {}
+
+/** One JSONL line of a unit in a format; throws FormatRuleError for a line the format forbids. */
+export function formatUnit(unit: ExportUnit, format: ExportFormat, templates: ExportTemplates): string {
+  if (format === "raw") {
+    return JSON.stringify({
+      id: unit.exampleId,
+      input: unit.input,
+      output: unit.analysis,
+      task_types: unit.taskTypes,
+      difficulty_level: unit.difficulty,
+      quality_score: unit.quality,
+    });
+  }
+  const template = templateFor(unit.task, templates);
+  const target = targetFor(unit.analysis, template);
+  if (format === "openai") {
+    const record = {
+      messages: [
+        { role: "system", content: template.system },
+        { role: "user", content: unit.input },
+        { role: "assistant", content: target },
+      ],
+    };
+    const problem = openAiLineProblem(record);
+    if (problem) throw new FormatRuleError(problem);
+    return JSON.stringify(record);
+  }
+  if (format === "alpaca") return JSON.stringify({ instruction: template.system, input: unit.input, output: target });
+  return JSON.stringify({
+    conversations: [
+      { from: "system", value: template.system },
+      { from: "human", value: unit.input },
+      { from: "gpt", value: target },
+    ],
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * What an export takes: the filters of the queue, a format, splits and where to write.
+ */
+import { z } from "zod";
+import { CefrLevel, IdString, Score01, Timestamp, WordName } from "./common.js";
+
+export const EXPORT_FORMATS = ["raw", "openai", "alpaca", "sharegpt"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const TaskTemplate = z.object({
+  system: z.string().min(1).optional(),
+  /** Which fields of the analysis make the target. */
+  fields: z.array(z.string().min(1)).min(1).optional(),
+});
+export type TaskTemplate = z.infer<typeof TaskTemplate>;
+
+export const ExportTemplates = z.record(WordName, TaskTemplate);
+export type ExportTemplates = z.infer<typeof ExportTemplates>;
+
+export const ExportInput = z
+  .object({
+    task_types: z.array(WordName).default([]),
+    min_quality_score: Score01.default(0.7),
+    validated_only: z.boolean().default(false),
+    since: Timestamp.optional(),
+    until: Timestamp.optional(),
+    user_id: IdString.optional(),
+    level: CefrLevel.optional(),
+    limit: z.number().int().min(1).optional(),
+    include_used: z.boolean().default(false),
+    format: z.enum(EXPORT_FORMATS).default("raw"),
+    dedup: z.boolean().default(true),
+    split: z.array(z.number().min(0).max(1)).min(1).max(3).default([1]),
+    split_by: z.enum(["user", "example"]).default("user"),
+    seed: z.number().int().min(0).default(0),
+    mark_used: z.boolean().default(false),
+    templates: ExportTemplates.default({}),
+  })
+  .refine((input) => Math.abs(input.split.reduce((a, b) => a + b, 0) - 1) < 1e-6, {
+    message: "split ratios must add up to 1 (e.g. 0.9,0.05,0.05)",
+    path: ["split"],
+  })
+  .refine((input) => !input.since || !input.until || input.since <= input.until, { message: "since must not be after until", path: ["since"] });
+export type ExportInput = z.input<typeof ExportInput>;
+export type ValidExport = z.output<typeof ExportInput>;
+
+export const SPLIT_NAMES = ["train", "validation", "test"] as const;
+
+export interface ExportFileRecord {
+  split: string;
+  path: string;
+  records: number;
+  sha256: string;
+}
+
+export interface ExportCounts {
+  records: number;
+  examples: number;
+  per_split: Record<string, number>;
+  per_task: Record<string, number>;
+  dropped_duplicates: number;
+  excluded: { rejected: number; flagged: number; already_used: number; invalid_for_format: number };
+}
+
+export interface ExportDoc {
+  [key: string]: unknown;
+  _id: string;
+  created_at: Date;
+  lexi_version: string;
+  engine: string;
+  format: ExportFormat;
+  filters: Record<string, unknown>;
+  split: { ratios: number[]; by: "user" | "example"; seed: number };
+  files: ExportFileRecord[];
+  counts: ExportCounts;
+  marked_used: boolean;
+}
