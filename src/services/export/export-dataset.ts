@@ -174,7 +174,7 @@ async function writeOutputs(staging: ExportStaging, input: ValidExport, layout: 
   try {
     for (const unit of staging.winners(input.limit)) {
       options.signal?.throwIfAborted();
-      await sinkFor(unit.split).write(`${unit.line}\n`);
+      await sinkFor(unit.split).write(`${unit.line}\n`, options.signal);
       const splitName = SPLIT_NAMES[unit.split]!;
       counts.records++;
       counts.per_split[splitName] = (counts.per_split[splitName] ?? 0) + 1;

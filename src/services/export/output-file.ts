@@ -10,14 +10,15 @@ import { once } from "node:events";
 import type { Writable } from "node:stream";
 
 export interface LineSink {
-  write(line: string): Promise<void>;
+  /** Waits while the destination is full; an abort stops the wait. */
+  write(line: string, signal?: AbortSignal): Promise<void>;
   /** Completes the output; returns the sha256 of what was written. */
   commit(): Promise<string>;
   abort(): Promise<void>;
 }
 
-async function writeWithBackpressure(stream: Writable, text: string): Promise<void> {
-  if (!stream.write(text)) await once(stream, "drain");
+async function writeWithBackpressure(stream: Writable, text: string, signal?: AbortSignal): Promise<void> {
+  if (!stream.write(text)) await once(stream, "drain", { signal });
 }
 
 export class AtomicFile implements LineSink {
@@ -34,10 +35,10 @@ export class AtomicFile implements LineSink {
     });
   }
 
-  async write(line: string): Promise<void> {
+  async write(line: string, signal?: AbortSignal): Promise<void> {
     if (this.failure) throw this.failure;
     this.hash.update(line);
-    await writeWithBackpressure(this.stream, line);
+    await writeWithBackpressure(this.stream, line, signal);
   }
 
   async commit(): Promise<string> {
@@ -66,9 +67,9 @@ export class StreamSink implements LineSink {
 
   constructor(private readonly stream: Writable) {}
 
-  async write(line: string): Promise<void> {
+  async write(line: string, signal?: AbortSignal): Promise<void> {
     this.hash.update(line);
-    await writeWithBackpressure(this.stream, line);
+    await writeWithBackpressure(this.stream, line, signal);
   }
 
   async commit(): Promise<string> {

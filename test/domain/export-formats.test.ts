@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { dedupKey, normalizeText } from "../../src/domain/dedup-key.js";
+import { FormatRuleError, formatUnit, openAiLineProblem, type ExportUnit } from "../../src/domain/export-formats.js";
+import { assignSplit, parseSplit } from "../../src/domain/split.js";
+import { InteractionInput } from "../../src/schema/interaction.js";
+import { demoInteractions } from "../helpers/fixtures.js";
+
+const analysis = InteractionInput.parse(demoInteractions(1)[0]).analysis;
+const unit: ExportUnit = { exampleId: "e1", task: "grammar", input: "I go to school yesterday.", analysis: { ...analysis, grammar_errors: [{ type: "verb_tense", error: "go", correction: "went" }] }, taskTypes: ["grammar", "fluency"], difficulty: "B1", quality: 0.9 };
+
+describe("export formats", () => {
+  it("raw keeps the original record shape plus the example id", () => {
+    expect(Object.keys(JSON.parse(formatUnit(unit, "raw", {})))).toEqual(["id", "input", "output", "task_types", "difficulty_level", "quality_score"]);
+  });
+
+  it("openai: system prompt of the task, learner as user, the task's target as assistant", () => {
+    const line = JSON.parse(formatUnit(unit, "openai", {}));
+    expect(line.messages.map((m: { role: string }) => m.role)).toEqual(["system", "user", "assistant"]);
+    expect(line.messages[1].content).toBe(unit.input);
+    expect(JSON.parse(line.messages[2].content)).toEqual({ grammar_errors: [{ type: "verb_tense", error: "go", correction: "went" }] });
+    expect(openAiLineProblem(line)).toBeUndefined();
+  });
+
+  it("alpaca and sharegpt carry the same three parts", () => {
+    expect(Object.keys(JSON.parse(formatUnit(unit, "alpaca", {})))).toEqual(["instruction", "input", "output"]);
+    const share = JSON.parse(formatUnit({ ...unit, task: "tutor_response" }, "sharegpt", {}));
+    expect(share.conversations.map((c: { from: string }) => c.from)).toEqual(["system", "human", "gpt"]);
+    expect(share.conversations[2].value).toBe(unit.analysis.tutor_response);
+  });
+
+  it("takes prompts and target fields from templates", () => {
+    const line = JSON.parse(formatUnit(unit, "alpaca", { grammar: { system: "Fix it.", fields: ["grammar_errors", "fluency_score"] } }));
+    expect(line.instruction).toBe("Fix it.");
+    expect(Object.keys(JSON.parse(line.output))).toEqual(["grammar_errors", "fluency_score"]);
+  });
+
+  it("refuses to write an openai line that breaks the format's rules", () => {
+    expect(() => formatUnit({ ...unit, task: "tutor_response", analysis: { ...unit.analysis, tutor_response: "   " } }, "openai", {})).toThrow(FormatRuleError);
+    expect(openAiLineProblem({ messages: [{ role: "user", content: "hi" }] })).toBe("no assistant message");
+    expect(openAiLineProblem({ messages: [{ role: "robot", content: "hi" }] })).toBe('unknown role "robot"');
+  });
+});
+
+describe("dedup keys", () => {
+  it("treat case, spacing, curly quotes and final punctuation as the same text", () => {
+    expect(normalizeText("  I’m   going HOME!! ")).toBe(normalizeText("i'm going home"));
+    expect(dedupKey("grammar", "A b.")).not.toBe(dedupKey("fluency", "A b."));
+  });
+});
+
+describe("splits", () => {
+  it("parse ratios that add up to 1 and refuse others", () => {
+    expect(parseSplit("0.9,0.05,0.05")).toEqual([0.9, 0.05, 0.05]);
+    expect(() => parseSplit("0.9,0.2")).toThrow(/add up to 1/);
+    expect(() => parseSplit("a,b")).toThrow(/between 0 and 1/);
+  });
+
+  it("assign deterministically and close to the ratios", () => {
+    const ratios = [0.8, 0.1, 0.1];
+    const counts = [0, 0, 0];
+    for (let i = 0; i < 10_000; i++) counts[assignSplit(`user:${i}`, 7, ratios)]!++;
+    expect(counts[0]! / 10_000).toBeCloseTo(0.8, 1);
+    expect(counts[1]! / 10_000).toBeCloseTo(0.1, 1);
+    expect(assignSplit("user:42", 7, ratios)).toBe(assignSplit("user:42", 7, ratios));
+  });
+});
