@@ -3,6 +3,7 @@
  * against baselines measured in the same run. Exits 1 when a goal is missed.
  */
 import type { BenchLine } from "./harness.js";
+import { exportBench } from "./export.bench.js";
 import { importBench } from "./import.bench.js";
 import { reviewBench } from "./review.bench.js";
 import { startupBench } from "./startup.bench.js";
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   store: storeBench,
   import: importBench,
   review: reviewBench,
+  export: exportBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -23,6 +23,10 @@ export type { ImportOptions, ImportSource, ImportSummary } from "./services/impo
 export { saveSnapshot, progressHistory, type SavedSnapshot } from "./services/progress.js";
 export { logMetrics, metricsHistory } from "./services/metrics.js";
 export { seedDemoData, type SeedResult } from "./services/seed.js";
+export { addToQueue, listQueue, getQueueItem, validateExample, retractDecision, reviewConflicts, type ValidationResult, type Disagreement } from "./services/queue.js";
+export { ReviewSession, type ReviewCounts, type ReviewOptions } from "./services/review.js";
+export { exportDataset, type ExportResult, type ExportTarget, type ExportOptions } from "./services/export/export-dataset.js";
+export { listExports, getExport } from "./services/exports.js";
 
 export { qualityScore, flagReasons, isFlagging, type Verdict } from "./domain/quality.js";
 export { evaluateAutoQueue, DEFAULT_AUTO_QUEUE, type AutoQueueThresholds, type AutoQueueDecision } from "./domain/auto-queue.js";
@@ -35,3 +39,4 @@ export * from "./schema/feedback.js";
 export * from "./schema/queue.js";
 export * from "./schema/progress.js";
 export * from "./schema/metrics.js";
+export * from "./schema/export.js";

@@ -170,7 +170,6 @@ async function writeOutputs(staging: ExportStaging, input: ValidExport, layout: 
     }
     return sink;
   };
-  const examples = new Set<string>();
   try {
     for (const unit of staging.winners(input.limit)) {
       options.signal?.throwIfAborted();
@@ -179,10 +178,9 @@ async function writeOutputs(staging: ExportStaging, input: ValidExport, layout: 
       counts.records++;
       counts.per_split[splitName] = (counts.per_split[splitName] ?? 0) + 1;
       counts.per_task[unit.task] = (counts.per_task[unit.task] ?? 0) + 1;
-      examples.add(unit.example_id);
       if (counts.records % 1000 === 0) options.onProgress?.(0, counts.records);
     }
-    counts.examples = examples.size;
+    counts.examples = staging.exampleCount(input.limit);
     const files: ExportFileRecord[] = [];
     for (const [split, sink] of [...sinks].sort(([a], [b]) => a - b)) {
       const sha256 = await sink.commit();

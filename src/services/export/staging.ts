@@ -11,7 +11,7 @@ import Database from "better-sqlite3";
 export interface StagedUnit {
   /** Dedup key: the unit loses to a better one with the same key. */
   key: string;
-  /** Output order: example id, then task. */
+  /** Tie-break between equal qualities: example id, then task. */
   ord: string;
   exampleId: string;
   task: string;
@@ -21,11 +21,14 @@ export interface StagedUnit {
 }
 
 const BATCH = 2000;
+/** Rows per INSERT statement: one call per row costs more than the insert itself. */
+const ROWS_PER_STATEMENT = 50;
 
 export class ExportStaging {
   private readonly dir: string;
   private readonly db: Database.Database;
-  private readonly upsert: Database.Statement;
+  private readonly upsertMany: Database.Statement;
+  private readonly upsertOne: Database.Statement;
   private pending: StagedUnit[] = [];
   offered = 0;
 
@@ -34,12 +37,17 @@ export class ExportStaging {
     this.db = new Database(join(this.dir, "staging.db"));
     this.db.pragma("journal_mode = OFF");
     this.db.pragma("synchronous = OFF");
-    this.db.exec(`CREATE TABLE units (key TEXT PRIMARY KEY, ord TEXT NOT NULL, example_id TEXT NOT NULL, task TEXT NOT NULL,
+    this.db.pragma("temp_store = MEMORY");
+    // Rows keep the position where their key first appeared (rowid), which is the output order.
+    this.db.exec(`CREATE TABLE units (key TEXT NOT NULL UNIQUE, ord TEXT NOT NULL, example_id TEXT NOT NULL, task TEXT NOT NULL,
       split INTEGER NOT NULL, quality REAL NOT NULL, line TEXT NOT NULL)`);
-    this.upsert = this.db.prepare(`INSERT INTO units (key, ord, example_id, task, split, quality, line) VALUES (?, ?, ?, ?, ?, ?, ?)
+    const upsert = (rows: number) =>
+      this.db.prepare(`INSERT INTO units (key, ord, example_id, task, split, quality, line) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?, ?, ?)").join(", ")}
       ON CONFLICT (key) DO UPDATE SET ord = excluded.ord, example_id = excluded.example_id, task = excluded.task,
         split = excluded.split, quality = excluded.quality, line = excluded.line
       WHERE excluded.quality > units.quality OR (excluded.quality = units.quality AND excluded.ord < units.ord)`);
+    this.upsertMany = upsert(ROWS_PER_STATEMENT);
+    this.upsertOne = upsert(1);
   }
 
   add(unit: StagedUnit): void {
@@ -51,8 +59,11 @@ export class ExportStaging {
   flush(): void {
     const rows = this.pending;
     this.pending = [];
+    const values = (u: StagedUnit) => [u.key, u.ord, u.exampleId, u.task, u.split, u.quality, u.line];
     this.db.transaction(() => {
-      for (const u of rows) this.upsert.run(u.key, u.ord, u.exampleId, u.task, u.split, u.quality, u.line);
+      let i = 0;
+      for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) this.upsertMany.run(rows.slice(i, i + ROWS_PER_STATEMENT).flatMap(values));
+      for (; i < rows.length; i++) this.upsertOne.run(values(rows[i]!));
     })();
   }
 
@@ -60,17 +71,22 @@ export class ExportStaging {
     return (this.db.prepare("SELECT count(*) AS n FROM units").get() as { n: number }).n;
   }
 
-  /** The kept units in output order, at most `limit`. */
+  /** The kept units in output order (where each key first appeared), at most `limit`. */
   *winners(limit?: number): Generator<{ ord: string; example_id: string; task: string; split: number; line: string }> {
-    this.db.exec("CREATE INDEX IF NOT EXISTS units_ord ON units (ord)");
-    const sql = `SELECT ord, example_id, task, split, line FROM units ORDER BY ord${limit ? " LIMIT ?" : ""}`;
+    const sql = `SELECT ord, example_id, task, split, line FROM units ORDER BY rowid${limit ? " LIMIT ?" : ""}`;
     const statement = this.db.prepare(sql);
     yield* (limit ? statement.iterate(limit) : statement.iterate()) as Iterable<{ ord: string; example_id: string; task: string; split: number; line: string }>;
   }
 
+  /** How many distinct examples the first `limit` units come from (counted here: a JS set would grow). */
+  exampleCount(limit?: number): number {
+    const written = `SELECT example_id FROM units ORDER BY rowid${limit ? ` LIMIT ${Math.floor(limit)}` : ""}`;
+    return (this.db.prepare(`SELECT count(DISTINCT example_id) AS n FROM (${written})`).get() as { n: number }).n;
+  }
+
   /** Distinct ids of the examples written (the first `limit` units in output order), in batches. */
   *exportedExampleIds(limit?: number, batchSize = 500): Generator<string[]> {
-    const written = `SELECT example_id FROM units ORDER BY ord${limit ? ` LIMIT ${Math.floor(limit)}` : ""}`;
+    const written = `SELECT example_id FROM units ORDER BY rowid${limit ? ` LIMIT ${Math.floor(limit)}` : ""}`;
     const page = this.db.prepare(`SELECT DISTINCT example_id FROM (${written}) WHERE example_id > ? ORDER BY example_id LIMIT ?`);
     let after = "";
     for (;;) {
