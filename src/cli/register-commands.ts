@@ -3,13 +3,118 @@
  */
 import type { Command } from "commander";
 import { collect, numberOption } from "./input.js";
-import { globalOptions, runWithStore } from "./run-command.js";
+import { globalOptions, printResult, runWithStore } from "./run-command.js";
 import { withStore } from "./store-context.js";
 
 export function registerCommands(program: Command): void {
   registerIntake(program);
   registerQueue(program);
   registerExport(program);
+  registerInsights(program);
+}
+
+function registerInsights(program: Command): void {
+  const progress = program.command("progress").description("learner progress snapshots");
+  progress
+    .command("snapshot")
+    .description("save a learner's progress snapshot (the trend counts it)")
+    .requiredOption("--user <id>", "the learner")
+    .requiredOption("--level <cefr>", "A1 … C2")
+    .requiredOption("--fluency <0..1>", "average fluency", numberOption("--fluency"))
+    .requiredOption("--grammar-accuracy <0..1>", "grammar accuracy", numberOption("--grammar-accuracy"))
+    .requiredOption("--vocabulary <n>", "vocabulary size", numberOption("--vocabulary"))
+    .option("--pronunciation <0..1>", "average pronunciation score", numberOption("--pronunciation"))
+    .option("--interactions <n>", "total interactions", numberOption("--interactions"))
+    .option("--streak <days>", "study streak in days", numberOption("--streak"))
+    .option("--date <date>", "the snapshot's own date (ISO 8601), default now")
+    .action(async (options, command: Command) => {
+      const { snapshotCommand, renderSnapshot } = await import("./commands/progress.js");
+      await runWithStore(command, (store) => snapshotCommand(store, options), renderSnapshot);
+    });
+  progress
+    .command("import <file>")
+    .description("import snapshots from JSONL/NDJSON or a JSON array (- reads stdin), in file order")
+    .option("--skip-invalid", "write the valid records and save the rejected ones with their reasons")
+    .option("--rejected <file>", "where --skip-invalid saves rejected records")
+    .action(async (file: string, options, command: Command) => {
+      const { importProgressCommand } = await import("./commands/progress.js");
+      const { renderImport } = await import("./commands/interactions.js");
+      await runWithStore(command, (store, global) => importProgressCommand(store, file, { ...options, json: global.json }), renderImport);
+    });
+  progress
+    .command("history <user>")
+    .description("a learner's snapshots, oldest first, with a chart")
+    .option("--days <n>", "window in days", numberOption("--days"), 30)
+    .action(async (user: string, options, command: Command) => {
+      const { historyCommand, renderHistory } = await import("./commands/progress.js");
+      await runWithStore(command, (store) => historyCommand(store, user, options), renderHistory);
+    });
+
+  const patterns = program.command("patterns").description("recurring grammar errors");
+  patterns
+    .command("detect")
+    .description("group the window's grammar errors by type and level, store them and show the top ones")
+    .option("--days <n>", "window in days", numberOption("--days"), 7)
+    .option("--min-frequency <n>", "least occurrences to count as a pattern", numberOption("--min-frequency"), 5)
+    .action(async (options, command: Command) => {
+      const { detectCommand, renderPatterns } = await import("./commands/patterns.js");
+      await runWithStore(command, (store) => detectCommand(store, options), renderPatterns);
+    });
+  patterns
+    .command("user <user>")
+    .description("one learner's error types with counts and examples")
+    .option("--days <n>", "window in days", numberOption("--days"), 30)
+    .action(async (user: string, options, command: Command) => {
+      const { userCommand, renderUserPatterns } = await import("./commands/patterns.js");
+      await runWithStore(command, (store) => userCommand(store, user, options), renderUserPatterns);
+    });
+
+  program
+    .command("analytics")
+    .description("fluency, grammar, vocabulary or engagement, grouped by day, week, month or level")
+    .requiredOption("--metric <metric>", "fluency, grammar, vocabulary or engagement")
+    .option("--group-by <group>", "day, week (from Monday), month or level")
+    .option("--user <id>", "only this learner")
+    .option("--since <date>", "from this date or time (ISO 8601)")
+    .option("--until <date>", "up to this date or time (ISO 8601)")
+    .option("--tz <zone>", "time zone of the day/week/month groups", "UTC")
+    .action(async (options, command: Command) => {
+      const { analyticsCommand, renderAnalytics } = await import("./commands/analytics.js");
+      await runWithStore(command, (store) => analyticsCommand(store, options), renderAnalytics);
+    });
+
+  const metrics = program.command("metrics").description("evaluation metrics per model version, and a CI gate");
+  metrics
+    .command("log <metrics...>")
+    .description("log name=number metrics for a model version")
+    .requiredOption("--model <name>", "model name")
+    .requiredOption("--version <v>", "model version")
+    .option("--meta <key=value>", "metadata (repeatable)", collect)
+    .option("--export <export-id>", "the export this version was trained on")
+    .action(async (pairs: string[], options, command: Command) => {
+      const { logCommand, renderLogged } = await import("./commands/metrics.js");
+      await runWithStore(command, (store) => logCommand(store, pairs, options), renderLogged);
+    });
+  metrics
+    .command("history <model>")
+    .description("logged metrics, newest first, one column per metric")
+    .option("--limit <n>", "at most this many", numberOption("--limit"), 50)
+    .action(async (model: string, options, command: Command) => {
+      const { historyCommand, renderMetricsHistory } = await import("./commands/metrics.js");
+      await runWithStore(command, (store) => historyCommand(store, model, options), renderMetricsHistory);
+    });
+  metrics
+    .command("compare <model> <base-version> <candidate-version>")
+    .description("compare two versions; with --fail-on-regression, exit 1 when a metric gets worse past the threshold")
+    .option("--fail-on-regression <threshold>", "absolute (0.02) or relative (5%) worsening that fails")
+    .option("--lower-is-better <names>", "comma-separated metrics where lower is better (loss, wer, …)")
+    .action(async (model: string, base: string, candidate: string, options, command: Command) => {
+      const { compareCommand, renderComparison, RegressionError } = await import("./commands/metrics.js");
+      const global = globalOptions(command);
+      const result = await withStore(global, (store) => compareCommand(store, model, base, candidate, options));
+      printResult(global, result, renderComparison);
+      if (options.failOnRegression && result.regressed.length) throw new RegressionError(result);
+    });
 }
 
 function registerExport(program: Command): void {

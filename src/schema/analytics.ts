@@ -1,0 +1,38 @@
+/**
+ * The analytics query of `lexi analytics` and `POST /analytics` (the original's names).
+ */
+import { z } from "zod";
+import { IdString, Timestamp } from "./common.js";
+
+export const ANALYTICS_METRICS = ["fluency", "grammar", "vocabulary", "engagement"] as const;
+export const ANALYTICS_GROUPINGS = ["day", "week", "month", "level"] as const;
+
+const TimeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, "is not an IANA time zone such as UTC or Asia/Ho_Chi_Minh");
+
+export const AnalyticsInput = z
+  .object({
+    metric: z.enum(ANALYTICS_METRICS),
+    group_by: z.enum(ANALYTICS_GROUPINGS).optional(),
+    user_id: IdString.optional(),
+    start_date: Timestamp.optional(),
+    end_date: Timestamp.optional(),
+    tz: TimeZone.default("UTC"),
+  })
+  .refine((q) => !q.start_date || !q.end_date || q.start_date <= q.end_date, { message: "the start date must not be after the end date", path: ["start_date"] });
+export type AnalyticsInput = z.input<typeof AnalyticsInput>;
+export type ValidAnalytics = z.output<typeof AnalyticsInput>;
+
+export interface AnalyticsResult {
+  metric: (typeof ANALYTICS_METRICS)[number];
+  group_by: (typeof ANALYTICS_GROUPINGS)[number] | null;
+  tz: string;
+  data: Array<Record<string, unknown> & { group: string }>;
+  summary: Record<string, unknown>;
+}
