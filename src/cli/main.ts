@@ -36,7 +36,17 @@ export function buildProgram(): Command {
     });
 
   registerCommands(program);
+  // Root options are read only before the command, so a command may have its own --version
+  // (`lexi metrics log --version v2`); --db and --json are declared on every command instead.
+  program.enablePositionalOptions();
+  for (const command of leafCommands(program)) {
+    command.option("--db <uri>", "store (default: $LEXI_DB, else .lexi/lexi.db)").option("--json", "print machine-readable JSON");
+  }
   return program;
+}
+
+function leafCommands(command: Command): Command[] {
+  return command.commands.length === 0 ? [command] : command.commands.flatMap(leafCommands);
 }
 
 /** Runs the CLI and returns the exit code; nothing below here calls `process.exit`. */
