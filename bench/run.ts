@@ -3,6 +3,7 @@
  * against baselines measured in the same run. Exits 1 when a goal is missed.
  */
 import type { BenchLine } from "./harness.js";
+import { analyticsBench } from "./analytics.bench.js";
 import { exportBench } from "./export.bench.js";
 import { importBench } from "./import.bench.js";
 import { reviewBench } from "./review.bench.js";
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   import: importBench,
   review: reviewBench,
   export: exportBench,
+  analytics: analyticsBench,
 };
 
 const wanted = process.argv.slice(2);

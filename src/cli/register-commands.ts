@@ -11,6 +11,23 @@ export function registerCommands(program: Command): void {
   registerQueue(program);
   registerExport(program);
   registerInsights(program);
+  registerServe(program);
+}
+
+function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description("serve the HTTP API (the original's routes, OpenAPI docs at /docs); keys from LEXI_API_KEYS")
+    .option("--host <host>", "address to listen on (without API keys only loopback is allowed)", "127.0.0.1")
+    .option("--port <port>", "port", numberOption("--port"), 8000)
+    .option("--body-limit <bytes>", "largest request body", numberOption("--body-limit"), 1_048_576)
+    .option("--rate-limit <n>", "requests per minute per API key", numberOption("--rate-limit"), 1200)
+    .action(async (options, command: Command) => {
+      const { serveCommand } = await import("./commands/serve.js");
+      const global = globalOptions(command);
+      // The server owns the store until it stops, then closes it; withStore's close is then a no-op.
+      await withStore(global, (store) => serveCommand(store, options));
+    });
 }
 
 function registerInsights(program: Command): void {

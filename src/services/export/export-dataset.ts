@@ -123,11 +123,16 @@ function queueFilter(input: ValidExport): Filter {
   return filter;
 }
 
+/** One file is "all"; with splits, train / validation / test. */
+function splitNames(splits: number): string[] {
+  return splits === 1 ? ["all"] : SPLIT_NAMES.slice(0, splits);
+}
+
 function emptyCounts(splits: number): ExportCounts {
   return {
     records: 0,
     examples: 0,
-    per_split: Object.fromEntries(SPLIT_NAMES.slice(0, splits).map((name) => [name, 0])),
+    per_split: Object.fromEntries(splitNames(splits).map((name) => [name, 0])),
     per_task: {},
     dropped_duplicates: 0,
     excluded: { rejected: 0, flagged: 0, already_used: 0, invalid_for_format: 0 },
@@ -174,7 +179,7 @@ async function writeOutputs(staging: ExportStaging, input: ValidExport, layout: 
     for (const unit of staging.winners(input.limit)) {
       options.signal?.throwIfAborted();
       await sinkFor(unit.split).write(`${unit.line}\n`, options.signal);
-      const splitName = SPLIT_NAMES[unit.split]!;
+      const splitName = splitNames(input.split.length)[unit.split]!;
       counts.records++;
       counts.per_split[splitName] = (counts.per_split[splitName] ?? 0) + 1;
       counts.per_task[unit.task] = (counts.per_task[unit.task] ?? 0) + 1;
@@ -184,8 +189,8 @@ async function writeOutputs(staging: ExportStaging, input: ValidExport, layout: 
     const files: ExportFileRecord[] = [];
     for (const [split, sink] of [...sinks].sort(([a], [b]) => a - b)) {
       const sha256 = await sink.commit();
-      const name = SPLIT_NAMES[split]!;
-      files.push({ split: input.split.length === 1 ? "all" : name, path: layout.paths ? layout.paths[split]! : "-", records: counts.per_split[name] ?? 0, sha256 });
+      const name = splitNames(input.split.length)[split]!;
+      files.push({ split: name, path: layout.paths ? layout.paths[split]! : "-", records: counts.per_split[name] ?? 0, sha256 });
     }
     return files;
   } catch (error) {

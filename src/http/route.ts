@@ -1,0 +1,55 @@
+/**
+ * Declares a route once: fastify gets the handler and its scope, the OpenAPI document gets its
+ * schemas (the same zod schemas the services validate with).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { z } from "zod";
+import { InvalidInputError } from "../errors.js";
+import type { Scope } from "./auth.js";
+
+export interface RouteSpec {
+  method: "GET" | "POST" | "PUT";
+  url: string;
+  /** Who may call it: `public` (no key), `app` (app or admin keys) or `admin`. */
+  scope: Scope | "public";
+  summary: string;
+  tag: string;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  successStatus?: number;
+  /** Documented response type when it is not JSON. */
+  produces?: string;
+  handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+}
+
+export class RouteRegistry {
+  readonly specs: RouteSpec[] = [];
+
+  constructor(private readonly app: FastifyInstance) {}
+
+  add(spec: RouteSpec): void {
+    this.specs.push(spec);
+    this.app.route({
+      method: spec.method,
+      url: spec.url,
+      config: { scope: spec.scope },
+      handler: async (request, reply) => {
+        const result = await spec.handler(request, reply);
+        if (reply.sent) return reply;
+        if (spec.successStatus) void reply.status(spec.successStatus);
+        return result;
+      },
+    });
+  }
+}
+
+/** Parses a query string with a zod schema; a wrong value is a 400 naming the parameter. */
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
+  const result = schema.safeParse(query ?? {});
+  if (!result.success) throw InvalidInputError.fromZod(result.error, "query parameters");
+  return result.data;
+}
+
+export function pathParam(request: FastifyRequest, name: string): string {
+  return (request.params as Record<string, string>)[name] ?? "";
+}

@@ -1,0 +1,25 @@
+import { COLLECTIONS } from "../../store/collections.js";
+import type { Store } from "../../store/store.js";
+import type { RouteRegistry } from "../route.js";
+
+export function healthRoutes(routes: RouteRegistry, store: Store): void {
+  routes.add({
+    method: "GET",
+    url: "/health",
+    scope: "public",
+    tag: "health",
+    summary: "Checks that the store answers",
+    handler: async () => {
+      await store.collection(COLLECTIONS.interactions).findOne({}, { projection: { _id: 1 } });
+      return { status: "ok", backend: store.backend };
+    },
+  });
+  routes.add({
+    method: "GET",
+    url: "/ping",
+    scope: "public",
+    tag: "health",
+    summary: "Answers without touching the store (a baseline for load tests)",
+    handler: async () => ({ pong: true }),
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * The training queue: add, list (with review statuses) and validate examples.
+ */
+import { z } from "zod";
+import { QUEUE_STATUSES, QueueAddInput } from "../../schema/queue.js";
+import { addToQueue, listQueue, validateExample } from "../../services/queue.js";
+import type { Store } from "../../store/store.js";
+import { boolish, qBool, qInt, qList, qNumber } from "../query.js";
+import { parseQuery, pathParam, type RouteRegistry } from "../route.js";
+import { InvalidInputError } from "../../errors.js";
+
+const ListQuery = z
+  .object({
+    task_type: qList.optional(),
+    status: z.enum(QUEUE_STATUSES).optional(),
+    validated_only: qBool.optional(),
+    min_quality_score: qNumber.optional(),
+    limit: qInt.optional(),
+  })
+  .strict();
+
+/** The original took these as query parameters and documented a JSON body: both are accepted. */
+const ValidateRequest = z.object({
+  approved: boolish,
+  validated_by: z.string(),
+  notes: z.string().optional(),
+  require_approvals: z.union([z.number().int(), qInt]).optional(),
+});
+
+export function queueRoutes(routes: RouteRegistry, store: Store, prefix: string): void {
+  routes.add({
+    method: "POST",
+    url: `${prefix}/training-queue`,
+    scope: "admin",
+    tag: "training queue",
+    summary: "Add an interaction to the training queue (once per interaction; a second add is a 409)",
+    body: QueueAddInput,
+    successStatus: 201,
+    handler: async (request) => ({ status: "success", ...(await addToQueue(store, request.body as never)) }),
+  });
+  routes.add({
+    method: "GET",
+    url: `${prefix}/training-queue`,
+    scope: "admin",
+    tag: "training queue",
+    summary: "Training examples, best quality first, with their review status",
+    query: ListQuery,
+    handler: async (request) => {
+      const query = parseQuery(ListQuery, request.query);
+      const items = await listQueue(store, {
+        task_types: query.task_type ?? [],
+        status: query.status,
+        validated_only: query.validated_only ?? false,
+        min_quality_score: query.min_quality_score ?? 0.7,
+        limit: query.limit ?? 100,
+      });
+      return { count: items.length, examples: items };
+    },
+  });
+  routes.add({
+    method: "PUT",
+    url: `${prefix}/training-queue/:example_id/validate`,
+    scope: "admin",
+    tag: "training queue",
+    summary: "Approve or reject an example (JSON body or query parameters); every decision is kept in its history",
+    body: ValidateRequest,
+    handler: async (request) => {
+      const merged = { ...(request.query as object), ...((request.body as object | undefined) ?? {}) };
+      const parsed = ValidateRequest.safeParse(merged);
+      if (!parsed.success) throw InvalidInputError.fromZod(parsed.error, "validation");
+      const { approved, validated_by, notes, require_approvals } = parsed.data;
+      return validateExample(store, pathParam(request, "example_id"), { approved, validated_by, notes, require_approvals });
+    },
+  });
+}
