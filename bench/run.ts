@@ -5,6 +5,7 @@
 import type { BenchLine } from "./harness.js";
 import { analyticsBench } from "./analytics.bench.js";
 import { exportBench } from "./export.bench.js";
+import { httpBench } from "./http.bench.js";
 import { importBench } from "./import.bench.js";
 import { reviewBench } from "./review.bench.js";
 import { startupBench } from "./startup.bench.js";
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   review: reviewBench,
   export: exportBench,
   analytics: analyticsBench,
+  http: httpBench,
 };
 
 const wanted = process.argv.slice(2);
