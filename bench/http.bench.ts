@@ -13,6 +13,7 @@ import { openStore } from "../src/store/open-store.js";
 import { type BenchLine, scratchDir } from "./harness.js";
 
 const DURATION_S = 6;
+const FEEDBACK_REQUESTS = 4000;
 
 function load(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -31,10 +32,11 @@ export async function httpBench(): Promise<BenchLine[]> {
     const server = await startServer(store, { host: "127.0.0.1", port: 0, logger: false, rateLimit: 10_000_000 });
     const ping = await load({ url: `${server.url}/ping`, connections: 10, duration: DURATION_S });
     let counter = 0;
+    // A fixed number of requests (not a duration), so every answer is counted before the rows are.
     const feedback = await load({
       url: server.url,
       connections: 10,
-      duration: DURATION_S,
+      amount: FEEDBACK_REQUESTS,
       requests: [
         {
           method: "POST",

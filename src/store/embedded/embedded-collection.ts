@@ -95,8 +95,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
    * the indexes can answer, rows come in that order; otherwise in insertion order.
    */
   private *scan(filter: Filter, order?: string): Generator<Match> {
-    const test = compileFilter(filter);
     const ids = idLookup(filter);
+    const narrowed = pushdown(filter, this.engine.scalarIndexPaths(this.name));
+    const onlyId = ids !== undefined && Object.keys(filter).length === 1;
+    // Filters the primary key or the indexes answer exactly skip mingo: its set-up costs more than the lookup.
+    const test = onlyId || narrowed?.exact ? () => true : compileFilter(filter);
     if (ids && !order) {
       for (const id of new Set(ids)) {
         const row = this.sql.byId.get(idKey(id));
@@ -106,7 +109,6 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       }
       return;
     }
-    const narrowed = pushdown(filter, this.engine.scalarIndexPaths(this.name));
     if (order === ID_ORDER) {
       // Keyset pages on the primary key: ObjectIds sort by their hex, strings before ObjectIds.
       const page = this.statement(`SELECT rid, id, doc FROM "${this.table}" WHERE ${narrowed ? `${narrowed.where} AND ` : ""}id > ? ORDER BY id LIMIT ?`);

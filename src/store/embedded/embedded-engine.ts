@@ -51,8 +51,12 @@ export class EmbeddedEngine {
     return this.gate.runExclusive(work);
   }
 
-  /** Runs a read-then-write as one `BEGIN IMMEDIATE` transaction (a savepoint when nested). */
+  /**
+   * Runs a read-then-write as one `BEGIN IMMEDIATE` transaction. Inside a unit of work the outer
+   * transaction already holds the write lock, and an error rolls it all back.
+   */
   atomic<R>(work: () => R): R {
+    if (this.db.inTransaction) return work();
     return this.db.transaction(work).immediate();
   }
 

@@ -20,6 +20,8 @@ export class EmbeddedStore implements Store {
   readonly location: string;
   private readonly engine: EmbeddedEngine;
   private readonly collections = new Map<string, EmbeddedCollection>();
+  /** Collections bound to a running transaction; reused so their prepared statements are too. */
+  private readonly sessionCollections = new Map<string, EmbeddedCollection>();
   private readonly retentionDays: number;
 
   constructor(options: EmbeddedStoreOptions) {
@@ -39,13 +41,12 @@ export class EmbeddedStore implements Store {
   }
 
   async transaction<R>(work: (session: StoreSession) => Promise<R>): Promise<R> {
-    const bound = new Map<string, EmbeddedCollection>();
     const session: StoreSession = {
       collection: <T extends Doc = Doc>(name: string) => {
-        let collection = bound.get(name);
+        let collection = this.sessionCollections.get(name);
         if (!collection) {
           collection = new EmbeddedCollection(this.engine, name, true);
-          bound.set(name, collection);
+          this.sessionCollections.set(name, collection);
         }
         return collection as unknown as Collection<T>;
       },

@@ -7,6 +7,7 @@ import type { Options } from "mingo/types";
 import { ObjectId } from "bson";
 import { InvalidInputError } from "../../errors.js";
 import type { Doc, FindOptions, Filter, Pipeline, Update } from "../store.js";
+import { applyFast, canApplyFast } from "./fast-update.js";
 
 const OPTIONS: Partial<Options> = { scriptEnabled: false };
 // Documents are fresh copies decoded from the store, so updates may assign values in place.
@@ -58,7 +59,9 @@ export function applyUpdate(doc: Doc, spec: Update, inserting: boolean): boolean
   checkUpdate(spec);
   const { $setOnInsert, ...rest } = spec as Doc & { $setOnInsert?: Doc };
   let changed = false;
-  if (Object.keys(rest).length > 0) changed = mingoUpdate(doc, rest as never, undefined, undefined, BY_REFERENCE).length > 0;
+  if (Object.keys(rest).length > 0) {
+    changed = canApplyFast(rest) ? applyFast(doc, rest) : mingoUpdate(doc, rest as never, undefined, undefined, BY_REFERENCE).length > 0;
+  }
   if (inserting && $setOnInsert) {
     changed = mingoUpdate(doc, { $set: $setOnInsert } as never, undefined, undefined, BY_REFERENCE).length > 0 || changed;
   }

@@ -10,6 +10,8 @@ import { jsonPathExpression } from "./embedded-engine.js";
 export interface Pushdown {
   where: string;
   params: Array<string | number>;
+  /** The SQL answers the whole filter exactly, so rows need no second test. */
+  exact: boolean;
 }
 
 /** The value json_extract returns for a stored scalar, or undefined when it cannot be compared. */
@@ -43,12 +45,19 @@ export function orderBy(sort: SortSpec | undefined, indexedPaths: Set<string>): 
 export function pushdown(filter: Filter, indexedPaths: Set<string>): Pushdown | undefined {
   const clauses: string[] = [];
   const params: Array<string | number> = [];
+  let exact = true;
   for (const [path, condition] of Object.entries(filter)) {
-    if (!indexedPaths.has(path)) continue;
-    const value = sqlValue(equalityValue(condition));
-    if (value === undefined) continue;
+    const raw = equalityValue(condition);
+    const value = indexedPaths.has(path) ? sqlValue(raw) : undefined;
+    if (value === undefined) {
+      exact = false;
+      continue;
+    }
     clauses.push(`${jsonPathExpression(path)} = ?`);
     params.push(value);
+    // json_extract gives booleans as 1/0, so numbers and booleans match each other in SQL:
+    // only strings and ObjectIds are answered exactly.
+    if (typeof raw === "boolean" || typeof raw === "number") exact = false;
   }
-  return clauses.length ? { where: clauses.join(" AND "), params } : undefined;
+  return clauses.length ? { where: clauses.join(" AND "), params, exact } : undefined;
 }
