@@ -62,9 +62,7 @@ export function applyUpdate(doc: Doc, spec: Update, inserting: boolean): boolean
   if (Object.keys(rest).length > 0) {
     changed = canApplyFast(rest) ? applyFast(doc, rest) : mingoUpdate(doc, rest as never, undefined, undefined, BY_REFERENCE).length > 0;
   }
-  if (inserting && $setOnInsert) {
-    changed = mingoUpdate(doc, { $set: $setOnInsert } as never, undefined, undefined, BY_REFERENCE).length > 0 || changed;
-  }
+  if (inserting && $setOnInsert) changed = setFields(doc, $setOnInsert) || changed;
   return changed;
 }
 
@@ -93,6 +91,11 @@ export function upsertSeed(filter: Filter): Doc {
   // mingo's updater refuses to touch _id, so the upserted document's _id is set directly.
   const { _id, ...fields } = equalities;
   if (_id !== undefined) seed._id = _id;
-  if (Object.keys(fields).length > 0) mingoUpdate(seed, { $set: fields } as never, undefined, undefined, BY_REFERENCE);
+  if (Object.keys(fields).length > 0) setFields(seed, fields);
   return seed;
+}
+
+function setFields(doc: Doc, fields: Doc): boolean {
+  const spec = { $set: fields };
+  return canApplyFast(spec) ? applyFast(doc, spec) : mingoUpdate(doc, spec as never, undefined, undefined, BY_REFERENCE).length > 0;
 }
