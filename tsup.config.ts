@@ -4,10 +4,10 @@ import { defineConfig } from "tsup";
 const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 
 export default defineConfig({
-  entry: { index: "src/index.ts", cli: "src/cli/main.ts" },
+  entry: { index: "src/index.ts", server: "src/http/serve.ts", cli: "src/cli/main.ts" },
   format: ["esm"],
   target: "node20",
-  dts: { entry: { index: "src/index.ts" } },
+  dts: { entry: { index: "src/index.ts", server: "src/http/serve.ts" } },
   splitting: true,
   sourcemap: true,
   clean: true,

@@ -8,6 +8,8 @@
  * const { interaction_id } = await logInteraction(store, interaction);
  * await submitFeedback(store, { interaction_id, user_id: "u1", rating: 5, helpful: true, accurate: true });
  * await store.close();
+ *
+ * The HTTP server lives on its own import path (`lexi/server`), so the library never loads fastify.
  */
 export { openStore, ensureCollections, type OpenStoreOptions } from "./store/open-store.js";
 export { parseLocation, maskSecrets, DEFAULT_DB_PATH } from "./store/location.js";
@@ -21,7 +23,10 @@ export { submitFeedback, feedbackStats, type FeedbackResult, type FeedbackStats 
 export { importInteractions, importFeedback } from "./services/intake-import.js";
 export type { ImportOptions, ImportSource, ImportSummary } from "./services/import/import-records.js";
 export { saveSnapshot, progressHistory, type SavedSnapshot } from "./services/progress.js";
-export { logMetrics, metricsHistory } from "./services/metrics.js";
+export { logMetrics, metricsHistory, compareVersions, type VersionComparison } from "./services/metrics.js";
+export { analytics } from "./services/analytics.js";
+export { detectPatterns, userPatterns, type UserErrorType } from "./services/patterns.js";
+export { compareMetrics, parseThreshold, type Threshold, type MetricComparison } from "./domain/regression.js";
 export { seedDemoData, type SeedResult } from "./services/seed.js";
 export { addToQueue, listQueue, getQueueItem, validateExample, retractDecision, reviewConflicts, type ValidationResult, type Disagreement } from "./services/queue.js";
 export { ReviewSession, type ReviewCounts, type ReviewOptions } from "./services/review.js";
@@ -40,3 +45,5 @@ export * from "./schema/queue.js";
 export * from "./schema/progress.js";
 export * from "./schema/metrics.js";
 export * from "./schema/export.js";
+export * from "./schema/analytics.js";
+export * from "./schema/patterns.js";

@@ -217,6 +217,25 @@ describe.each(engines)("store conformance: $name", (engine) => {
       expect(facets).toEqual({ total: [{ n: 3 }], high: [{ n: 2 }] });
     });
 
+    it("keeps null apart from missing, and traverses arrays, in grouped pipelines", async () => {
+      await things.insertMany([
+        { _id: "n1", v: null, deep: { list: [{ k: "x" }, { k: "y" }] } },
+        { _id: "n2", deep: { list: [{ k: "x" }] } },
+        { _id: "n3", v: 4, deep: "flat" },
+      ]);
+      const rows = await things
+        .aggregate([
+          { $match: { _id: { $in: ["n1", "n2", "n3"] }, "deep.list.k": "x" } },
+          { $group: { _id: null, withV: { $sum: { $cond: [{ $eq: [{ $type: "$v" }, "missing"] }, 0, 1] } }, ks: { $push: "$deep.list.k" } } },
+        ])
+        .toArray();
+      expect(rows).toEqual([{ _id: null, withV: 1, ks: [["x", "y"], ["x"]] }]);
+      const exists = await things.aggregate([{ $match: { v: { $exists: true } } }, { $count: "n" }]).toArray();
+      expect(exists).toEqual([{ n: 2 }]);
+      const whole = await things.aggregate([{ $match: { _id: "n3" } }, { $group: { _id: "$_id", doc: { $first: "$$ROOT" } } }]).toArray();
+      expect(whole).toEqual([{ _id: "n3", doc: { _id: "n3", v: 4, deep: "flat" } }]);
+    });
+
     it("groups dates by day, week (Monday) and month", async () => {
       await things.deleteMany({});
       await things.insertMany([

@@ -6,7 +6,7 @@ import type { ImportSummary } from "../../services/import/import-records.js";
 import { importFeedback } from "../../services/intake-import.js";
 import type { Store } from "../../store/store.js";
 import { importSource } from "../input.js";
-import { startProgress } from "../output/progress.js";
+import { withProgress } from "../output/progress.js";
 import { renderTable } from "../output/table.js";
 
 export interface AddFeedbackOptions {
@@ -38,16 +38,13 @@ export function renderFeedbackResult(result: FeedbackResult): string {
 }
 
 export async function importFeedbackCommand(store: Store, file: string, options: { skipInvalid?: boolean; rejected?: string; json?: boolean }): Promise<ImportSummary> {
-  const progress = await startProgress("importing feedback…", options);
-  try {
-    return await importFeedback(store, importSource(file), {
+  return withProgress("importing feedback…", options, (update) =>
+    importFeedback(store, importSource(file), {
       skipInvalid: options.skipInvalid,
       rejectedPath: options.rejected,
-      onProgress: (read) => progress.update(`importing feedback… ${read.toLocaleString("en")} read`),
-    });
-  } finally {
-    progress.stop();
-  }
+      onProgress: (read) => update(`importing feedback… ${read.toLocaleString("en")} read`),
+    }),
+  );
 }
 
 export function feedbackStatsCommand(store: Store, options: { user?: string; days?: number }): Promise<FeedbackStats> {

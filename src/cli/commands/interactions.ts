@@ -7,7 +7,7 @@ import { getInteraction, listInteractions, type ListInteractionsInput } from "..
 import type { InteractionDoc } from "../../schema/interaction.js";
 import type { Store } from "../../store/store.js";
 import { formatDate, formatScore, idText, shortText } from "../output/format.js";
-import { startProgress } from "../output/progress.js";
+import { withProgress } from "../output/progress.js";
 import { renderTable } from "../output/table.js";
 import { importSource } from "../input.js";
 
@@ -16,16 +16,13 @@ export async function importInteractionsCommand(
   file: string,
   options: { skipInvalid?: boolean; rejected?: string; json?: boolean },
 ): Promise<ImportSummary> {
-  const progress = await startProgress("importing interactions…", options);
-  try {
-    return await importInteractions(store, importSource(file), {
+  return withProgress("importing interactions…", options, (update) =>
+    importInteractions(store, importSource(file), {
       skipInvalid: options.skipInvalid,
       rejectedPath: options.rejected,
-      onProgress: (read) => progress.update(`importing interactions… ${read.toLocaleString("en")} read`),
-    });
-  } finally {
-    progress.stop();
-  }
+      onProgress: (read) => update(`importing interactions… ${read.toLocaleString("en")} read`),
+    }),
+  );
 }
 
 export function renderImport(summary: ImportSummary): string {

@@ -11,7 +11,7 @@ import type { Store } from "../../store/store.js";
 import { importSource } from "../input.js";
 import { lineChart } from "../output/chart.js";
 import { formatDate, formatScore } from "../output/format.js";
-import { startProgress } from "../output/progress.js";
+import { withProgress } from "../output/progress.js";
 import { renderTable } from "../output/table.js";
 
 export interface SnapshotOptions {
@@ -45,9 +45,8 @@ export function renderSnapshot(result: SavedSnapshot): string {
 }
 
 export async function importProgressCommand(store: Store, file: string, options: { skipInvalid?: boolean; rejected?: string; json?: boolean }): Promise<ImportSummary> {
-  const progress = await startProgress("importing snapshots…", options);
-  try {
-    return await importRecords(
+  return withProgress("importing snapshots…", options, (update) =>
+    importRecords(
       importSource(file),
       {
         what: "progress snapshot",
@@ -58,11 +57,9 @@ export async function importProgressCommand(store: Store, file: string, options:
           return { saved: items.length };
         },
       },
-      { skipInvalid: options.skipInvalid, rejectedPath: options.rejected, onProgress: (read) => progress.update(`importing snapshots… ${read} read`) },
-    );
-  } finally {
-    progress.stop();
-  }
+      { skipInvalid: options.skipInvalid, rejectedPath: options.rejected, onProgress: (read) => update(`importing snapshots… ${read} read`) },
+    ),
+  );
 }
 
 export function historyCommand(store: Store, user: string, options: { days?: number }): Promise<ProgressDoc[]> {

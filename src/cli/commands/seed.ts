@@ -3,17 +3,12 @@
  */
 import { seedDemoData, type SeedInput, type SeedResult } from "../../services/seed.js";
 import type { Store } from "../../store/store.js";
-import { startProgress } from "../output/progress.js";
+import { withProgress } from "../output/progress.js";
 import { renderTable } from "../output/table.js";
 
 export async function seedCommand(store: Store, options: SeedInput & { json?: boolean }): Promise<SeedResult> {
-  const progress = await startProgress("seeding demo data…", options);
-  try {
-    const { json: _json, ...input } = options;
-    return await seedDemoData(store, input, (done, total) => progress.update(`seeding demo data… ${done}/${total} interactions`));
-  } finally {
-    progress.stop();
-  }
+  const { json: _json, ...input } = options;
+  return withProgress("seeding demo data…", options, (update) => seedDemoData(store, input, (done, total) => update(`seeding demo data… ${done}/${total} interactions`)));
 }
 
 export function renderSeed(result: SeedResult): string {

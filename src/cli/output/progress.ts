@@ -21,3 +21,13 @@ export async function startProgress(text: string, options: { json?: boolean }): 
     stop: () => spinner.stop(),
   };
 }
+
+/** Runs `work` with a progress line that it can update; the line is removed when it ends. */
+export async function withProgress<T>(text: string, options: { json?: boolean }, work: (update: (text: string) => void) => Promise<T>): Promise<T> {
+  const progress = await startProgress(text, options);
+  try {
+    return await work((next) => progress.update(next));
+  } finally {
+    progress.stop();
+  }
+}

@@ -41,6 +41,20 @@ export function decodeDoc<T = Doc>(text: string): T {
   return revive(JSON.parse(text)) as T;
 }
 
+/** Builds a partial document from a JSON array of `[path, value]` pairs (null for a missing path). */
+export function decodePartial(text: string): Doc {
+  const doc: Doc = {};
+  for (const pair of JSON.parse(text) as Array<[string, unknown] | null>) {
+    if (pair === null) continue;
+    const [path, value] = pair;
+    const segments = path.split(".");
+    let node = doc;
+    for (const segment of segments.slice(0, -1)) node = (node[segment] ??= {}) as Doc;
+    node[segments[segments.length - 1]!] = revive(value);
+  }
+  return doc;
+}
+
 /** The primary-key text of an `_id`: distinct for the ObjectId and the string of the same hex. */
 export function idKey(id: unknown): string {
   return encodeDoc(id);

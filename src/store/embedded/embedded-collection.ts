@@ -22,7 +22,8 @@ import type {
   UpdateOptions,
   UpdateResult,
 } from "../store.js";
-import { decodeDoc, encodeDoc, idKey } from "./codec.js";
+import { decodeDoc, decodePartial, encodeDoc, idKey } from "./codec.js";
+import { partialColumnSql, pipelinePaths } from "./pipeline-paths.js";
 import type { EmbeddedEngine } from "./embedded-engine.js";
 import { aggregateStream, applyUpdate, compileFilter, project, shape, upsertSeed } from "./mql.js";
 import { orderBy, pushdown } from "./pushdown.js";
@@ -34,7 +35,20 @@ const STREAM_BATCH = 256;
 
 interface Row {
   rid: number;
-  doc: string;
+  id: string;
+  [column: string]: string | number | null;
+}
+
+/** How rows become documents: the whole stored document, or only some of its paths. */
+interface RowReader {
+  columns: string;
+  read(row: Row): Doc;
+}
+
+const WHOLE_DOCUMENT: RowReader = { columns: "doc", read: (row) => decodeDoc<Doc>(row.doc as string) };
+
+function partialReader(paths: string[]): RowReader {
+  return { columns: partialColumnSql(paths), read: (row) => decodePartial(row.partial as string) };
 }
 
 interface Match {
@@ -46,8 +60,6 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   readonly name: string;
   private readonly table: string;
   private statements?: {
-    chunk: Statement<unknown[], Row>;
-    byId: Statement<[string], Row>;
     insert: Statement<[string, string]>;
     update: Statement<[string, string, number]>;
     remove: Statement<[number]>;
@@ -69,8 +81,6 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       this.engine.ensureTable(this.name);
       const db = this.engine.db;
       this.statements = {
-        chunk: db.prepare(`SELECT rid, doc FROM "${this.table}" WHERE rid > ? ORDER BY rid LIMIT ?`),
-        byId: db.prepare(`SELECT rid, doc FROM "${this.table}" WHERE id = ?`),
         insert: db.prepare(`INSERT INTO "${this.table}" (id, doc) VALUES (?, ?)`),
         update: db.prepare(`UPDATE "${this.table}" SET id = ?, doc = ? WHERE rid = ?`),
         remove: db.prepare(`DELETE FROM "${this.table}" WHERE rid = ?`),
@@ -94,56 +104,50 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
    * Matching rows, read in chunks so that no SQLite cursor stays open between reads. With a sort
    * the indexes can answer, rows come in that order; otherwise in insertion order.
    */
-  private *scan(filter: Filter, order?: string): Generator<Match> {
+  private *scan(filter: Filter, order?: string, reader: RowReader = WHOLE_DOCUMENT): Generator<Match> {
     const ids = idLookup(filter);
     const narrowed = pushdown(filter, this.engine.scalarIndexPaths(this.name));
     const onlyId = ids !== undefined && Object.keys(filter).length === 1;
     // Filters the primary key or the indexes answer exactly skip mingo: its set-up costs more than the lookup.
     const test = onlyId || narrowed?.exact ? () => true : compileFilter(filter);
-    if (ids && !order) {
-      for (const id of new Set(ids)) {
-        const row = this.sql.byId.get(idKey(id));
-        if (!row) continue;
-        const doc = decodeDoc<Doc>(row.doc);
+    const select = `SELECT rid, id, ${reader.columns} FROM "${this.table}"`;
+    const where = narrowed ? `${narrowed.where} AND ` : "";
+    const params = narrowed?.params ?? [];
+    const matches = function* (rows: Row[]): Generator<Match> {
+      for (const row of rows) {
+        const doc = reader.read(row);
         if (test(doc)) yield { rid: row.rid, doc };
       }
+    };
+    if (ids && !order) {
+      const byId = this.statement(`${select} WHERE id = ?`);
+      for (const id of new Set(ids)) yield* matches(byId.all(idKey(id)));
       return;
     }
     if (order === ID_ORDER) {
       // Keyset pages on the primary key: ObjectIds sort by their hex, strings before ObjectIds.
-      const page = this.statement(`SELECT rid, id, doc FROM "${this.table}" WHERE ${narrowed ? `${narrowed.where} AND ` : ""}id > ? ORDER BY id LIMIT ?`);
-      let after = "";
-      for (;;) {
-        const rows = page.all(...(narrowed?.params ?? []), after, CHUNK_ROWS) as Array<Row & { id: string }>;
+      const page = this.statement(`${select} WHERE ${where}id > ? ORDER BY id LIMIT ?`);
+      for (let after = ""; ; ) {
+        const rows = page.all(...params, after, CHUNK_ROWS);
         if (rows.length === 0) return;
         after = rows[rows.length - 1]!.id;
-        for (const row of rows) {
-          const doc = decodeDoc<Doc>(row.doc);
-          if (test(doc)) yield { rid: row.rid, doc };
-        }
+        yield* matches(rows);
       }
     }
     if (order) {
-      const page = this.statement(`SELECT rid, doc FROM "${this.table}"${narrowed ? ` WHERE ${narrowed.where}` : ""} ORDER BY ${order} LIMIT ? OFFSET ?`);
+      const page = this.statement(`${select}${narrowed ? ` WHERE ${narrowed.where}` : ""} ORDER BY ${order} LIMIT ? OFFSET ?`);
       for (let offset = 0; ; offset += CHUNK_ROWS) {
-        const rows = page.all(...(narrowed?.params ?? []), CHUNK_ROWS, offset);
-        for (const row of rows) {
-          const doc = decodeDoc<Doc>(row.doc);
-          if (test(doc)) yield { rid: row.rid, doc };
-        }
+        const rows = page.all(...params, CHUNK_ROWS, offset);
+        yield* matches(rows);
         if (rows.length < CHUNK_ROWS) return;
       }
     }
-    const chunk = narrowed ? this.statement(`SELECT rid, doc FROM "${this.table}" WHERE ${narrowed.where} AND rid > ? ORDER BY rid LIMIT ?`) : this.sql.chunk;
-    let after = 0;
-    for (;;) {
-      const rows = chunk.all(...(narrowed?.params ?? []), after, CHUNK_ROWS);
+    const chunk = this.statement(`${select} WHERE ${where}rid > ? ORDER BY rid LIMIT ?`);
+    for (let after = 0; ; ) {
+      const rows = chunk.all(...params, after, CHUNK_ROWS);
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.rid;
-      for (const row of rows) {
-        const doc = decodeDoc<Doc>(row.doc);
-        if (test(doc)) yield { rid: row.rid, doc };
-      }
+      yield* matches(rows);
     }
   }
 
@@ -157,6 +161,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   private statement(sql: string): Statement<unknown[], Row> {
     let statement = this.adHocStatements.get(sql);
     if (!statement) {
+      this.engine.ensureTable(this.name);
       statement = this.engine.db.prepare(sql);
       this.adHocStatements.set(sql, statement);
     }
@@ -358,8 +363,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     const [head, ...rest] = pipeline;
     const leadingMatch = head && "$match" in head ? (head.$match as Filter) : undefined;
     const stages = leadingMatch ? rest : pipeline;
+    // Only the parts of each document the pipeline reads are decoded.
+    const paths = pipelinePaths(pipeline);
+    const reader = paths ? partialReader(paths) : WHOLE_DOCUMENT;
     return this.streamOf<R>("aggregate", () => {
-      const source = mapIterator(this.scan(leadingMatch ?? {}), (match) => match.doc);
+      const source = mapIterator(this.scan(leadingMatch ?? {}, undefined, reader), (match) => match.doc);
       return (stages.length ? aggregateStream(stages, source) : source) as Iterator<R>;
     });
   }
