@@ -2,6 +2,10 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateDemoData } from "../../src/domain/demo-data.js";
+import { InteractionInput } from "../../src/schema/interaction.js";
+import { buildInteractionDoc } from "../../src/services/interactions.js";
+import { buildQueueItem } from "../../src/services/queue-items.js";
 import { seedDemoData } from "../../src/services/seed.js";
 import { COLLECTIONS } from "../../src/store/collections.js";
 import { openStore } from "../../src/store/open-store.js";
@@ -19,13 +23,6 @@ describe("lexi export (built binary)", () => {
     await store.close();
   });
   afterAll(cleanup);
-
-  const usedCount = async () => {
-    const store = await openStore(db);
-    const counts = [await store.collection(COLLECTIONS.queue).countDocuments({ used_in_training: true }), await store.collection(COLLECTIONS.exports).countDocuments()];
-    await store.close();
-    return counts;
-  };
 
   it("writes exports/<task>.<format>.jsonl by default and summarizes", async () => {
     const result = await lexi(["export", "--task", "grammar"]);
@@ -61,14 +58,25 @@ describe("lexi export (built binary)", () => {
   });
 
   it("marks nothing and records no export when killed mid-way", async () => {
-    const before = await usedCount();
-    const child = spawn(process.execPath, [LEXI_BIN, "--db", db, "export", "--out", "-", "--min-quality", "0", "--no-dedup", "--mark-used"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    // A queue large enough that its export cannot fit in a pipe's buffer.
+    const bigDb = join(dir, "big.db");
+    const store = await openStore(bigDb);
+    const now = new Date();
+    const [base] = generateDemoData({ users: 1, interactions: 1, days: 1, seed: 1, now }).interactions;
+    const interaction = buildInteractionDoc(InteractionInput.parse(base), now);
+    const items = Array.from({ length: 30_000 }, (_, i) => buildQueueItem({ ...interaction, _id: `big-${i}` }, { tasks: ["grammar"], quality: 0.9, origin: "auto", now }));
+    await store.collection(COLLECTIONS.queue).insertMany(items);
+    await store.close();
+    const child = spawn(process.execPath, [LEXI_BIN, "--db", bigDb, "export", "--out", "-", "--no-dedup", "--mark-used"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     // Nobody reads stdout: once the pipe is full the export is stuck mid-way, waiting for its reader.
     await new Promise((resolve) => setTimeout(resolve, 2500));
+    const exited = new Promise((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
     child.kill("SIGKILL");
-    const killedBy = await new Promise((resolve) => child.on("close", (_code, signal) => resolve(signal)));
-    expect(killedBy).toBe("SIGKILL");
-    expect(await usedCount()).toEqual(before);
+    expect(await exited).toBe("SIGKILL");
+    const after = await openStore(bigDb);
+    expect(await after.collection(COLLECTIONS.queue).countDocuments({ used_in_training: true })).toBe(0);
+    expect(await after.collection(COLLECTIONS.exports).countDocuments()).toBe(0);
+    await after.close();
   }, 30_000);
 
   it("links exports to the examples they used", async () => {

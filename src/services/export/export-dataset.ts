@@ -21,7 +21,7 @@ import type { Filter, Store } from "../../store/store.js";
 import { LEXI_VERSION } from "../../version.js";
 import { parseInput } from "../validate.js";
 import { AtomicFile, StreamSink, type LineSink } from "./output-file.js";
-import { ExportStaging } from "./staging.js";
+import { ExportStaging, type StagedUnit } from "./staging.js";
 
 export type ExportTarget = { path: string } | { stream: Writable };
 
@@ -49,9 +49,10 @@ export async function exportDataset(store: Store, raw: ExportInput, target: Expo
     for await (const item of store.collection<QueueItemDoc>(COLLECTIONS.queue).find(queueFilter(input), { sort: { _id: 1 } })) {
       options.signal?.throwIfAborted();
       scanned++;
-      if (stage(item, input, staging, counts) && scanned % 1000 === 0) options.onProgress?.(scanned, 0);
+      for (const unit of stage(item, input, counts)) await staging.add(unit);
+      if (scanned % 1000 === 0) options.onProgress?.(scanned, 0);
     }
-    staging.flush();
+    await staging.finish();
     const kept = staging.kept;
     if (kept === 0) throw new NotFoundError(`no training examples match these filters${describeExclusions(counts)}; nothing was written`);
     counts.dropped_duplicates = staging.offered - kept;
@@ -75,7 +76,7 @@ export async function exportDataset(store: Store, raw: ExportInput, target: Expo
     await store.collection<ExportDoc>(COLLECTIONS.exports).insertOne(record);
     return { ...record, manifest_path: manifestPath };
   } finally {
-    staging.close();
+    await staging.close();
   }
 }
 
@@ -139,11 +140,12 @@ function emptyCounts(splits: number): ExportCounts {
   };
 }
 
-/** Sorts one item into its units, or counts why it is left out. Returns true when it was staged. */
-function stage(item: QueueItemDoc, input: ValidExport, staging: ExportStaging, counts: ExportCounts): boolean {
-  if (item.status === "rejected") return void counts.excluded.rejected++, false;
-  if (item.status === "flagged") return void counts.excluded.flagged++, false;
-  if (item.used_in_training && !input.include_used) return void counts.excluded.already_used++, false;
+/** The units one item contributes, or none, counting why it is left out. */
+function stage(item: QueueItemDoc, input: ValidExport, counts: ExportCounts): StagedUnit[] {
+  if (item.status === "rejected") return void counts.excluded.rejected++, [];
+  if (item.status === "flagged") return void counts.excluded.flagged++, [];
+  if (item.used_in_training && !input.include_used) return void counts.excluded.already_used++, [];
+  const staged: StagedUnit[] = [];
   const tasks = input.task_types.length ? item.task_types.filter((task) => input.task_types.includes(task)) : item.task_types;
   const exampleId = idText(item._id);
   const split = assignSplit(input.split_by === "user" ? `user:${item.user_id}` : `example:${exampleId}`, input.seed, input.split);
@@ -160,9 +162,9 @@ function stage(item: QueueItemDoc, input: ValidExport, staging: ExportStaging, c
       continue;
     }
     const ord = `${exampleId}\u0000${task}`;
-    staging.add({ key: input.dedup ? dedupKey(task, item.user_input) : ord, ord, exampleId, task, split, quality: item.quality_score, line });
+    staged.push({ key: input.dedup ? dedupKey(task, item.user_input) : ord, ord, exampleId, task, split, quality: item.quality_score, line });
   }
-  return true;
+  return staged;
 }
 
 async function writeOutputs(staging: ExportStaging, input: ValidExport, layout: OutputLayout, counts: ExportCounts, options: ExportOptions): Promise<ExportFileRecord[]> {
@@ -176,15 +178,26 @@ async function writeOutputs(staging: ExportStaging, input: ValidExport, layout: 
     return sink;
   };
   try {
+    // Lines are written a few hundred at a time: one write (and hash update) per line costs more.
+    const buffered = new Map<number, string[]>();
+    const drain = async (split: number) => {
+      const lines = buffered.get(split);
+      if (lines?.length) await sinkFor(split).write(`${lines.join("\n")}\n`, options.signal);
+      buffered.set(split, []);
+    };
     for (const unit of staging.winners(input.limit)) {
       options.signal?.throwIfAborted();
-      await sinkFor(unit.split).write(`${unit.line}\n`, options.signal);
+      const lines = buffered.get(unit.split) ?? [];
+      lines.push(unit.line);
+      buffered.set(unit.split, lines);
+      if (lines.length >= 256) await drain(unit.split);
       const splitName = splitNames(input.split.length)[unit.split]!;
       counts.records++;
       counts.per_split[splitName] = (counts.per_split[splitName] ?? 0) + 1;
       counts.per_task[unit.task] = (counts.per_task[unit.task] ?? 0) + 1;
       if (counts.records % 1000 === 0) options.onProgress?.(0, counts.records);
     }
+    for (const split of buffered.keys()) await drain(split);
     counts.examples = staging.exampleCount(input.limit);
     const files: ExportFileRecord[] = [];
     for (const [split, sink] of [...sinks].sort(([a], [b]) => a - b)) {

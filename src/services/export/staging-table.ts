@@ -1,0 +1,47 @@
+/**
+ * The write side of an export's staging file: upserts formatted lines so that, per dedup key, the
+ * best unit wins (higher quality, then the smaller example id and task). Runs in a worker thread
+ * when one is available, so it overlaps with reading the store.
+ */
+import Database from "better-sqlite3";
+
+/** key, ord, example id, task, split, quality, line */
+export type StagedRow = [string, string, string, string, number, number, string];
+
+/** Rows per INSERT statement: one call per row costs more than the insert itself. */
+const ROWS_PER_STATEMENT = 50;
+
+export class StagingTable {
+  private readonly db: Database.Database;
+  private readonly upsertMany: Database.Statement;
+  private readonly upsertOne: Database.Statement;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = OFF");
+    this.db.pragma("synchronous = OFF");
+    this.db.pragma("temp_store = MEMORY");
+    // Rows keep the position where their key first appeared (rowid), which is the output order.
+    this.db.exec(`CREATE TABLE IF NOT EXISTS units (key TEXT NOT NULL UNIQUE, ord TEXT NOT NULL, example_id TEXT NOT NULL, task TEXT NOT NULL,
+      split INTEGER NOT NULL, quality REAL NOT NULL, line TEXT NOT NULL)`);
+    const upsert = (rows: number) =>
+      this.db.prepare(`INSERT INTO units (key, ord, example_id, task, split, quality, line) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?, ?, ?)").join(", ")}
+      ON CONFLICT (key) DO UPDATE SET ord = excluded.ord, example_id = excluded.example_id, task = excluded.task,
+        split = excluded.split, quality = excluded.quality, line = excluded.line
+      WHERE excluded.quality > units.quality OR (excluded.quality = units.quality AND excluded.ord < units.ord)`);
+    this.upsertMany = upsert(ROWS_PER_STATEMENT);
+    this.upsertOne = upsert(1);
+  }
+
+  insert(rows: StagedRow[]): void {
+    this.db.transaction(() => {
+      let i = 0;
+      for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) this.upsertMany.run(rows.slice(i, i + ROWS_PER_STATEMENT).flat());
+      for (; i < rows.length; i++) this.upsertOne.run(rows[i]!);
+    })();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Worker thread of an export's staging: receives batches of rows and acknowledges each once
+ * stored, so the exporting thread can keep at most a few batches in flight.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { StagingTable, type StagedRow } from "./staging-table.js";
+
+type Message = { type: "rows"; rows: StagedRow[] } | { type: "finish" };
+
+const table = new StagingTable((workerData as { path: string }).path);
+parentPort!.on("message", (message: Message) => {
+  if (message.type === "rows") {
+    table.insert(message.rows);
+    parentPort!.postMessage({ type: "ack" });
+  } else {
+    table.close();
+    parentPort!.postMessage({ type: "done" });
+  }
+});
