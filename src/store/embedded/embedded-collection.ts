@@ -23,7 +23,7 @@ import type {
   UpdateResult,
 } from "../store.js";
 import { decodeDoc, decodePartial, encodeDoc, idKey } from "./codec.js";
-import { partialColumnSql, pipelinePaths } from "./pipeline-paths.js";
+import { findPaths, partialColumnSql, pipelinePaths } from "./pipeline-paths.js";
 import type { EmbeddedEngine } from "./embedded-engine.js";
 import { aggregateStream, applyUpdate, compileFilter, project, shape, upsertSeed } from "./mql.js";
 import { orderBy, pushdown } from "./pushdown.js";
@@ -46,6 +46,16 @@ interface RowReader {
 }
 
 const WHOLE_DOCUMENT: RowReader = { columns: "doc", read: (row) => decodeDoc<Doc>(row.doc as string) };
+
+/**
+ * Decoding a few paths in SQL beats parsing the whole document in JavaScript; past a handful the
+ * per-path JSON work in SQLite costs more than it saves (measured: 3 paths 25% faster, 9 paths 2x slower).
+ */
+const MAX_PARTIAL_PATHS = 4;
+
+function readerFor(paths: string[] | undefined): RowReader {
+  return paths && paths.length <= MAX_PARTIAL_PATHS ? partialReader(paths) : WHOLE_DOCUMENT;
+}
 
 function partialReader(paths: string[]): RowReader {
   return { columns: partialColumnSql(paths), read: (row) => decodePartial(row.partial as string) };
@@ -203,14 +213,16 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   find(filter: Filter = {}, options: FindOptions = {}): DocStream<T> {
+    // With an inclusion projection, only the projected, filtered and sorted paths are decoded.
+    const reader = readerFor(options.projection ? findPaths(filter, options) : undefined);
     return this.streamOf<T>("find", () => {
       const order = this.sortOrder(options.sort);
-      if (order) return this.page(this.scan(filter, order), options) as Iterator<T>;
+      if (order) return this.page(this.scan(filter, order, reader), options) as Iterator<T>;
       if (options.sort) {
-        const all = Array.from(this.scan(filter), (match) => match.doc);
+        const all = Array.from(this.scan(filter, undefined, reader), (match) => match.doc);
         return shape(all, options)[Symbol.iterator]() as Iterator<T>;
       }
-      return this.page(this.scan(filter), options) as Iterator<T>;
+      return this.page(this.scan(filter, undefined, reader), options) as Iterator<T>;
     });
   }
 
@@ -364,8 +376,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     const leadingMatch = head && "$match" in head ? (head.$match as Filter) : undefined;
     const stages = leadingMatch ? rest : pipeline;
     // Only the parts of each document the pipeline reads are decoded.
-    const paths = pipelinePaths(pipeline);
-    const reader = paths ? partialReader(paths) : WHOLE_DOCUMENT;
+    const reader = readerFor(pipelinePaths(pipeline));
     return this.streamOf<R>("aggregate", () => {
       const source = mapIterator(this.scan(leadingMatch ?? {}, undefined, reader), (match) => match.doc);
       return (stages.length ? aggregateStream(stages, source) : source) as Iterator<R>;

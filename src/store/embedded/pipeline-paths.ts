@@ -90,6 +90,14 @@ export function pipelinePaths(pipeline: Pipeline): string[] | undefined {
   return sorted.filter((path) => !sorted.some((other) => other !== path && path.startsWith(`${other}.`)));
 }
 
+/** The paths a find with an inclusion projection reads; undefined for exclusion projections. */
+export function findPaths(filter: Filter, options: { projection?: Doc; sort?: Record<string, 1 | -1> }): string[] | undefined {
+  const projection = options.projection ?? {};
+  const stage: Doc = { $project: projection };
+  if (!Object.entries(projection).some(([key, value]) => key !== "_id" && (value === 1 || value === true))) return undefined;
+  return pipelinePaths([{ $match: filter }, ...(options.sort ? [{ $sort: options.sort }] : []), stage]);
+}
+
 function jsonPath(segments: string[]): string {
   return `$.${segments.map((segment) => `"${segment.replace(/["'\\]/g, "")}"`).join(".")}`;
 }
