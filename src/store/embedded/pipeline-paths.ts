@@ -57,6 +57,8 @@ function stagePaths(stage: Doc, into: Set<string>): boolean {
   else if (name === "$facet") {
     for (const sub of Object.values(spec as Record<string, Pipeline>)) walk(sub, into);
   } else if (name === "$project") {
+    // A projection keeps _id unless it says otherwise.
+    if ((spec as Doc)._id !== 0 && (spec as Doc)._id !== false) into.add("_id");
     for (const [key, value] of Object.entries(spec as Doc)) {
       if (value === 0 || value === false) {
         if (key !== "_id") throw new NeedsWholeDocument();
@@ -77,9 +79,9 @@ function walk(pipeline: Pipeline, into: Set<string>): void {
   throw new NeedsWholeDocument();
 }
 
-/** The smallest set of paths covering what the pipeline reads, `_id` included; undefined if unknown. */
+/** The smallest set of paths covering what the pipeline reads; undefined if unknown. */
 export function pipelinePaths(pipeline: Pipeline): string[] | undefined {
-  const paths = new Set<string>(["_id"]);
+  const paths = new Set<string>();
   try {
     walk(pipeline, paths);
   } catch (error) {
