@@ -2,6 +2,8 @@
  * Declares every command and its flags. Each action loads its command module only when it runs.
  */
 import type { Command } from "commander";
+import type { ImportSummary } from "../services/import/import-records.js";
+import type { Store } from "../store/store.js";
 import { collect, numberOption } from "./input.js";
 import { globalOptions, printResult, runWithStore } from "./run-command.js";
 import { withStore } from "./store-context.js";
@@ -48,16 +50,7 @@ function registerInsights(program: Command): void {
       const { snapshotCommand, renderSnapshot } = await import("./commands/progress.js");
       await runWithStore(command, (store) => snapshotCommand(store, options), renderSnapshot);
     });
-  progress
-    .command("import <file>")
-    .description("import snapshots from JSONL/NDJSON or a JSON array (- reads stdin), in file order")
-    .option("--skip-invalid", "write the valid records and save the rejected ones with their reasons")
-    .option("--rejected <file>", "where --skip-invalid saves rejected records")
-    .action(async (file: string, options, command: Command) => {
-      const { importProgressCommand } = await import("./commands/progress.js");
-      const { renderImport } = await import("./commands/interactions.js");
-      await runWithStore(command, (store, global) => importProgressCommand(store, file, { ...options, json: global.json }), renderImport);
-    });
+  addImportCommand(progress, "import snapshots from JSONL/NDJSON or a JSON array (- reads stdin), in file order", async () => (await import("./commands/progress.js")).importProgressCommand);
   progress
     .command("history <user>")
     .description("a learner's snapshots, oldest first, with a chart")
@@ -182,6 +175,22 @@ function registerExport(program: Command): void {
     });
 }
 
+type ImportRunner = (store: Store, file: string, options: { skipInvalid?: boolean; rejected?: string; json?: boolean }) => Promise<ImportSummary>;
+
+/** `<group> import <file|->`, the same flags for every kind of record. */
+function addImportCommand(parent: Command, description: string, load: () => Promise<ImportRunner>): void {
+  parent
+    .command("import <file>")
+    .description(description)
+    .option("--skip-invalid", "write the valid records and save the rejected ones with their reasons")
+    .option("--rejected <file>", "where --skip-invalid saves rejected records (default: <file>.rejected.jsonl)")
+    .action(async (file: string, options, command: Command) => {
+      const run = await load();
+      const { renderImport } = await import("./output/import-summary.js");
+      await runWithStore(command, (store, global) => run(store, file, { ...options, json: global.json }), renderImport);
+    });
+}
+
 /** The queue filters shared by `queue list` and `review`. */
 function withQueueFilters(command: Command, defaultLimit: number): Command {
   return command
@@ -263,15 +272,7 @@ function registerQueue(program: Command): void {
 
 function registerIntake(program: Command): void {
   const interactions = program.command("interactions").description("log, import and inspect tutor interactions");
-  interactions
-    .command("import <file>")
-    .description("import interactions from JSONL/NDJSON or a JSON array (- reads stdin); auto-queue applies")
-    .option("--skip-invalid", "write the valid records and save the rejected ones with their reasons")
-    .option("--rejected <file>", "where --skip-invalid saves rejected records (default: <file>.rejected.jsonl)")
-    .action(async (file: string, options, command: Command) => {
-      const { importInteractionsCommand, renderImport } = await import("./commands/interactions.js");
-      await runWithStore(command, (store, global) => importInteractionsCommand(store, file, { ...options, json: global.json }), renderImport);
-    });
+  addImportCommand(interactions, "import interactions from JSONL/NDJSON or a JSON array (- reads stdin); auto-queue applies", async () => (await import("./commands/interactions.js")).importInteractionsCommand);
   interactions
     .command("list")
     .description("list interactions, newest first")
@@ -312,16 +313,7 @@ function registerIntake(program: Command): void {
       const { addFeedbackCommand, renderFeedbackResult } = await import("./commands/feedback.js");
       await runWithStore(command, (store) => addFeedbackCommand(store, options), renderFeedbackResult);
     });
-  feedback
-    .command("import <file>")
-    .description("import feedback from JSONL/NDJSON or a JSON array (- reads stdin)")
-    .option("--skip-invalid", "write the valid records and save the rejected ones with their reasons")
-    .option("--rejected <file>", "where --skip-invalid saves rejected records")
-    .action(async (file: string, options, command: Command) => {
-      const { importFeedbackCommand } = await import("./commands/feedback.js");
-      const { renderImport } = await import("./commands/interactions.js");
-      await runWithStore(command, (store, global) => importFeedbackCommand(store, file, { ...options, json: global.json }), renderImport);
-    });
+  addImportCommand(feedback, "import feedback from JSONL/NDJSON or a JSON array (- reads stdin)", async () => (await import("./commands/feedback.js")).importFeedbackCommand);
   feedback
     .command("stats")
     .description("average rating, helpful and accurate shares, rating distribution")

@@ -25,12 +25,6 @@ export async function importInteractionsCommand(
   );
 }
 
-export function renderImport(summary: ImportSummary): string {
-  const counts = Object.entries(summary.written).map(([key, value]) => `${value} ${key}`).join(", ");
-  const rejected = summary.rejected ? `\n${summary.rejected} rejected, saved with their reasons to ${summary.rejected_file}` : "";
-  return `Read ${summary.read} records: ${counts || "nothing written"}.${rejected}`;
-}
-
 export function listInteractionsCommand(store: Store, options: ListInteractionsInput): Promise<InteractionDoc[]> {
   return listInteractions(store, options);
 }
