@@ -21,6 +21,8 @@ export class StagingTable {
     this.db.pragma("journal_mode = OFF");
     this.db.pragma("synchronous = OFF");
     this.db.pragma("temp_store = MEMORY");
+    // A bounded 64 MB page cache: large exports keep the dedup index in memory instead of re-reading it.
+    this.db.pragma("cache_size = -65536");
     // Rows keep the position where their key first appeared (rowid), which is the output order.
     this.db.exec(`CREATE TABLE IF NOT EXISTS units (key TEXT NOT NULL UNIQUE, ord TEXT NOT NULL, example_id TEXT NOT NULL, task TEXT NOT NULL,
       split INTEGER NOT NULL, quality REAL NOT NULL, line TEXT NOT NULL)`);
