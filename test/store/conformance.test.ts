@@ -93,6 +93,23 @@ describe.each(engines)("store conformance: $name", (engine) => {
       await things.dropIndex("rank_1_at_-1");
     });
 
+    it("answers date ranges on indexed fields exactly, around millisecond and type boundaries", async () => {
+      await things.createIndexes([{ name: "at_1", keys: { at: 1 } }]);
+      await things.insertMany([
+        { _id: "d1", at: new Date("2026-01-01T00:00:00.000Z") },
+        { _id: "d2", at: new Date("2026-01-01T00:00:00.001Z") },
+        { _id: "d3", at: new Date("2026-01-02T00:00:00Z") },
+        { _id: "d4", at: "2026-01-01T12:00:00Z" },
+        { _id: "d5", at: 1767225600000 },
+        { _id: "d6" },
+      ]);
+      const ids = async (filter: Doc) => (await things.find(filter, { sort: { _id: 1 } }).toArray()).map((d) => d._id);
+      expect(await ids({ at: { $gte: new Date("2026-01-01T00:00:00.000Z"), $lt: new Date("2026-01-02T00:00:00Z") } })).toEqual(["d1", "d2"]);
+      expect(await ids({ at: { $gt: new Date("2026-01-01T00:00:00.000Z") } })).toEqual(["d2", "d3"]);
+      expect(await ids({ at: { $lte: new Date("2026-01-01T00:00:00.000Z") } })).toEqual(["d1"]);
+      await things.dropIndex("at_1");
+    });
+
     it("counts with a filter", async () => {
       expect(await things.countDocuments({ "errors.type": "article" })).toBe(2);
     });

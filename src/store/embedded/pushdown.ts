@@ -42,11 +42,37 @@ export function orderBy(sort: SortSpec | undefined, indexedPaths: Set<string>): 
   return [...keys.map(([path, direction]) => `${jsonPathExpression(path)}${direction === -1 ? " DESC" : ""}`), "rid"].join(", ");
 }
 
+const RANGE_SQL: Record<string, string> = { $gt: ">", $gte: ">=", $lt: "<", $lte: "<=" };
+
+/**
+ * Date ranges (`{$gte: Date, $lt: Date}`) on an indexed path: stored Dates read back from
+ * json_extract as `{"$date":"…"}` text with fixed-width ISO times, which sorts in time order.
+ * Other values can only sort outside or be tested again by mingo, so the range never drops a row
+ * MongoDB would match.
+ */
+function dateRange(path: string, condition: unknown): Pushdown | undefined {
+  if (!condition || typeof condition !== "object" || condition instanceof Date || condition instanceof ObjectId) return undefined;
+  const entries = Object.entries(condition);
+  if (entries.length === 0 || !entries.every(([op, value]) => op in RANGE_SQL && value instanceof Date && !Number.isNaN(value.getTime()))) return undefined;
+  return {
+    where: entries.map(([op]) => `${jsonPathExpression(path)} ${RANGE_SQL[op]} ?`).join(" AND "),
+    params: entries.map(([, value]) => `{"$date":"${(value as Date).toISOString()}"}`),
+    exact: false,
+  };
+}
+
 export function pushdown(filter: Filter, indexedPaths: Set<string>): Pushdown | undefined {
   const clauses: string[] = [];
   const params: Array<string | number> = [];
   let exact = true;
   for (const [path, condition] of Object.entries(filter)) {
+    const range = indexedPaths.has(path) ? dateRange(path, condition) : undefined;
+    if (range) {
+      clauses.push(range.where);
+      params.push(...range.params);
+      exact = false;
+      continue;
+    }
     const raw = equalityValue(condition);
     const value = indexedPaths.has(path) ? sqlValue(raw) : undefined;
     if (value === undefined) {
