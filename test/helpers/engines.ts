@@ -29,8 +29,3 @@ export const engines: EngineCase[] = [
 if (!mongoUri) {
   console.log("[lexi tests] MongoDB engine skipped: set MONGODB_URI to a server (mongodb://…) to run the conformance suite on it too.");
 }
-
-/** Drops what a test store holds so that the next test starts empty. */
-export async function dropAll(store: Store, names: string[]): Promise<void> {
-  for (const name of names) await store.collection(name).deleteMany({});
-}
