@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -123,6 +123,18 @@ describe("exportDataset", () => {
     [{ since: "last tuesday" }, /since/],
   ])("refuses bad options %j", async (options, message) => {
     await expect(exportDataset(store, options as never, { path: out("bad.jsonl") })).rejects.toThrow(message);
+  });
+
+  it("cleans up temporary files a killed export left, and only those", async () => {
+    const path = out("stale.jsonl");
+    const name = path.split("/").pop()!;
+    const stale = join(dir, `.${name}.999999999-abcdef.tmp`);
+    const live = join(dir, `.${name}.${process.pid}-abcdef.tmp`);
+    writeFileSync(stale, "partial");
+    writeFileSync(live, "being written");
+    await exportDataset(store, { task_types: ["grammar"] }, { path });
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
   });
 
   it("refuses an unwritable output path", async () => {

@@ -20,7 +20,7 @@ import { COLLECTIONS } from "../../store/collections.js";
 import type { Filter, Store } from "../../store/store.js";
 import { LEXI_VERSION } from "../../version.js";
 import { parseInput } from "../validate.js";
-import { AtomicFile, StreamSink, type LineSink } from "./output-file.js";
+import { AtomicFile, removeStaleTemporaries, StreamSink, type LineSink } from "./output-file.js";
 import { ExportStaging, type StagedUnit } from "./staging.js";
 
 export type ExportTarget = { path: string } | { stream: Writable };
@@ -101,15 +101,11 @@ async function planOutput(input: ValidExport, target: ExportTarget): Promise<Out
   } catch (error) {
     throw new InvalidInputError(`cannot write to ${folder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
-  if (isDirectory) {
-    return {
-      paths: input.split.map((_, i) => join(folder, `${splits === 1 ? "data" : SPLIT_NAMES[i]}.jsonl`)),
-      stream: null,
-      manifest: join(folder, "manifest.json"),
-    };
-  }
-  const stem = basename(target.path, extname(target.path));
-  return { paths: [target.path], stream: null, manifest: join(folder, `${stem}.manifest.json`) };
+  const layout = isDirectory
+    ? { paths: input.split.map((_, i) => join(folder, `${splits === 1 ? "data" : SPLIT_NAMES[i]}.jsonl`)), stream: null, manifest: join(folder, "manifest.json") }
+    : { paths: [target.path], stream: null, manifest: join(folder, `${basename(target.path, extname(target.path))}.manifest.json`) };
+  await removeStaleTemporaries(folder, [...layout.paths, layout.manifest].map((path) => basename(path)));
+  return layout;
 }
 
 function queueFilter(input: ValidExport): Filter {

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
+import { open, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
@@ -19,6 +19,28 @@ export interface LineSink {
 
 async function writeWithBackpressure(stream: Writable, text: string, signal?: AbortSignal): Promise<void> {
   if (!stream.write(text)) await once(stream, "drain", { signal });
+}
+
+const TEMP_NAME = /^\.(.+)\.(\d+)-[0-9a-f]{6}\.tmp$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes temporary files that earlier writes of `names` in `folder` left when their process was
+ * killed (a file being written by a live process is left alone).
+ */
+export async function removeStaleTemporaries(folder: string, names: string[]): Promise<void> {
+  for (const entry of await readdir(folder).catch(() => [] as string[])) {
+    const match = TEMP_NAME.exec(entry);
+    if (match && names.includes(match[1]!) && !alive(Number(match[2]))) await rm(join(folder, entry), { force: true });
+  }
 }
 
 export class AtomicFile implements LineSink {
