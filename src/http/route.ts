@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
-import { InvalidInputError } from "../errors.js";
+import { parseInput } from "../services/validate.js";
 import type { Scope } from "./auth.js";
 
 export interface RouteSpec {
@@ -45,9 +45,7 @@ export class RouteRegistry {
 
 /** Parses a query string with a zod schema; a wrong value is a 400 naming the parameter. */
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
-  const result = schema.safeParse(query ?? {});
-  if (!result.success) throw InvalidInputError.fromZod(result.error, "query parameters");
-  return result.data;
+  return parseInput(schema, query ?? {}, "query parameters");
 }
 
 export function pathParam(request: FastifyRequest, name: string): string {

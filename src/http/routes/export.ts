@@ -10,7 +10,7 @@ import { exportDataset } from "../../services/export/export-dataset.js";
 import type { Store } from "../../store/store.js";
 import { boolish, qBool, qInt, qList, qNumber } from "../query.js";
 import { parseQuery, type RouteRegistry } from "../route.js";
-import { InvalidInputError } from "../../errors.js";
+import { parseInput } from "../../services/validate.js";
 
 const FORMATS = ["jsonl", "raw", "openai", "alpaca", "sharegpt"] as const;
 const formatOf = (format: (typeof FORMATS)[number]) => (format === "jsonl" ? "raw" : format);
@@ -71,9 +71,7 @@ export function exportRoutes(routes: RouteRegistry, store: Store, prefix: string
     summary: `Export training data inline (at most ${MAX_INLINE.toLocaleString("en")} records; use the .jsonl route to stream any size)`,
     body: InlineExport,
     handler: async (request) => {
-      const parsed = InlineExport.safeParse(request.body ?? {});
-      if (!parsed.success) throw InvalidInputError.fromZod(parsed.error, "export request");
-      const input = parsed.data;
+      const input = parseInput(InlineExport, request.body ?? {}, "export request");
       const collector = new LineCollector();
       const result = await exportDataset(
         store,

@@ -7,7 +7,7 @@ import { addToQueue, listQueue, validateExample } from "../../services/queue.js"
 import type { Store } from "../../store/store.js";
 import { boolish, qBool, qInt, qList, qNumber } from "../query.js";
 import { parseQuery, pathParam, type RouteRegistry } from "../route.js";
-import { InvalidInputError } from "../../errors.js";
+import { parseInput } from "../../services/validate.js";
 
 const ListQuery = z
   .object({
@@ -66,9 +66,7 @@ export function queueRoutes(routes: RouteRegistry, store: Store, prefix: string)
     body: ValidateRequest,
     handler: async (request) => {
       const merged = { ...(request.query as object), ...((request.body as object | undefined) ?? {}) };
-      const parsed = ValidateRequest.safeParse(merged);
-      if (!parsed.success) throw InvalidInputError.fromZod(parsed.error, "validation");
-      const { approved, validated_by, notes, require_approvals } = parsed.data;
+      const { approved, validated_by, notes, require_approvals } = parseInput(ValidateRequest, merged, "validation");
       return validateExample(store, pathParam(request, "example_id"), { approved, validated_by, notes, require_approvals });
     },
   });
