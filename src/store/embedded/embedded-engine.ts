@@ -85,7 +85,7 @@ export class EmbeddedEngine {
     this.indexedPaths.delete(collection);
     this.atomic(() => {
       for (const spec of specs) {
-        const sqlName = `ix_${collection}_${spec.name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+        const sqlName = sqlIndexName(collection, spec.name);
         const columns = Object.entries(spec.keys)
           .map(([path, direction]) => `${jsonPathExpression(path)}${direction === -1 ? " DESC" : ""}`)
           .join(", ");
@@ -103,7 +103,7 @@ export class EmbeddedEngine {
 
   dropIndex(collection: string, name: string): void {
     this.indexedPaths.delete(collection);
-    this.db.exec(`DROP INDEX IF EXISTS "ix_${collection}_${name.replace(/[^A-Za-z0-9_]/g, "_")}"`);
+    this.db.exec(`DROP INDEX IF EXISTS "${sqlIndexName(collection, name)}"`);
     this.db.prepare("DELETE FROM lexi_indexes WHERE collection = ? AND name = ?").run(collection, name);
   }
 
@@ -133,8 +133,18 @@ export class EmbeddedEngine {
   }
 }
 
+/** The SQLite index behind a MongoDB index name. */
+function sqlIndexName(collection: string, name: string): string {
+  return `ix_${collection}_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+}
+
+/** The SQLite JSON path `$."a"."b"` of the dotted path `a.b` (or of its segments). */
+export function jsonPath(path: string | string[]): string {
+  const segments = typeof path === "string" ? path.split(".") : path;
+  return `$.${segments.map((segment) => `"${segment.replace(/["'\\]/g, "")}"`).join(".")}`;
+}
+
 /** `json_extract(doc, '$."a"."b"')` for the dotted path `a.b`. */
 export function jsonPathExpression(path: string): string {
-  const segments = path.split(".").map((segment) => `"${segment.replace(/["'\\]/g, "")}"`);
-  return `json_extract(doc, '$.${segments.join(".")}')`;
+  return `json_extract(doc, '${jsonPath(path)}')`;
 }

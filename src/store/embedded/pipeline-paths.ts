@@ -4,6 +4,7 @@
  * whenever it cannot be sure, and the engine then reads whole documents.
  */
 import type { Doc, Filter, Pipeline } from "../store.js";
+import { jsonPath } from "./embedded-engine.js";
 
 /** Stages after which documents have a new shape: what follows reads that shape, not the stored one. */
 const RESHAPING = new Set(["$group", "$project", "$count", "$facet", "$bucket", "$sortByCount", "$replaceRoot", "$replaceWith"]);
@@ -98,10 +99,6 @@ export function findPaths(filter: Filter, options: { projection?: Doc; sort?: Re
   const stage: Doc = { $project: projection };
   if (!Object.entries(projection).some(([key, value]) => key !== "_id" && (value === 1 || value === true))) return undefined;
   return pipelinePaths([{ $match: filter }, ...(options.sort ? [{ $sort: options.sort }] : []), stage]);
-}
-
-function jsonPath(segments: string[]): string {
-  return `$.${segments.map((segment) => `"${segment.replace(/["'\\]/g, "")}"`).join(".")}`;
 }
 
 /**

@@ -9,7 +9,7 @@ export function wrapSqliteError(error: unknown, operation: string): Error {
   if (error instanceof LexiError) return error;
   const sqlite = error as SqliteError;
   const code = sqlite?.code ?? "";
-  if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
+  if (isUniqueViolation(error)) {
     return new ConflictError(`duplicate key in ${operation}`, { cause: error });
   }
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
