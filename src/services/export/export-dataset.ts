@@ -4,7 +4,6 @@
  * complete.
  */
 import { randomBytes } from "node:crypto";
-import { ObjectId } from "bson";
 import { constants } from "node:fs";
 import { access, mkdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
@@ -13,7 +12,7 @@ import { InvalidInputError, NotFoundError } from "../../errors.js";
 import { dedupKey } from "../../domain/dedup-key.js";
 import { FormatRuleError, formatUnit, type ExportUnit } from "../../domain/export-formats.js";
 import { assignSplit } from "../../domain/split.js";
-import { idText } from "../../schema/common.js";
+import { idCandidates, idText } from "../../schema/common.js";
 import { ExportInput, SPLIT_NAMES, type ExportCounts, type ExportDoc, type ExportFileRecord, type ValidExport } from "../../schema/export.js";
 import type { QueueItemDoc } from "../../schema/queue.js";
 import { COLLECTIONS } from "../../store/collections.js";
@@ -211,8 +210,7 @@ async function writeOutputs(staging: ExportStaging, input: ValidExport, layout: 
 async function markUsed(store: Store, staging: ExportStaging, exportId: string, limit: number | undefined, signal?: AbortSignal): Promise<void> {
   for (const ids of staging.exportedExampleIds(limit)) {
     signal?.throwIfAborted();
-    const keys = ids.map((id) => (/^[0-9a-f]{24}$/.test(id) ? new ObjectId(id) : id));
-    await store.collection(COLLECTIONS.queue).updateMany({ _id: { $in: keys } }, { $set: { used_in_training: true }, $addToSet: { exports: exportId } });
+    await store.collection(COLLECTIONS.queue).updateMany({ _id: { $in: ids.flatMap((id) => idCandidates(id)) } }, { $set: { used_in_training: true }, $addToSet: { exports: exportId } });
   }
 }
 
