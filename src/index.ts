@@ -22,7 +22,7 @@ export type { LoggedInteraction, IntakeOptions, ListInteractionsInput, BatchResu
 export { submitFeedback, feedbackStats, type FeedbackResult, type FeedbackStats } from "./services/feedback.js";
 export { importInteractions, importFeedback } from "./services/intake-import.js";
 export type { ImportOptions, ImportSource, ImportSummary } from "./services/import/import-records.js";
-export { saveSnapshot, progressHistory, type SavedSnapshot } from "./services/progress.js";
+export { saveSnapshot, progressHistory, importProgress, type SavedSnapshot } from "./services/progress.js";
 export { logMetrics, metricsHistory, compareVersions, type VersionComparison } from "./services/metrics.js";
 export { analytics } from "./services/analytics.js";
 export { detectPatterns, userPatterns, type UserErrorType } from "./services/patterns.js";

@@ -7,6 +7,7 @@ import { idText, IdString } from "../schema/common.js";
 import { ProgressInput, type ProgressDoc } from "../schema/progress.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Store } from "../store/store.js";
+import { importRecords, type ImportOptions, type ImportSource, type ImportSummary } from "./import/import-records.js";
 import { parseInput } from "./validate.js";
 
 export interface SavedSnapshot {
@@ -43,4 +44,23 @@ export async function progressHistory(store: Store, userId: string, days = 30, n
     .collection<ProgressDoc>(COLLECTIONS.progress)
     .find({ user_id: user, snapshot_date: { $gte: new Date(now.getTime() - days * 86_400_000) } }, { sort: { snapshot_date: 1 } })
     .toArray();
+}
+
+/**
+ * Imports snapshots (JSONL/NDJSON or a JSON array), one at a time and in file order, so each
+ * snapshot's trend counts the ones before it.
+ */
+export function importProgress(store: Store, source: ImportSource, options: ImportOptions = {}): Promise<ImportSummary> {
+  return importRecords(
+    source,
+    {
+      what: "progress snapshot",
+      validate: (value) => parseInput(ProgressInput, value, "progress snapshot"),
+      writeBatch: async (items) => {
+        for (const item of items) await saveSnapshot(store, item);
+        return { saved: items.length };
+      },
+    },
+    options,
+  );
 }

@@ -3,10 +3,7 @@
  */
 import type { ProgressDoc } from "../../schema/progress.js";
 import type { ImportSummary } from "../../services/import/import-records.js";
-import { importRecords } from "../../services/import/import-records.js";
-import { progressHistory, saveSnapshot, type SavedSnapshot } from "../../services/progress.js";
-import { parseInput } from "../../services/validate.js";
-import { ProgressInput } from "../../schema/progress.js";
+import { importProgress, progressHistory, saveSnapshot, type SavedSnapshot } from "../../services/progress.js";
 import type { Store } from "../../store/store.js";
 import { importSource } from "../input.js";
 import { lineChart } from "../output/chart.js";
@@ -44,21 +41,9 @@ export function renderSnapshot(result: SavedSnapshot): string {
   return `Saved snapshot ${result.snapshot_id} for ${formatDate(result.snapshot_date)}: trend ${result.improvement_trend}`;
 }
 
-export async function importProgressCommand(store: Store, file: string, options: { skipInvalid?: boolean; rejected?: string; json?: boolean }): Promise<ImportSummary> {
+export function importProgressCommand(store: Store, file: string, options: { skipInvalid?: boolean; rejected?: string; json?: boolean }): Promise<ImportSummary> {
   return withProgress("importing snapshots…", options, (update) =>
-    importRecords(
-      importSource(file),
-      {
-        what: "progress snapshot",
-        validate: (value) => parseInput(ProgressInput, value, "progress snapshot"),
-        // One at a time and in file order: each snapshot's trend counts the ones before it.
-        writeBatch: async (items) => {
-          for (const item of items) await saveSnapshot(store, item);
-          return { saved: items.length };
-        },
-      },
-      { skipInvalid: options.skipInvalid, rejectedPath: options.rejected, onProgress: (read) => update(`importing snapshots… ${read} read`) },
-    ),
+    importProgress(store, importSource(file), { skipInvalid: options.skipInvalid, rejectedPath: options.rejected, onProgress: (read) => update(`importing snapshots… ${read} read`) }),
   );
 }
 
