@@ -9,6 +9,7 @@
  */
 import type { CefrLevel } from "../schema/common.js";
 import { isAtLeast } from "./cefr.js";
+import { round4 } from "./round.js";
 
 export interface AutoQueueThresholds {
   base: number;
@@ -62,6 +63,6 @@ export function evaluateAutoQueue(analysis: AutoQueueInput, thresholds: AutoQueu
     tasks.push("vocabulary");
     score += thresholds.vocabularyBonus;
   }
-  score = Math.round(Math.min(1, score) * 10_000) / 10_000;
+  score = round4(Math.min(1, score));
   return { score, tasks, queue: tasks.length > 0 && score >= thresholds.minScore - 1e-9 };
 }

@@ -5,6 +5,8 @@
  * qualityScore({ rating: 5, helpful: true, accurate: true }) // 1
  * qualityScore({ rating: 3 })                                // 0.6
  */
+import { round4 } from "./round.js";
+
 export interface Verdict {
   rating: number;
   helpful?: boolean;
@@ -14,8 +16,7 @@ export interface Verdict {
 
 export function qualityScore(verdict: Verdict): number {
   const raw = verdict.rating / 5 + (verdict.helpful ? 0.1 : 0) + (verdict.accurate ? 0.2 : 0);
-  // Rounded so that 0.6 + 0.1 + 0.2 stores as 0.9, not 0.9000000000000001.
-  return Math.round(Math.min(1, Math.max(0, raw)) * 10_000) / 10_000;
+  return round4(Math.min(1, Math.max(0, raw)));
 }
 
 /** The reasons a feedback flags its interaction: rating ≤ 2, not accurate, or reported issues. */

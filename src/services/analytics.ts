@@ -7,9 +7,9 @@ import { AnalyticsInput, type AnalyticsResult } from "../schema/analytics.js";
 import { CEFR_LEVELS } from "../schema/common.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Doc, Filter, Store } from "../store/store.js";
+import { round4 } from "../domain/round.js";
 import { parseInput } from "./validate.js";
 
-const round = (value: number, places = 4) => Math.round(value * 10 ** places) / 10 ** places;
 
 function matchStage(input: ValidAnalytics): Filter {
   const match: Filter = {};
@@ -98,15 +98,15 @@ type Row = Record<string, unknown> & { group: string };
 function shape(input: ValidAnalytics, rows: Doc[]): Row[] {
   switch (input.metric) {
     case "fluency":
-      return rows.map((r) => ({ group: String(r._id), interactions: r.interactions as number, avg: round(r.avg as number), min: r.min as number, max: r.max as number }));
+      return rows.map((r) => ({ group: String(r._id), interactions: r.interactions as number, avg: round4(r.avg as number), min: r.min as number, max: r.max as number }));
     case "grammar":
       return rows.map((r) => ({
         group: String(r._id),
         interactions: r.interactions as number,
         errors: r.errors as number,
         with_errors: r.with_errors as number,
-        errors_per_interaction: round((r.errors as number) / (r.interactions as number)),
-        share_with_errors: round((r.with_errors as number) / (r.interactions as number)),
+        errors_per_interaction: round4((r.errors as number) / (r.interactions as number)),
+        share_with_errors: round4((r.with_errors as number) / (r.interactions as number)),
       }));
     case "vocabulary": {
       const groups = new Map<string, Row>();
@@ -125,7 +125,7 @@ function shape(input: ValidAnalytics, rows: Doc[]): Row[] {
         interactions: r.interactions as number,
         learners: r.learners as number,
         sessions: r.sessions as number,
-        feedback_rate: round((r.with_feedback as number) / (r.interactions as number)),
+        feedback_rate: round4((r.with_feedback as number) / (r.interactions as number)),
       }));
   }
 }
@@ -138,14 +138,14 @@ function summarize(input: ValidAnalytics, data: Row[]): Record<string, unknown> 
     case "fluency":
       return {
         ...base,
-        avg: round(data.reduce((sum, row) => sum + (row.avg as number) * (row.interactions as number), 0) / interactions),
+        avg: round4(data.reduce((sum, row) => sum + (row.avg as number) * (row.interactions as number), 0) / interactions),
         min: Math.min(...data.map((row) => row.min as number)),
         max: Math.max(...data.map((row) => row.max as number)),
       };
     case "grammar": {
       const errors = data.reduce((sum, row) => sum + (row.errors as number), 0);
       const withErrors = data.reduce((sum, row) => sum + (row.with_errors as number), 0);
-      return { ...base, errors, errors_per_interaction: round(errors / interactions), share_with_errors: round(withErrors / interactions) };
+      return { ...base, errors, errors_per_interaction: round4(errors / interactions), share_with_errors: round4(withErrors / interactions) };
     }
     case "vocabulary":
       return { ...base, ...Object.fromEntries(CEFR_LEVELS.map((level) => [level, data.reduce((sum, row) => sum + (row[level] as number), 0)])) };

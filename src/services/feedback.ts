@@ -3,6 +3,7 @@
  * interaction and its training example.
  */
 import { flagReasons, qualityScore } from "../domain/quality.js";
+import { round4 } from "../domain/round.js";
 import { idText } from "../schema/common.js";
 import { FeedbackInput, FeedbackStatsInput, type FeedbackDoc, type FeedbackStatsInput as StatsInput } from "../schema/feedback.js";
 import type { InteractionDoc } from "../schema/interaction.js";
@@ -71,7 +72,7 @@ function verdictUpdate(verdict: Record<string, unknown>, key: Record<string, unk
  */
 async function rescore(session: StoreSession, interaction: InteractionDoc, now: Date): Promise<{ quality: number; reasons: string[] }> {
   const verdicts = await session.collection<FeedbackDoc>(COLLECTIONS.feedback).find({ interaction_id: interaction._id }).toArray();
-  const quality = Math.round((verdicts.reduce((sum, v) => sum + qualityScore(v), 0) / verdicts.length) * 10_000) / 10_000;
+  const quality = round4(verdicts.reduce((sum, v) => sum + qualityScore(v), 0) / verdicts.length);
   const reasons = [...new Set(verdicts.flatMap((v) => flagReasons(v)))];
   const issues = [...new Set(verdicts.flatMap((v) => v.reported_issues))];
   const latest = verdicts.reduce((a, b) => (a.updated_at >= b.updated_at ? a : b));
