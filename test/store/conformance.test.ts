@@ -309,6 +309,25 @@ describe.each(engines)("store conformance: $name", (engine) => {
       const ids = (await things.find({}, { sort: { _id: 1 } }).toArray()).map((d) => d._id);
       expect(ids).toEqual(engine.name === "mongodb" && !(await supportsTransactions(store)) ? ["t1", "t2", "t3"] : ["t1", "t2"]);
     });
+
+    it("keep concurrent units apart: a failing one rolls back alone, readers see only finished ones", async () => {
+      const unit = (id: string, fail: boolean) =>
+        store.transaction(async (session) => {
+          await session.collection("things").insertOne({ _id: `${id}-a` });
+          await session.collection("things").updateOne({ _id: "counter" }, { $inc: { n: 1 } }, { upsert: true });
+          if (fail) await session.collection("things").insertOne({ _id: `${id}-a` });
+          return id;
+        });
+      const outcomes = await Promise.allSettled([unit("c1", false), unit("c2", true), unit("c3", false), things.countDocuments({ _id: /^c\d-a$/ }), unit("c4", false)]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+      expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+      // The read was issued after c1..c3 and before c4: it sees the two that succeeded, nothing half-done.
+      if (engine.name === "embedded") expect((outcomes[3] as PromiseFulfilledResult<number>).value).toBe(2);
+      const ids = (await things.find({ _id: /^c\d-a$/ }, { sort: { _id: 1 } }).toArray()).map((d) => d._id);
+      const rolledBack = engine.name === "embedded" || (await supportsTransactions(store));
+      expect(ids).toEqual(rolledBack ? ["c1-a", "c3-a", "c4-a"] : ["c1-a", "c2-a", "c3-a", "c4-a"]);
+      expect((await things.findOne({ _id: "counter" }))?.n).toBe(rolledBack ? 3 : 4);
+    });
   });
 
   describe("streaming", () => {
