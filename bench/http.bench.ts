@@ -10,52 +10,94 @@ import { logInteraction } from "../src/services/interactions.js";
 import { generateDemoData } from "../src/domain/demo-data.js";
 import { COLLECTIONS } from "../src/store/collections.js";
 import { openStore } from "../src/store/open-store.js";
+import type { Store } from "../src/store/store.js";
+import { startRawFeedbackServer } from "./raw-feedback-server.js";
 import { type BenchLine, scratchDir } from "./harness.js";
 
-const DURATION_S = 6;
-const FEEDBACK_REQUESTS = 4000;
+const PING_REQUESTS = 40_000;
+const FEEDBACK_REQUESTS = 6000;
 
-function load(options: autocannon.Options): Promise<autocannon.Result> {
+interface Load {
+  result: autocannon.Result;
+  /** Answers per second over the exact time to the last answer (autocannon's own rate is sampled per second). */
+  rate: number;
+}
+
+/** Sends a fixed number of requests and times them to the last answer. */
+function load(options: autocannon.Options & { amount: number }): Promise<Load> {
   return new Promise((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+    const start = performance.now();
+    let answered = 0;
+    let last = start;
+    const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve({ result, rate: (answered * 1000) / (last - start) })));
+    instance.on("response", () => {
+      answered++;
+      last = performance.now();
+    });
   });
+}
+
+async function seedInteractions(store: Store): Promise<string[]> {
+  const ids: string[] = [];
+  for (const input of generateDemoData({ users: 20, interactions: 200, days: 10, seed: 6, now: new Date() }).interactions) {
+    ids.push((await logInteraction(store, input)).interaction_id);
+  }
+  return ids;
+}
+
+/**
+ * A fixed number of feedback posts (not a duration), so every answer is counted before the rows
+ * are; each from a new learner, spread over the interactions.
+ */
+function feedbackLoad(url: string, path: string, ids: string[]): autocannon.Options & { amount: number } {
+  let counter = 0;
+  return {
+    url,
+    connections: 10,
+    amount: FEEDBACK_REQUESTS,
+    requests: [
+      {
+        method: "POST",
+        path,
+        headers: { "content-type": "application/json" },
+        setupRequest: (request) => {
+          const n = counter++;
+          return { ...request, body: JSON.stringify({ interaction_id: ids[n % ids.length], user_id: `load-${n}`, rating: 1 + (n % 5), helpful: n % 2 === 0, accurate: n % 3 !== 0 }) };
+        },
+      },
+    ],
+  };
 }
 
 export async function httpBench(): Promise<BenchLine[]> {
   const { dir, cleanup } = scratchDir();
   try {
     const store = await openStore(join(dir, "http.db"));
-    const ids: string[] = [];
-    for (const input of generateDemoData({ users: 20, interactions: 200, days: 10, seed: 6, now: new Date() }).interactions) {
-      ids.push((await logInteraction(store, input)).interaction_id);
-    }
+    const ids = await seedInteractions(store);
+    const rawStore = await openStore(join(dir, "raw.db"));
+    const rawIds = await seedInteractions(rawStore);
+    await rawStore.close();
     const server = await startServer(store, { host: "127.0.0.1", port: 0, logger: false, rateLimit: 10_000_000 });
-    const ping = await load({ url: `${server.url}/ping`, connections: 10, duration: DURATION_S });
-    let counter = 0;
-    // A fixed number of requests (not a duration), so every answer is counted before the rows are.
-    const feedback = await load({
-      url: server.url,
-      connections: 10,
-      amount: FEEDBACK_REQUESTS,
-      requests: [
-        {
-          method: "POST",
-          path: "/api/v1/training/feedback",
-          headers: { "content-type": "application/json" },
-          setupRequest: (request) => {
-            const n = counter++;
-            return { ...request, body: JSON.stringify({ interaction_id: ids[n % ids.length], user_id: `load-${n}`, rating: 1 + (n % 5), helpful: n % 2 === 0, accurate: n % 3 !== 0 }) };
-          },
-        },
-      ],
-    });
+    const ping = await load({ url: `${server.url}/ping`, connections: 10, amount: PING_REQUESTS });
+    const feedback = await load(feedbackLoad(server.url, "/api/v1/training/feedback", ids));
     const rows = await store.collection(COLLECTIONS.feedback).countDocuments();
     await server.close();
-    const ratio = feedback.requests.average / ping.requests.average;
-    const ok = feedback["2xx"];
+    const rawServer = await startRawFeedbackServer(join(dir, "raw.db"));
+    const raw = await load(feedbackLoad(rawServer.url, "/feedback", rawIds));
+    await rawServer.close();
+    const ratio = feedback.rate / ping.rate;
+    const ok = feedback.result["2xx"];
     return [
-      { name: "HTTP feedback submissions (embedded, 10 connections)", value: `${Math.round(feedback.requests.average)} req/s, p99 ${feedback.latency.p99} ms`, baseline: `${Math.round(ping.requests.average)} req/s no-op, p99 ${ping.latency.p99} ms`, ratio, goal: "≥ 0.4x", pass: ratio >= 0.4 },
-      { name: "stored feedback rows vs 2xx answers", value: `${rows} rows`, baseline: `${ok} 2xx (non-2xx: ${feedback.non2xx})`, ratio: ok ? rows / ok : 0, goal: "= 1x", pass: rows === ok && feedback.non2xx === 0 },
+      { name: "HTTP feedback submissions (embedded, 10 connections)", value: `${Math.round(feedback.rate)} req/s, p99 ${feedback.result.latency.p99} ms`, baseline: `${Math.round(ping.rate)} req/s no-op, p99 ${ping.result.latency.p99} ms`, ratio, goal: "≥ 0.4x", pass: ratio >= 0.4 },
+      {
+        name: "hand-written SQL feedback, bare fastify (the floor, for reference)",
+        value: `${Math.round(raw.rate)} req/s, p99 ${raw.result.latency.p99} ms (lexi: ${(feedback.rate / raw.rate).toFixed(2)}x of it)`,
+        baseline: `${Math.round(ping.rate)} req/s no-op`,
+        ratio: raw.rate / ping.rate,
+        goal: "reference",
+        pass: raw.result.non2xx === 0,
+      },
+      { name: "stored feedback rows vs 2xx answers", value: `${rows} rows`, baseline: `${ok} 2xx (non-2xx: ${feedback.result.non2xx})`, ratio: ok ? rows / ok : 0, goal: "= 1x", pass: rows === ok && feedback.result.non2xx === 0 },
     ];
   } finally {
     cleanup();

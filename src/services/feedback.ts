@@ -35,20 +35,18 @@ export async function submitFeedback(store: Store, raw: unknown, now = new Date(
     const interaction = await getInteraction(session, input.interaction_id);
     const feedback = session.collection<FeedbackDoc>(COLLECTIONS.feedback);
     const { interaction_id: _ignored, user_id, timestamp, ...verdict } = input;
-    const previous = await feedback.findOneAndUpdate(
-      { interaction_id: interaction._id, user_id },
-      verdictUpdate(verdict, { interaction_id: interaction._id, user_id }, timestamp ?? now, now),
-      { upsert: true, returnDocument: "before" },
-    );
-    const stored = (await feedback.findOne({ interaction_id: interaction._id, user_id }))!;
-    const outcome = await rescore(session, interaction, now);
+    const key = { interaction_id: interaction._id, user_id };
+    const { matchedCount } = await feedback.updateOne(key, verdictUpdate(verdict, key, timestamp ?? now, now), { upsert: true });
+    const verdicts = await feedback.find({ interaction_id: interaction._id }).toArray();
+    const stored = verdicts.find((v) => v.user_id === user_id)!;
+    const outcome = await rescore(session, interaction, verdicts, now);
     return {
       feedback_id: idText(stored._id),
       interaction_id: idText(interaction._id),
       quality_score: outcome.quality,
       flagged: outcome.reasons.length > 0,
       flag_reasons: outcome.reasons,
-      replaced: previous !== null,
+      replaced: matchedCount > 0,
     };
   });
 }
@@ -70,8 +68,7 @@ function verdictUpdate(verdict: Record<string, unknown>, key: Record<string, unk
  * Recomputes an interaction from all of its feedback: the mean quality score, and a flag when any
  * verdict flags it. Its training example follows: scored, and flagged or back to pending.
  */
-async function rescore(session: StoreSession, interaction: InteractionDoc, now: Date): Promise<{ quality: number; reasons: string[] }> {
-  const verdicts = await session.collection<FeedbackDoc>(COLLECTIONS.feedback).find({ interaction_id: interaction._id }).toArray();
+async function rescore(session: StoreSession, interaction: InteractionDoc, verdicts: FeedbackDoc[], now: Date): Promise<{ quality: number; reasons: string[] }> {
   const quality = round4(verdicts.reduce((sum, v) => sum + qualityScore(v), 0) / verdicts.length);
   const reasons = [...new Set(verdicts.flatMap((v) => flagReasons(v)))];
   const issues = [...new Set(verdicts.flatMap((v) => v.reported_issues))];
