@@ -41,16 +41,20 @@ export function decodeDoc<T = Doc>(text: string): T {
   return revive(JSON.parse(text)) as T;
 }
 
-/** Builds a partial document from a JSON array of `[path, value]` pairs (null for a missing path). */
-export function decodePartial(text: string): Doc {
+/**
+ * The document of a `partial` column (see `partialColumnSql`): `[present, value, …]` in the order
+ * of `paths` (each given as its segments), or a whole document.
+ */
+export function decodePartial(text: string, paths: string[][]): Doc {
+  if (text.charCodeAt(0) === 123 /* { */) return decodeDoc<Doc>(text);
+  const values = JSON.parse(text) as unknown[];
   const doc: Doc = {};
-  for (const pair of JSON.parse(text) as Array<[string, unknown] | null>) {
-    if (pair === null) continue;
-    const [path, value] = pair;
-    const segments = path.split(".");
+  for (let i = 0; i < paths.length; i++) {
+    if (values[2 * i] === 0) continue;
+    const segments = paths[i]!;
     let node = doc;
-    for (const segment of segments.slice(0, -1)) node = (node[segment] ??= {}) as Doc;
-    node[segments[segments.length - 1]!] = revive(value);
+    for (let s = 0; s < segments.length - 1; s++) node = (node[segments[s]!] ??= {}) as Doc;
+    node[segments[segments.length - 1]!] = revive(values[2 * i + 1]);
   }
   return doc;
 }

@@ -25,6 +25,7 @@ import type {
 import { decodeDoc, decodePartial, encodeDoc, idKey } from "./codec.js";
 import { findPaths, partialColumnSql, pipelinePaths } from "./pipeline-paths.js";
 import type { EmbeddedEngine } from "./embedded-engine.js";
+import { planFastGroup, runFastGroup } from "./fast-group.js";
 import { aggregateStream, applyUpdate, compileFilter, project, shape, upsertSeed } from "./mql.js";
 import { orderBy, pushdown } from "./pushdown.js";
 import { isUniqueViolation, wrapSqliteError } from "./sqlite-errors.js";
@@ -58,7 +59,8 @@ function readerFor(paths: string[] | undefined): RowReader {
 }
 
 function partialReader(paths: string[]): RowReader {
-  return { columns: partialColumnSql(paths), read: (row) => decodePartial(row.partial as string) };
+  const segments = paths.map((path) => path.split("."));
+  return { columns: partialColumnSql(paths), read: (row) => decodePartial(row.partial as string, segments) };
 }
 
 interface Match {
@@ -377,8 +379,13 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     const stages = leadingMatch ? rest : pipeline;
     // Only the parts of each document the pipeline reads are decoded.
     const reader = readerFor(pipelinePaths(pipeline));
+    const fast = planFastGroup(stages);
     return this.streamOf<R>("aggregate", () => {
       const source = mapIterator(this.scan(leadingMatch ?? {}, undefined, reader), (match) => match.doc);
+      if (fast) {
+        const groups = runFastGroup(fast.plan, source);
+        return (fast.rest.length ? aggregateStream(fast.rest, groups) : groups) as Iterator<R>;
+      }
       return (stages.length ? aggregateStream(stages, source) : source) as Iterator<R>;
     });
   }

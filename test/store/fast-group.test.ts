@@ -1,0 +1,66 @@
+import fc from "fast-check";
+import { ObjectId } from "bson";
+import { describe, expect, it } from "vitest";
+import type { Doc, Pipeline } from "../../src/store/store.js";
+import { planFastGroup, runFastGroup } from "../../src/store/embedded/fast-group.js";
+import { aggregateStream } from "../../src/store/embedded/mql.js";
+
+/** Values a stored document may hold (objects as JSON.parse makes them) where a pipeline reads: scalars, Dates, ObjectIds, nulls, nesting and arrays. */
+const scalar = fc.oneof(
+  fc.constantFrom("a", "b", "", "1"),
+  fc.constantFrom(0, 1, 2.5, -1),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom(new Date(0), new Date(86_400_000)),
+  fc.constant(new ObjectId("64b7f0c2a1b2c3d4e5f60718")),
+);
+const element = fc.oneof(fc.record({ t: scalar, v: scalar }, { requiredKeys: [], noNullPrototype: true }), scalar, fc.array(fc.record({ t: scalar }, { noNullPrototype: true }), { maxLength: 2 }));
+const doc = fc.record(
+  {
+    a: fc.oneof(scalar, fc.array(scalar, { maxLength: 2 }), fc.record({ x: scalar }, { noNullPrototype: true })),
+    b: fc.oneof(fc.record({ c: scalar }, { requiredKeys: [], noNullPrototype: true }), fc.array(fc.record({ c: scalar }, { noNullPrototype: true }), { maxLength: 2 }), scalar),
+    list: fc.oneof(fc.array(element, { maxLength: 4 }), scalar, fc.record({ t: scalar }, { noNullPrototype: true })),
+  },
+  { requiredKeys: [], noNullPrototype: true },
+);
+
+const PIPELINES: Array<[string, Pipeline]> = [
+  ["unwind, named key, count and sum", [{ $unwind: "$list" }, { $group: { _id: { t: "$list.t", a: "$a" }, n: { $sum: 1 }, s: { $sum: "$list.v" } } }]],
+  ["unwind given as {path}", [{ $unwind: { path: "$list" } }, { $group: { _id: "$list", n: { $sum: 1 } } }]],
+  ["nested key without unwind", [{ $group: { _id: "$b.c", n: { $sum: 2 } } }]],
+  ["one group", [{ $group: { _id: null, s: { $sum: "$a" }, n: { $sum: 1 } } }]],
+];
+
+function general(pipeline: Pipeline, docs: Doc[]): Doc[] {
+  return Array.from({ [Symbol.iterator]: () => aggregateStream(pipeline, docs) });
+}
+
+describe("native $unwind/$group", () => {
+  it.each(PIPELINES)("gives mingo's groups, in mingo's order: %s", (_name, pipeline) => {
+    const fast = planFastGroup(pipeline);
+    expect(fast).toBeDefined();
+    fc.assert(
+      fc.property(fc.array(doc, { maxLength: 12 }), (docs) => {
+        expect(Array.from(runFastGroup(fast!.plan, docs))).toEqual(general(pipeline, docs));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("leaves every other pipeline to mingo", () => {
+    for (const pipeline of [
+      [{ $unwind: { path: "$list", preserveNullAndEmptyArrays: true } }, { $group: { _id: "$a", n: { $sum: 1 } } }],
+      [{ $group: { _id: "$a", n: { $avg: "$b" } } }],
+      [{ $group: { _id: { $toLower: "$a" }, n: { $sum: 1 } } }],
+      [{ $group: { _id: "$$ROOT", n: { $sum: 1 } } }],
+      [{ $sort: { a: 1 } }, { $group: { _id: "$a", n: { $sum: 1 } } }],
+    ] as Pipeline[]) {
+      expect(planFastGroup(pipeline)).toBeUndefined();
+    }
+  });
+
+  it("hands the stages after the group back", () => {
+    const rest = [{ $sort: { n: -1 } }, { $limit: 3 }];
+    expect(planFastGroup([{ $group: { _id: "$a", n: { $sum: 1 } } }, ...rest])?.rest).toEqual(rest);
+  });
+});
