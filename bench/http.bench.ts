@@ -90,7 +90,7 @@ export async function httpBench(): Promise<BenchLine[]> {
     return [
       { name: "HTTP feedback submissions (embedded, 10 connections)", value: `${Math.round(feedback.rate)} req/s, p99 ${feedback.result.latency.p99} ms`, baseline: `${Math.round(ping.rate)} req/s no-op, p99 ${ping.result.latency.p99} ms`, ratio, goal: "≥ 0.4x", pass: ratio >= 0.4 },
       {
-        name: "hand-written SQL feedback, bare fastify (the floor, for reference)",
+        name: "hand-written SQL feedback, group commit, bare fastify (the floor, for reference)",
         value: `${Math.round(raw.rate)} req/s, p99 ${raw.result.latency.p99} ms (lexi: ${(feedback.rate / raw.rate).toFixed(2)}x of it)`,
         baseline: `${Math.round(ping.rate)} req/s no-op`,
         ratio: raw.rate / ping.rate,

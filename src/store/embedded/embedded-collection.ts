@@ -144,6 +144,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
         if (rows.length === 0) return;
         after = rows[rows.length - 1]!.id;
         yield* matches(rows);
+        if (rows.length < CHUNK_ROWS) return;
       }
     }
     if (order) {
@@ -160,6 +161,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.rid;
       yield* matches(rows);
+      // A short chunk was the last: no second query just to learn that.
+      if (rows.length < CHUNK_ROWS) return;
     }
   }
 
