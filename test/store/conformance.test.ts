@@ -253,6 +253,44 @@ describe.each(engines)("store conformance: $name", (engine) => {
       expect(whole).toEqual([{ _id: "n3", doc: { _id: "n3", v: 4, deep: "flat" } }]);
     });
 
+    it("unwinds and counts by field paths as MongoDB does: missing, null, empty and array values", async () => {
+      const grouped = store.collection("grouped");
+      await grouped.insertMany([
+        { _id: "g1", user: "u1", errs: [{ type: "tense", n: 2 }, { type: "article", n: 1 }] },
+        { _id: "g2", user: "u2", errs: [{ type: "tense", n: 3 }] },
+        { _id: "g3", user: "u1", errs: [] },
+        { _id: "g4", user: "u3" },
+        { _id: "g5", user: "u3", errs: null },
+        { _id: "g6", user: "u4", errs: [{ n: 5 }] },
+        { _id: "g7", user: ["u5", "u6"], errs: [{ type: "tense", n: 1 }] },
+        { _id: "g8", user: "u1", errs: [{ type: "tense", n: "x" }] },
+        { _id: "g9", errs: [{ type: "tense", n: 1 }] },
+      ]);
+      const byKey = (rows: Doc[]) => rows.map((row) => JSON.stringify(row)).sort();
+      const pairs = await grouped
+        .aggregate([
+          { $match: { user: { $exists: true } } },
+          { $unwind: "$errs" },
+          { $group: { _id: { type: "$errs.type", user: "$user" }, count: { $sum: 1 }, total: { $sum: "$errs.n" } } },
+        ])
+        .toArray();
+      expect(byKey(pairs)).toEqual(
+        byKey([
+          { _id: { type: "tense", user: "u1" }, count: 2, total: 2 },
+          { _id: { type: "article", user: "u1" }, count: 1, total: 1 },
+          { _id: { type: "tense", user: "u2" }, count: 1, total: 3 },
+          { _id: { user: "u4" }, count: 1, total: 5 },
+          { _id: { type: "tense", user: ["u5", "u6"] }, count: 1, total: 1 },
+        ]),
+      );
+      const types = await grouped.aggregate([{ $unwind: "$errs" }, { $group: { _id: "$errs.type", count: { $sum: 1 } } }, { $sort: { _id: 1 } }]).toArray();
+      expect(types).toEqual([
+        { _id: null, count: 1 },
+        { _id: "article", count: 1 },
+        { _id: "tense", count: 5 },
+      ]);
+    });
+
     it("groups dates by day, week (Monday) and month", async () => {
       await things.deleteMany({});
       await things.insertMany([
