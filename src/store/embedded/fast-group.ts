@@ -1,8 +1,8 @@
 /**
  * A native `[$unwind?, $group]` for the common shape: group by field paths (or one path, or
- * null) and count or sum with `$sum`. It is the hot loop of pattern detection and analytics, where
- * mingo copies every unwound document and evaluates each key through its general expression
- * machinery (measured: 1.5 s of 3.7 s for 200,000 interactions). Here keys are read straight off
+ * null) and count or sum with `$sum`. It is the hot loop of pattern detection, where mingo copies
+ * every unwound document and evaluates each key through its general expression machinery
+ * (measured: 1.5 s of 3.7 s for 200,000 interactions). Here keys are read straight off
  * the document. A document whose paths cross an array (where MongoDB's array traversal applies)
  * or whose unwound value is not an array goes through mingo on its own, and its groups are merged
  * in, so results are those of the general path.
