@@ -66,6 +66,22 @@ describe.each(engines)("store conformance: $name", (engine) => {
       expect(await ids({ missing: { $exists: false }, name: { $ne: "alpha" } })).toEqual(["b", "c"]);
     });
 
+    it("finds what $exists finds: null values, array indexes, numeric keys and paths through arrays", async () => {
+      const ids = async (filter: Doc) => (await things.find(filter, { sort: { _id: 1 } }).toArray()).map((d) => d._id);
+      await things.insertMany([
+        { _id: "e1", v: null, list: [] },
+        { _id: "e2", list: [0] },
+        { _id: "e3", list: { "0": "key" } },
+        { _id: "e4", outer: [{ list: ["x"] }, { list: [] }] },
+        { _id: "e5", outer: { list: [] } },
+      ]);
+      expect(await ids({ v: { $exists: true } })).toEqual(["e1"]);
+      expect(await ids({ "list.0": { $exists: true } })).toEqual(["e2", "e3"]);
+      expect(await ids({ "outer.list.0": { $exists: true } })).toEqual(["e4"]);
+      expect(await ids({ "errors.0": { $exists: true } })).toEqual(["a", "c"]);
+      expect(await ids({ "errors.type": { $exists: true }, n: { $gt: 2 } })).toEqual(["a"]);
+    });
+
     it("sorts, skips, limits and projects", async () => {
       const docs = await things.find({}, { sort: { n: -1 }, skip: 1, limit: 1, projection: { name: 1, _id: 0 } }).toArray();
       expect(docs).toEqual([{ name: "gamma" }]);

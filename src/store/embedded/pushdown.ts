@@ -1,11 +1,12 @@
 /**
- * Narrows a scan with SQL where an index answers part of the filter: top-level equalities on
- * paths of single-valued indexes. The SQL only pre-selects rows; mingo still tests every row
- * against the whole filter, so a pushed-down condition may select too much, never too little.
+ * Narrows a scan with SQL: top-level equalities and Date ranges on paths of single-valued indexes
+ * (which the indexes answer), and `$exists: true` on any path (which skips rows before they are
+ * decoded). The SQL only pre-selects rows; mingo still tests every row against the whole filter,
+ * so a pushed-down condition may select too much, never too little.
  */
 import { ObjectId } from "bson";
-import type { Filter, SortSpec } from "../store.js";
-import { jsonPathExpression } from "./embedded-engine.js";
+import type { Doc, Filter, SortSpec } from "../store.js";
+import { jsonPath, jsonPathExpression } from "./embedded-engine.js";
 
 export interface Pushdown {
   where: string;
@@ -61,11 +62,40 @@ function dateRange(path: string, condition: unknown): Pushdown | undefined {
   };
 }
 
+/**
+ * `{path: {$exists: true}}` on any path, as a superset MongoDB's matches fall in: the path holds a
+ * value, or a prefix holds an array (MongoDB would look inside it). A last segment that is a
+ * number may name an array index or an object key. Rows without the path are then skipped before
+ * SQLite builds their columns (pattern detection skips the interactions without errors).
+ */
+function existsClause(path: string, condition: unknown): string | undefined {
+  if (!condition || typeof condition !== "object" || Object.keys(condition).length !== 1 || (condition as Doc).$exists !== true) return undefined;
+  const segments = path.split(".");
+  const last = segments[segments.length - 1]!;
+  const parent = segments.slice(0, -1);
+  if (parent.some((segment) => /^\d+$/.test(segment))) return undefined;
+  const here = [`json_type(doc, '${jsonPath(segments)}') IS NOT NULL`];
+  let traversed = parent;
+  if (/^\d+$/.test(last) && parent.length > 0) {
+    here.push(`json_type(doc, '${jsonPath(parent)}[${last}]') IS NOT NULL`);
+    // The array holding the index is answered by `[n]`; only arrays above it are traversed.
+    traversed = parent.slice(0, -1);
+  }
+  const arrays = traversed.map((_, i) => `json_type(doc, '${jsonPath(traversed.slice(0, i + 1))}') = 'array'`);
+  return `(${[...here, ...arrays].join(" OR ")})`;
+}
+
 export function pushdown(filter: Filter, indexedPaths: Set<string>): Pushdown | undefined {
   const clauses: string[] = [];
   const params: Array<string | number> = [];
   let exact = true;
   for (const [path, condition] of Object.entries(filter)) {
+    const exists = existsClause(path, condition);
+    if (exists) {
+      clauses.push(exists);
+      exact = false;
+      continue;
+    }
     const range = indexedPaths.has(path) ? dateRange(path, condition) : undefined;
     if (range) {
       clauses.push(range.where);
