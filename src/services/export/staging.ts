@@ -25,8 +25,6 @@ export interface StagedUnit {
 }
 
 export interface StagedWinner {
-  ord: string;
-  example_id: string;
   task: string;
   split: number;
   line: string;
@@ -150,7 +148,7 @@ export class ExportStaging {
 
   /** The kept units in output order (where each key first appeared), at most `limit`. */
   *winners(limit?: number): Generator<StagedWinner> {
-    const statement = this.db.prepare(`SELECT ord, example_id, task, split, line FROM units ORDER BY rowid${limit ? " LIMIT ?" : ""}`);
+    const statement = this.db.prepare(`SELECT task, split, line FROM units ORDER BY rowid${limit ? " LIMIT ?" : ""}`);
     yield* (limit ? statement.iterate(limit) : statement.iterate()) as Iterable<StagedWinner>;
   }
 
