@@ -17,6 +17,11 @@ function replacer(this: Record<string, unknown>, key: string, value: unknown): u
   return value;
 }
 
+/** A subdocument: an object that is not an array, a Date or an ObjectId. */
+export function isPlainObject(value: unknown): value is Doc {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof ObjectId);
+}
+
 export function encodeDoc(doc: unknown): string {
   return JSON.stringify(doc, replacer);
 }

@@ -9,6 +9,7 @@
  */
 import { ObjectId } from "bson";
 import type { Doc, Pipeline } from "../store.js";
+import { isPlainObject } from "./codec.js";
 import { aggregateStream } from "./mql.js";
 
 type Accumulator = { kind: "constant"; value: number } | { kind: "field"; field: FieldRef };
@@ -35,20 +36,11 @@ interface Row {
   sums: number[];
 }
 
-interface Group {
-  id: unknown;
-  sums: number[];
-}
-
 /** Thrown inside a document's evaluation when it needs MongoDB's general path semantics. */
 const NEEDS_GENERAL_PATH = Symbol("general path");
 
 function fieldPath(expression: unknown): string | undefined {
   return typeof expression === "string" && expression.startsWith("$") && !expression.startsWith("$$") && expression.length > 1 ? expression.slice(1) : undefined;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof ObjectId);
 }
 
 function unwindPath(stage: Doc): string | undefined {
@@ -149,12 +141,12 @@ function groupText(plan: GroupPlan, id: unknown): string {
 
 /** Runs the plan over the documents: the groups in order of first appearance, as mingo emits them. */
 export function* runFastGroup(plan: GroupPlan, docs: Iterable<Doc>): Generator<Doc> {
-  const groups = new Map<string, Group>();
+  const groups = new Map<string, Row>();
   const read = (field: FieldRef, doc: Doc, element: unknown) => walk(field.fromElement ? element : doc, field.segments);
-  const add = ({ id, text, sums }: Row) => {
-    const group = groups.get(text);
-    if (!group) groups.set(text, { id, sums });
-    else for (let i = 0; i < sums.length; i++) group.sums[i]! += sums[i]!;
+  const add = (row: Row) => {
+    const group = groups.get(row.text);
+    if (!group) groups.set(row.text, row);
+    else for (let i = 0; i < row.sums.length; i++) group.sums[i]! += row.sums[i]!;
   };
   const evaluate = (doc: Doc, element: unknown): Row => {
     const { key } = plan;

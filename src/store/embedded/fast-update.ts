@@ -3,14 +3,10 @@
  * $addToSet on plain dotted paths). mingo's updater builds a fresh operator context per call,
  * which costs more than the write itself; anything this does not cover goes to mingo.
  */
-import { ObjectId } from "bson";
 import type { Doc, Update } from "../store.js";
-import { encodeDoc } from "./codec.js";
+import { encodeDoc, isPlainObject } from "./codec.js";
 
 const FAST_OPERATORS = new Set(["$set", "$unset", "$inc", "$push", "$addToSet"]);
-
-const isPlainObject = (value: unknown): value is Doc =>
-  value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof ObjectId);
 
 /** Paths with positional or numeric parts, and modifiers such as $each/$slice, are left to mingo. */
 export function canApplyFast(spec: Update): boolean {
