@@ -17,8 +17,8 @@ export { COLLECTIONS, INDEXES, DEFAULT_RETENTION_DAYS, type CollectionName } fro
 export type * from "./store/store.js";
 export * from "./errors.js";
 
-export { logInteraction, writeInteractionBatch, getInteraction, listInteractions, buildInteractionDoc } from "./services/interactions.js";
-export type { LoggedInteraction, IntakeOptions, ListInteractionsInput, BatchResult } from "./services/interactions.js";
+export { logInteraction, writeInteractionBatch, getInteraction, listInteractions, countInteractions, buildInteractionDoc, ListInteractionsInput, MAX_PAGE } from "./services/interactions.js";
+export type { LoggedInteraction, IntakeOptions, BatchResult } from "./services/interactions.js";
 export { submitFeedback, feedbackStats, type FeedbackResult, type FeedbackStats } from "./services/feedback.js";
 export { importInteractions, importFeedback } from "./services/intake-import.js";
 export type { ImportOptions, ImportSource, ImportSummary } from "./services/import/import-records.js";

@@ -7,6 +7,7 @@ import { LexiError } from "../errors.js";
 import { maskSecrets } from "../store/location.js";
 import { LEXI_VERSION } from "../version.js";
 import { EXIT_CODES } from "./exit-codes.js";
+import { flagNamer } from "./flag-names.js";
 import { runWithStore } from "./run-command.js";
 import { registerCommands } from "./register-commands.js";
 
@@ -52,21 +53,27 @@ function leafCommands(command: Command): Command[] {
 /** Runs the CLI and returns the exit code; nothing below here calls `process.exit`. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  let running: Command | undefined;
+  program.hook("preAction", (_program, action) => {
+    running = action;
+  });
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (error) {
-    return reportError(error);
+    return reportError(error, running);
   }
 }
 
-function reportError(error: unknown): number {
+/** Prints one line; input errors name the flags of the command that ran, not the library's fields. */
+function reportError(error: unknown, running: Command | undefined): number {
   if (error instanceof CommanderError) {
     // Commander has already printed its message (or the help / version).
     return error.exitCode === 0 ? 0 : EXIT_CODES.usage;
   }
   if (error instanceof LexiError) {
-    process.stderr.write(`lexi: ${maskSecrets(error.message)}\n`);
+    const message = running ? error.phrase(flagNamer(running)) : error.message;
+    process.stderr.write(`lexi: ${maskSecrets(message)}\n`);
     return EXIT_CODES[error.code];
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,9 @@
 /**
- * The one place errors become HTTP answers: `{error, message, details?}`. Known errors keep their
- * message; anything else is logged and answered with a plain 500 that leaks nothing.
+ * The one place errors become HTTP answers: `{error, message, detail, details?}`. `detail` repeats
+ * the message under FastAPI's key, which clients of the original read. Input errors name JSON
+ * fields and query parameters (the library's own names) and list them in `details` as
+ * `{field, reason}`. Known errors keep their message; anything else is logged and answered with a
+ * plain 500 that leaks nothing.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { LexiError, type LexiErrorCode } from "../errors.js";
@@ -25,12 +28,12 @@ export class HttpError extends Error {
 }
 
 export function errorBody(error: string, message: string, details?: unknown) {
-  return details === undefined ? { error, message } : { error, message, details };
+  return details === undefined ? { error, message, detail: message } : { error, message, detail: message, details };
 }
 
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof LexiError) {
-    void reply.status(STATUS[error.code]).send(errorBody(error.code, error.message, error.details));
+    void reply.status(STATUS[error.code]).send(errorBody(error.code, error.message, error.issues.length ? error.issues : error.details));
     return;
   }
   if (error instanceof HttpError) {

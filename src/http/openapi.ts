@@ -8,8 +8,8 @@ import type { RouteSpec } from "./route.js";
 
 const ErrorBody = {
   type: "object",
-  properties: { error: { type: "string" }, message: { type: "string" }, details: {} },
-  required: ["error", "message"],
+  properties: { error: { type: "string" }, message: { type: "string" }, detail: { type: "string" }, details: {} },
+  required: ["error", "message", "detail"],
 };
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
@@ -32,7 +32,7 @@ export function openApiDocument(specs: RouteSpec[]): Record<string, unknown> {
       tags: [spec.tag],
       parameters: [...pathParams, ...(spec.query ? queryParameters(spec.query) : [])],
       responses: {
-        [String(spec.successStatus ?? 200)]: { description: "success", content: { [spec.produces ?? "application/json"]: { schema: {} } } },
+        "200": { description: "success", content: { [spec.produces ?? "application/json"]: { schema: {} } } },
         "4XX": { description: "invalid input, authentication, not found, conflict, too large or rate limited", content: { "application/json": { schema: ErrorBody } } },
       },
       ...(spec.scope === "public" ? { security: [] } : { description: `Needs an API key with the ${spec.scope} scope${spec.scope === "app" ? " (or admin)" : ""}.` }),

@@ -1,6 +1,7 @@
 /**
  * Declares a route once: fastify gets the handler and its scope, the OpenAPI document gets its
- * schemas (the same zod schemas the services validate with).
+ * schemas (the same zod schemas the services validate with). Every route answers 200 on success,
+ * POSTs included, as the original (FastAPI) did: its clients check for 200.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
@@ -16,7 +17,6 @@ export interface RouteSpec {
   tag: string;
   body?: z.ZodType;
   query?: z.ZodType;
-  successStatus?: number;
   /** Documented response type when it is not JSON. */
   produces?: string;
   handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -35,9 +35,7 @@ export class RouteRegistry {
       config: { scope: spec.scope },
       handler: async (request, reply) => {
         const result = await spec.handler(request, reply);
-        if (reply.sent) return reply;
-        if (spec.successStatus) void reply.status(spec.successStatus);
-        return result;
+        return reply.sent ? reply : result;
       },
     });
   }

@@ -1,15 +1,14 @@
 /**
  * Analytics over interactions, written once as MongoDB pipelines that start with a `$match` an
  * index can serve. Time groups are computed in the requested time zone; weeks start on Monday.
+ * Numbers are full precision (MongoDB's `$avg`); only the CLI's tables and charts round.
  */
 import type { ValidAnalytics } from "../schema/analytics.js";
 import { AnalyticsInput, type AnalyticsResult } from "../schema/analytics.js";
 import { CEFR_LEVELS } from "../schema/common.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Doc, Filter, Store } from "../store/store.js";
-import { round4 } from "../domain/round.js";
 import { parseInput } from "./validate.js";
-
 
 function matchStage(input: ValidAnalytics): Filter {
   const match: Filter = {};
@@ -50,7 +49,7 @@ function pipelineFor(input: ValidAnalytics): Doc[] {
   const key = groupKey(input.group_by, input.tz);
   switch (input.metric) {
     case "fluency":
-      return [match, { $group: { _id: key, interactions: { $sum: 1 }, avg: { $avg: "$analysis.fluency_score" }, min: { $min: "$analysis.fluency_score" }, max: { $max: "$analysis.fluency_score" } } }];
+      return [match, { $group: { _id: key, interactions: { $sum: 1 }, avg: { $avg: "$analysis.fluency_score" }, sum: { $sum: "$analysis.fluency_score" }, min: { $min: "$analysis.fluency_score" }, max: { $max: "$analysis.fluency_score" } } }];
     case "grammar":
       return [
         match,
@@ -80,7 +79,7 @@ export async function analytics(store: Store, raw: AnalyticsInput): Promise<Anal
   const input = parseInput(AnalyticsInput, raw, "analytics query");
   const rows = await store.collection(COLLECTIONS.interactions).aggregate(pipelineFor(input)).toArray();
   const data = shape(input, rows).sort((a, b) => compareGroups(a.group, b.group, input.group_by));
-  const summary = summarize(input, data);
+  const summary = summarize(input, data, rows);
   if (input.metric === "engagement" && data.length) {
     const [learners] = await store.collection(COLLECTIONS.interactions).aggregate([{ $match: matchStage(input) }, { $group: { _id: "$user_id" } }, { $count: "n" }]).toArray();
     summary.learners = (learners?.n as number | undefined) ?? 0;
@@ -98,15 +97,15 @@ type Row = Record<string, unknown> & { group: string };
 function shape(input: ValidAnalytics, rows: Doc[]): Row[] {
   switch (input.metric) {
     case "fluency":
-      return rows.map((r) => ({ group: String(r._id), interactions: r.interactions as number, avg: round4(r.avg as number), min: r.min as number, max: r.max as number }));
+      return rows.map((r) => ({ group: String(r._id), interactions: r.interactions as number, avg: r.avg as number, min: r.min as number, max: r.max as number }));
     case "grammar":
       return rows.map((r) => ({
         group: String(r._id),
         interactions: r.interactions as number,
         errors: r.errors as number,
         with_errors: r.with_errors as number,
-        errors_per_interaction: round4((r.errors as number) / (r.interactions as number)),
-        share_with_errors: round4((r.with_errors as number) / (r.interactions as number)),
+        errors_per_interaction: (r.errors as number) / (r.interactions as number),
+        share_with_errors: (r.with_errors as number) / (r.interactions as number),
       }));
     case "vocabulary": {
       const groups = new Map<string, Row>();
@@ -125,12 +124,13 @@ function shape(input: ValidAnalytics, rows: Doc[]): Row[] {
         interactions: r.interactions as number,
         learners: r.learners as number,
         sessions: r.sessions as number,
-        feedback_rate: round4((r.with_feedback as number) / (r.interactions as number)),
+        feedback_rate: (r.with_feedback as number) / (r.interactions as number),
       }));
   }
 }
 
-function summarize(input: ValidAnalytics, data: Row[]): Record<string, unknown> {
+/** Totals over every group; the fluency average is the sum of all scores over their count. */
+function summarize(input: ValidAnalytics, data: Row[], rows: Doc[]): Record<string, unknown> {
   const interactions = data.reduce((sum, row) => sum + (row.interactions as number), 0);
   const base = { groups: data.length, interactions };
   if (interactions === 0) return base;
@@ -138,14 +138,14 @@ function summarize(input: ValidAnalytics, data: Row[]): Record<string, unknown> 
     case "fluency":
       return {
         ...base,
-        avg: round4(data.reduce((sum, row) => sum + (row.avg as number) * (row.interactions as number), 0) / interactions),
+        avg: rows.reduce((sum, row) => sum + (row.sum as number), 0) / interactions,
         min: Math.min(...data.map((row) => row.min as number)),
         max: Math.max(...data.map((row) => row.max as number)),
       };
     case "grammar": {
       const errors = data.reduce((sum, row) => sum + (row.errors as number), 0);
       const withErrors = data.reduce((sum, row) => sum + (row.with_errors as number), 0);
-      return { ...base, errors, errors_per_interaction: round4(errors / interactions), share_with_errors: round4(withErrors / interactions) };
+      return { ...base, errors, errors_per_interaction: errors / interactions, share_with_errors: withErrors / interactions };
     }
     case "vocabulary":
       return { ...base, ...Object.fromEntries(CEFR_LEVELS.map((level) => [level, data.reduce((sum, row) => sum + (row[level] as number), 0)])) };

@@ -126,7 +126,10 @@ export interface FeedbackStats {
   user_id: string | null;
 }
 
-/** Statistics over the last `days` days, optionally for one learner (the original's names). */
+/**
+ * Statistics over the last `days` days, optionally for one learner (the original's names), at full
+ * precision: the average rating is the mean of the ratings, percentages are 0..100.
+ */
 export async function feedbackStats(store: Store, raw: StatsInput = {}, now = new Date()): Promise<FeedbackStats> {
   const input = parseInput(FeedbackStatsInput, raw, "feedback stats query");
   const match: Record<string, unknown> = { timestamp: { $gte: new Date(now.getTime() - input.days * 86_400_000) } };
@@ -156,9 +159,10 @@ export async function feedbackStats(store: Store, raw: StatsInput = {}, now = ne
     ])
     .toArray();
   const total = (row?.total as number | undefined) ?? 0;
-  const share = (n: unknown) => (total ? Math.round(((n as number) / total) * 1000) / 10 : 0);
+  // Full precision, computed as the original did (count / total * 100); only displays round.
+  const share = (n: unknown) => (total ? ((n as number) / total) * 100 : 0);
   return {
-    avg_rating: total ? Math.round((row!.avg as number) * 100) / 100 : 0,
+    avg_rating: total ? (row!.avg as number) : 0,
     total_feedbacks: total,
     helpful_percentage: share(row?.helpful),
     accurate_percentage: share(row?.accurate),

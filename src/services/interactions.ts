@@ -1,5 +1,6 @@
 /**
- * Logging interactions: validate, derive the quality indicators, and queue the good ones.
+ * Logging interactions (validate, derive the quality indicators, queue the good ones) and
+ * reading them back by learner or by session.
  */
 import { ConflictError, NotFoundError } from "../errors.js";
 import { DEFAULT_AUTO_QUEUE, evaluateAutoQueue, type AutoQueueThresholds } from "../domain/auto-queue.js";
@@ -8,10 +9,14 @@ import { idFilter, idText, IdString } from "../schema/common.js";
 import { InteractionInput, type InteractionDoc, type ValidInteraction } from "../schema/interaction.js";
 import type { QueueItemDoc } from "../schema/queue.js";
 import { COLLECTIONS } from "../store/collections.js";
-import type { Store, StoreSession } from "../store/store.js";
+import type { Filter, Store, StoreSession } from "../store/store.js";
 import { ObjectId } from "bson";
+import { z } from "zod";
 import { buildQueueItem } from "./queue-items.js";
 import { parseInput } from "./validate.js";
+
+/** The most interactions one listing returns; more come page by page. */
+export const MAX_PAGE = 1000;
 
 export interface IntakeOptions {
   autoQueue?: AutoQueueThresholds;
@@ -129,21 +134,45 @@ export async function getInteraction(store: Store | StoreSession, id: string): P
   return found;
 }
 
-export interface ListInteractionsInput {
-  user_id?: string;
-  session_id?: string;
-  flagged?: boolean;
-  limit?: number;
+/** Which interactions to list, and which page of them (the original's `limit`/`skip`). */
+export const ListInteractionsInput = z.object({
+  user_id: IdString.optional(),
+  session_id: IdString.optional(),
+  flagged: z.boolean().optional(),
+  limit: z.number().int().min(1, "must be at least 1").max(MAX_PAGE, `must be at most ${MAX_PAGE}`).default(50),
+  skip: z.number().int().min(0, "must be 0 or more").default(0),
+  /** `newest` first (a learner's history) or `oldest` first (a session read as a conversation). */
+  order: z.enum(["newest", "oldest"]).default("newest"),
+});
+export type ListInteractionsInput = z.input<typeof ListInteractionsInput>;
+
+function listFilter(input: { user_id?: string; session_id?: string; flagged?: boolean }): Filter {
+  const filter: Filter = {};
+  if (input.user_id !== undefined) filter.user_id = input.user_id;
+  if (input.session_id !== undefined) filter.session_id = input.session_id;
+  if (input.flagged !== undefined) filter.flagged_for_review = input.flagged;
+  return filter;
 }
 
-export async function listInteractions(store: Store, input: ListInteractionsInput): Promise<InteractionDoc[]> {
-  const filter: Record<string, unknown> = {};
-  if (input.user_id !== undefined) filter.user_id = parseInput(IdString, input.user_id, "user id");
-  if (input.session_id !== undefined) filter.session_id = parseInput(IdString, input.session_id, "session id");
-  if (input.flagged !== undefined) filter.flagged_for_review = input.flagged;
-  const limit = input.limit ?? 50;
+/**
+ * Interactions by learner, session or flag, a page at a time; ties in time are ordered by id so
+ * pages never overlap.
+ *
+ * @example
+ * const latest = await listInteractions(store, { user_id: "u1", limit: 100, skip: 0 });
+ * const conversation = await listInteractions(store, { session_id: "s1", order: "oldest" });
+ */
+export async function listInteractions(store: Store, raw: ListInteractionsInput = {}): Promise<InteractionDoc[]> {
+  const input = parseInput(ListInteractionsInput, raw, "interaction query");
+  const direction = input.order === "newest" ? -1 : 1;
   return store
     .collection<InteractionDoc>(COLLECTIONS.interactions)
-    .find(filter, { sort: { timestamp: -1 }, limit })
+    .find(listFilter(input), { sort: { timestamp: direction, _id: direction }, skip: input.skip, limit: input.limit })
     .toArray();
+}
+
+/** How many interactions the same filters match, whatever the page. */
+export async function countInteractions(store: Store, raw: Pick<ListInteractionsInput, "user_id" | "session_id" | "flagged"> = {}): Promise<number> {
+  const input = parseInput(ListInteractionsInput.pick({ user_id: true, session_id: true, flagged: true }), raw, "interaction query");
+  return store.collection(COLLECTIONS.interactions).countDocuments(listFilter(input));
 }

@@ -86,9 +86,9 @@ export async function validateExample(store: Store, id: string, raw: ValidateInp
   return store.transaction(async (session) => {
     const item = await getQueueItem(session, id);
     if (input.approved && reviewState(item.history).flagged && !input.notes?.trim()) {
-      throw new InvalidInputError(
-        `example ${idText(item._id)} is flagged (${item.flag_reasons.join("; ") || "poor feedback"}); approving clears the flag, so add a note saying why the answer is fine (--notes "…")`,
-      );
+      throw InvalidInputError.forFields(`example ${idText(item._id)} is flagged (${item.flag_reasons.join("; ") || "poor feedback"}) and approving clears the flag`, [
+        { field: "notes", reason: "add a note saying why the answer is fine" },
+      ]);
     }
     const decision = input.approved ? "approved" : "rejected";
     const entry: QueueDecision = { decision, by: input.validated_by, at: now, ...(input.notes ? { notes: input.notes } : {}) };

@@ -62,7 +62,7 @@ export function renderFeedbackStats(stats: FeedbackStats): string {
     `Feedback (${scope})`,
     renderTable(
       ["feedbacks", "avg rating", "helpful %", "accurate %", "flagged"],
-      [[stats.total_feedbacks, stats.avg_rating.toFixed(2), stats.helpful_percentage, stats.accurate_percentage, stats.flagged]],
+      [[stats.total_feedbacks, stats.avg_rating.toFixed(2), stats.helpful_percentage.toFixed(1), stats.accurate_percentage.toFixed(1), stats.flagged]],
     ),
     renderTable(["rating", "count", ""], distribution),
   ].join("\n");

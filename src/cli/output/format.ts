@@ -13,4 +13,9 @@ export function formatScore(score: unknown): string {
   return typeof score === "number" ? score.toFixed(2) : "—";
 }
 
+/** A number for a table: whole numbers as they are, others to at most 4 decimals (3.1416, 0.5). */
+export function formatNumber(value: unknown): string {
+  return typeof value === "number" && !Number.isInteger(value) ? String(Number(value.toFixed(4))) : String(value ?? "");
+}
+
 export { idText };

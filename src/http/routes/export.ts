@@ -6,6 +6,7 @@ import { once } from "node:events";
 import { PassThrough, Writable } from "node:stream";
 import { z } from "zod";
 import { CefrLevel, IdString, Score01, Timestamp, WordName } from "../../schema/common.js";
+import { NotFoundError } from "../../errors.js";
 import { exportDataset } from "../../services/export/export-dataset.js";
 import type { Store } from "../../store/store.js";
 import { boolish, qBool, qInt, qList, qNumber } from "../query.js";
@@ -73,7 +74,7 @@ export function exportRoutes(routes: RouteRegistry, store: Store, prefix: string
     handler: async (request) => {
       const input = parseInput(InlineExport, request.body ?? {}, "export request");
       const collector = new LineCollector();
-      const result = await exportDataset(
+      const exported = exportDataset(
         store,
         {
           task_types: input.task_types,
@@ -90,14 +91,22 @@ export function exportRoutes(routes: RouteRegistry, store: Store, prefix: string
         },
         { stream: collector },
       );
+      // Nothing to export is an empty answer, as the original gave, not an error: lexi records no
+      // export then, so there is no export id.
+      const result = await exported.catch((error: unknown) => {
+        if (error instanceof NotFoundError) return { _id: null, counts: null };
+        throw error;
+      });
+      // The original's answer, then what lexi adds: whether the limit cut it short, and where to stream all of it.
       return {
         export_id: result._id,
+        data: collector.records,
+        record_count: collector.records.length,
         format: input.format,
-        count: collector.records.length,
+        message: `Exported ${collector.records.length} training examples`,
         truncated: collector.records.length === input.limit,
         stream_url: `${prefix}/export/training-data.jsonl`,
         counts: result.counts,
-        records: collector.records,
       };
     },
   });

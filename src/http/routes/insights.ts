@@ -1,5 +1,6 @@
 /**
- * Progress, error patterns, analytics and model metrics.
+ * Progress, error patterns, analytics and model metrics. Each handler adapts the service's result
+ * to the original's answer in one place (arrays stay arrays; totals go in headers).
  */
 import { z } from "zod";
 import { AnalyticsInput } from "../../schema/analytics.js";
@@ -10,12 +11,14 @@ import { logMetrics, metricsHistory } from "../../services/metrics.js";
 import { detectPatterns, userPatterns } from "../../services/patterns.js";
 import { progressHistory, saveSnapshot } from "../../services/progress.js";
 import type { Store } from "../../store/store.js";
-import { qInt } from "../query.js";
+import { qDays, qIntIn } from "../query.js";
 import { parseQuery, pathParam, type RouteRegistry } from "../route.js";
+import { analyticsAnswer } from "../wire/analytics.js";
+import { learnerPatternsAnswer, MAX_PATTERNS, patternsAnswer } from "../wire/error-patterns.js";
 
-const DaysQuery = z.object({ days: qInt.optional() }).strict();
-const PatternsQuery = z.object({ min_frequency: qInt.optional(), days: qInt.optional() }).strict();
-const LimitQuery = z.object({ limit: qInt.optional() }).strict();
+const DaysQuery = z.object({ days: qDays.optional() }).strict();
+const PatternsQuery = z.object({ min_frequency: qIntIn(1).optional(), days: qDays.optional() }).strict();
+const LimitQuery = z.object({ limit: qIntIn(1, 100).optional() }).strict();
 const MetricsQuery = z.object({ model_name: z.string().optional(), version: z.string().optional() }).strict();
 
 export function insightRoutes(routes: RouteRegistry, store: Store, prefix: string): void {
@@ -26,20 +29,18 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     tag: "progress",
     summary: "Save a learner's progress snapshot (its own date is kept; the trend counts it)",
     body: ProgressInput,
-    successStatus: 201,
-    handler: async (request) => ({ status: "success", ...(await saveSnapshot(store, request.body)) }),
+    handler: async (request) => ({ ...(await saveSnapshot(store, request.body)), message: "Progress snapshot saved" }),
   });
   routes.add({
     method: "GET",
     url: `${prefix}/progress/history/:user_id`,
     scope: "app",
     tag: "progress",
-    summary: "A learner's snapshots, oldest first",
+    summary: "A learner's snapshots of the last 1..365 days (default 30), oldest first",
     query: DaysQuery,
     handler: async (request) => {
       const query = parseQuery(DaysQuery, request.query);
-      const snapshots = await progressHistory(store, pathParam(request, "user_id"), query.days ?? 30);
-      return { user_id: pathParam(request, "user_id"), count: snapshots.length, snapshots };
+      return progressHistory(store, pathParam(request, "user_id"), query.days ?? 30);
     },
   });
   routes.add({
@@ -47,12 +48,13 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     url: `${prefix}/error-patterns`,
     scope: "admin",
     tag: "error patterns",
-    summary: "Detect error patterns across learners (stores one document per type and level)",
+    summary: `Detect error patterns across learners (stores one document per type and level); the ${MAX_PATTERNS} most frequent, X-Total-Count says how many there are`,
     query: PatternsQuery,
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const query = parseQuery(PatternsQuery, request.query);
       const patterns = await detectPatterns(store, { min_frequency: query.min_frequency ?? 5, days: query.days ?? 7 });
-      return { count: patterns.length, patterns };
+      void reply.header("x-total-count", String(patterns.length));
+      return patternsAnswer(patterns);
     },
   });
   routes.add({
@@ -60,11 +62,12 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     url: `${prefix}/error-patterns/user/:user_id`,
     scope: "app",
     tag: "error patterns",
-    summary: "One learner's error types with counts and examples",
+    summary: "One learner's error types of the last 1..365 days (default 30), most frequent first, with examples",
     query: DaysQuery,
     handler: async (request) => {
       const query = parseQuery(DaysQuery, request.query);
-      return userPatterns(store, { user_id: pathParam(request, "user_id"), days: query.days ?? 30 });
+      const result = await userPatterns(store, { user_id: pathParam(request, "user_id"), days: query.days ?? 30 });
+      return learnerPatternsAnswer(result.error_types);
     },
   });
   routes.add({
@@ -72,23 +75,26 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     url: `${prefix}/analytics`,
     scope: "admin",
     tag: "analytics",
-    summary: "Fluency, grammar, vocabulary or engagement, grouped by day, week, month or level",
+    summary: "Fluency, grammar, vocabulary or engagement, grouped by day (default, as the original), week, month or level",
     body: AnalyticsInput,
-    handler: async (request) => analytics(store, request.body as never),
+    handler: async (request) => {
+      const body = (request.body as Record<string, unknown> | undefined) ?? {};
+      // The original always grouped by day; without a group_by, so does this route.
+      return analyticsAnswer(await analytics(store, { group_by: "day", ...body } as AnalyticsInput));
+    },
   });
   routes.add({
     method: "POST",
     url: `${prefix}/metrics/model-performance`,
     scope: "admin",
     tag: "model metrics",
-    summary: "Log evaluation metrics of a model version (name and version in the body or the query)",
+    summary: "Log evaluation metrics of a model version: model_name and version as query parameters with {metrics, metadata} as the body, or all four in the body",
     body: MetricsInput,
     query: MetricsQuery,
-    successStatus: 201,
     handler: async (request) => {
       const query = parseQuery(MetricsQuery, request.query);
       const body = (request.body as Record<string, unknown> | undefined) ?? {};
-      return { status: "success", ...(await logMetrics(store, { ...query, ...body })) };
+      return { ...(await logMetrics(store, { ...query, ...body })), message: "Model metrics logged successfully" };
     },
   });
   routes.add({
@@ -96,12 +102,11 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     url: `${prefix}/metrics/model-performance/:model_name`,
     scope: "admin",
     tag: "model metrics",
-    summary: "A model's metrics, newest first",
+    summary: "A model's metrics, newest first (limit 1..100, default 50)",
     query: LimitQuery,
     handler: async (request) => {
       const query = parseQuery(LimitQuery, request.query);
-      const history = await metricsHistory(store, pathParam(request, "model_name"), query.limit ?? 50);
-      return { model_name: pathParam(request, "model_name"), count: history.length, history };
+      return metricsHistory(store, pathParam(request, "model_name"), query.limit ?? 50);
     },
   });
 }

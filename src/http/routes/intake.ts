@@ -1,28 +1,65 @@
 /**
- * Interactions and feedback: what the mobile app posts after each tutor turn.
+ * Interactions and feedback: what the mobile app posts after each tutor turn and reads back.
+ * Each handler adapts the service's result to the original's answer in one place.
  */
 import { z } from "zod";
 import { FeedbackInput } from "../../schema/feedback.js";
 import { IdString } from "../../schema/common.js";
 import { InteractionInput } from "../../schema/interaction.js";
 import { feedbackStats, submitFeedback } from "../../services/feedback.js";
-import { logInteraction } from "../../services/interactions.js";
+import { countInteractions, listInteractions, logInteraction, MAX_PAGE } from "../../services/interactions.js";
 import type { Store } from "../../store/store.js";
-import { qInt } from "../query.js";
-import { parseQuery, type RouteRegistry } from "../route.js";
+import { pageHeaders } from "../page-headers.js";
+import { qDays, qIntIn } from "../query.js";
+import { parseQuery, pathParam, type RouteRegistry } from "../route.js";
+import { feedbackStatsAnswer } from "../wire/feedback-stats.js";
 
-const StatsQuery = z.object({ user_id: IdString.optional(), days: qInt.optional() }).strict();
+const AI_PREFIX = "/api/v1/ai";
+const StatsQuery = z.object({ user_id: IdString.optional(), days: qDays.optional() }).strict();
+const UserPageQuery = z.object({ limit: qIntIn(1, MAX_PAGE).optional(), skip: qIntIn(0).optional() }).strict();
+const SessionPageQuery = UserPageQuery;
 
 export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string): void {
   routes.add({
     method: "POST",
-    url: "/api/v1/ai/interactions",
+    url: `${AI_PREFIX}/interactions`,
     scope: "app",
     tag: "interactions",
     summary: "Log a tutor interaction; good examples are queued for training automatically",
     body: InteractionInput,
-    successStatus: 201,
-    handler: async (request) => ({ status: "success", ...(await logInteraction(store, request.body)) }),
+    handler: async (request) => ({ ...(await logInteraction(store, request.body)), message: "Interaction logged successfully" }),
+  });
+  routes.add({
+    method: "GET",
+    url: `${AI_PREFIX}/interactions/user/:user_id`,
+    scope: "app",
+    tag: "interactions",
+    summary: `A learner's interactions, newest first (limit 1..${MAX_PAGE}, default 100); X-Total-Count and Link: rel="next" page the rest`,
+    query: UserPageQuery,
+    handler: async (request, reply) => {
+      const query = parseQuery(UserPageQuery, request.query);
+      const user_id = pathParam(request, "user_id");
+      const page = { limit: query.limit ?? 100, skip: query.skip ?? 0 };
+      const [interactions, total] = await Promise.all([listInteractions(store, { user_id, ...page }), countInteractions(store, { user_id })]);
+      void reply.headers(pageHeaders(request.url, page, total));
+      return interactions;
+    },
+  });
+  routes.add({
+    method: "GET",
+    url: `${AI_PREFIX}/interactions/session/:session_id`,
+    scope: "app",
+    tag: "interactions",
+    summary: `A session's interactions, oldest first (the conversation in order; pages of ${MAX_PAGE} with X-Total-Count and Link)`,
+    query: SessionPageQuery,
+    handler: async (request, reply) => {
+      const query = parseQuery(SessionPageQuery, request.query);
+      const session_id = pathParam(request, "session_id");
+      const page = { limit: query.limit ?? MAX_PAGE, skip: query.skip ?? 0 };
+      const [interactions, total] = await Promise.all([listInteractions(store, { session_id, order: "oldest", ...page }), countInteractions(store, { session_id })]);
+      void reply.headers(pageHeaders(request.url, page, total));
+      return interactions;
+    },
   });
   routes.add({
     method: "POST",
@@ -31,18 +68,22 @@ export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string
     tag: "feedback",
     summary: "Submit a learner's feedback on an interaction (a repeat by the same learner replaces it)",
     body: FeedbackInput,
-    handler: async (request) => ({ status: "success", ...(await submitFeedback(store, request.body)) }),
+    handler: async (request) => ({
+      success: true,
+      message: "Feedback submitted successfully. Thank you for helping improve our AI!",
+      ...(await submitFeedback(store, request.body)),
+    }),
   });
   routes.add({
     method: "GET",
     url: `${prefix}/feedback/stats`,
     scope: "admin",
     tag: "feedback",
-    summary: "Feedback statistics over a window of days, optionally for one learner",
+    summary: "Feedback statistics over 1..365 days (default 30), optionally for one learner; avg_rating rounded to 2 places, percentages to 1, as the original",
     query: StatsQuery,
     handler: async (request) => {
       const query = parseQuery(StatsQuery, request.query);
-      return feedbackStats(store, { user_id: query.user_id, days: query.days });
+      return feedbackStatsAnswer(await feedbackStats(store, { user_id: query.user_id, days: query.days }));
     },
   });
 }

@@ -1,11 +1,12 @@
 /**
- * The training queue: add, list (with review statuses) and validate examples.
+ * The training queue: add, list (with review statuses) and validate examples. Each handler
+ * adapts the service's result to the original's answer in one place.
  */
 import { z } from "zod";
 import { QUEUE_STATUSES, QueueAddInput } from "../../schema/queue.js";
 import { addToQueue, listQueue, validateExample } from "../../services/queue.js";
 import type { Store } from "../../store/store.js";
-import { boolish, qBool, qInt, qList, qNumber } from "../query.js";
+import { boolish, qBool, qInt, qIntIn, qList, qScore } from "../query.js";
 import { parseQuery, pathParam, type RouteRegistry } from "../route.js";
 import { parseInput } from "../../services/validate.js";
 
@@ -14,8 +15,8 @@ const ListQuery = z
     task_type: qList.optional(),
     status: z.enum(QUEUE_STATUSES).optional(),
     validated_only: qBool.optional(),
-    min_quality_score: qNumber.optional(),
-    limit: qInt.optional(),
+    min_quality_score: qScore.optional(),
+    limit: qIntIn(1, 1000).optional(),
   })
   .strict();
 
@@ -35,15 +36,14 @@ export function queueRoutes(routes: RouteRegistry, store: Store, prefix: string)
     tag: "training queue",
     summary: "Add an interaction to the training queue (once per interaction; a second add is a 409)",
     body: QueueAddInput,
-    successStatus: 201,
-    handler: async (request) => ({ status: "success", ...(await addToQueue(store, request.body as never)) }),
+    handler: async (request) => ({ ...(await addToQueue(store, request.body as never)), message: "Successfully added to training queue" }),
   });
   routes.add({
     method: "GET",
     url: `${prefix}/training-queue`,
     scope: "admin",
     tag: "training queue",
-    summary: "Training examples, best quality first, with their review status",
+    summary: "Training examples (an array), best quality first, with their review status; limit 1..1000, min_quality_score 0..1",
     query: ListQuery,
     handler: async (request) => {
       const query = parseQuery(ListQuery, request.query);
@@ -54,7 +54,7 @@ export function queueRoutes(routes: RouteRegistry, store: Store, prefix: string)
         min_quality_score: query.min_quality_score ?? 0.7,
         limit: query.limit ?? 100,
       });
-      return { count: items.length, examples: items };
+      return items;
     },
   });
   routes.add({
@@ -67,7 +67,8 @@ export function queueRoutes(routes: RouteRegistry, store: Store, prefix: string)
     handler: async (request) => {
       const merged = { ...(request.query as object), ...((request.body as object | undefined) ?? {}) };
       const { approved, validated_by, notes, require_approvals } = parseInput(ValidateRequest, merged, "validation");
-      return validateExample(store, pathParam(request, "example_id"), { approved, validated_by, notes, require_approvals });
+      const result = await validateExample(store, pathParam(request, "example_id"), { approved, validated_by, notes, require_approvals });
+      return { success: true, message: "Training example validated", ...result };
     },
   });
 }
