@@ -33,11 +33,22 @@ describe("queue commands (built binary)", () => {
     expect(shown.stdout).toMatch(/approved\s+ana/);
   });
 
+  it("names the --notes flag when approving a flagged example without a note", async () => {
+    const store = await openStore(db);
+    const logged = await logInteraction(store, interactionWith({ grammar_errors: [{ type: "article", error: "a apple", correction: "an apple" }], fluency_score: 0.8, vocabulary_level: "B1" }, 10));
+    await store.close();
+    expect((await lexi(["feedback", "add", "--interaction", logged.interaction_id, "--user", "u1", "--rating", "1"])).code).toBe(0);
+    const refused = await lexi(["queue", "validate", logged.example_id!, "--approve", "--by", "ana"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("is flagged (rating 1) and approving clears the flag: --notes: add a note saying why the answer is fine");
+    expect((await lexi(["queue", "validate", logged.example_id!, "--approve", "--by", "ana", "--notes", "the correction is right"])).stdout).toContain("now approved");
+  });
+
   it.each([
     [["queue", "validate", "0123456789abcdef01234567", "--approve", "--by", "ana"], 3, /no training example with id/],
     [["queue", "validate", "0123456789abcdef01234567", "--approve", "--reject", "--by", "ana"], 2, /choose exactly one of --approve or --reject/],
     [["queue", "validate", "0123456789abcdef01234567", "--approve", "--by", " "], 2, /reviewer name must not be empty/],
-    [["queue", "add", "0123456789abcdef01234567", "--task", "grammar", "--quality", "1.5"], 2, /quality_score/],
+    [["queue", "add", "0123456789abcdef01234567", "--task", "grammar", "--quality", "1.5"], 2, /--quality: /],
     [["queue", "add", "0123456789abcdef01234567", "--task", "two words"], 2, /must be a word/],
     [["queue", "list", "--status", "maybe"], 2, /status/],
   ])("refuses %j with exit %i and changes nothing", async (args, code, message) => {

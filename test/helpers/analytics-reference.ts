@@ -24,8 +24,6 @@ export function referenceGroup(doc: InteractionDoc, groupBy: string | undefined,
   return "all";
 }
 
-const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
-
 export function referenceAnalytics(docs: InteractionDoc[], metric: string, groupBy: string | undefined, tz: string): Array<Record<string, unknown>> {
   const groups = new Map<string, InteractionDoc[]>();
   for (const doc of docs) {
@@ -36,12 +34,12 @@ export function referenceAnalytics(docs: InteractionDoc[], metric: string, group
     const n = items.length;
     if (metric === "fluency") {
       const scores = items.map((d) => d.analysis.fluency_score);
-      return { group, interactions: n, avg: r4(scores.reduce((a, b) => a + b, 0) / n), min: Math.min(...scores), max: Math.max(...scores) };
+      return { group, interactions: n, avg: scores.reduce((a, b) => a + b, 0) / n, min: Math.min(...scores), max: Math.max(...scores) };
     }
     if (metric === "grammar") {
       const errors = items.reduce((a, d) => a + d.analysis.grammar_errors.length, 0);
       const withErrors = items.filter((d) => d.analysis.grammar_errors.length > 0).length;
-      return { group, interactions: n, errors, with_errors: withErrors, errors_per_interaction: r4(errors / n), share_with_errors: r4(withErrors / n) };
+      return { group, interactions: n, errors, with_errors: withErrors, errors_per_interaction: errors / n, share_with_errors: withErrors / n };
     }
     if (metric === "vocabulary") {
       const counts = Object.fromEntries(CEFR_LEVELS.map((level) => [level, items.filter((d) => d.analysis.vocabulary_level === level).length]));
@@ -49,7 +47,7 @@ export function referenceAnalytics(docs: InteractionDoc[], metric: string, group
     }
     const learners = new Set(items.map((d) => d.user_id)).size;
     const sessions = new Set(items.map((d) => `${d.user_id}\u0000${d.session_id}`)).size;
-    return { group, interactions: n, learners, sessions, feedback_rate: r4(items.filter((d) => d.user_feedback).length / n) };
+    return { group, interactions: n, learners, sessions, feedback_rate: items.filter((d) => d.user_feedback).length / n };
   });
   return rows.sort((a, b) => (groupBy === "level" ? CEFR_LEVELS.indexOf(a.group as never) - CEFR_LEVELS.indexOf(b.group as never) : a.group < b.group ? -1 : 1));
 }

@@ -128,7 +128,8 @@ describe("feedback", () => {
     const old = new Date(FIXED_NOW.getTime() - 40 * 86_400_000);
     await submitFeedback(store, { interaction_id: ids[2], user_id: "u3", rating: 1, timestamp: old }, FIXED_NOW);
     const all = await feedbackStats(store, { days: 30 }, FIXED_NOW);
-    expect(all).toMatchObject({ total_feedbacks: 3, avg_rating: 3.67, helpful_percentage: 66.7, accurate_percentage: 66.7, flagged: 2 });
+    // Full precision, as counted: 11 / 3 stars, 2 of 3 helpful and accurate (only displays round).
+    expect(all).toMatchObject({ total_feedbacks: 3, avg_rating: 11 / 3, helpful_percentage: (2 / 3) * 100, accurate_percentage: (2 / 3) * 100, flagged: 2 });
     expect(all.rating_distribution).toEqual({ "1": 0, "2": 1, "3": 0, "4": 1, "5": 1 });
     const one = await feedbackStats(store, { user_id: "u1", days: 30 }, FIXED_NOW);
     expect(one).toMatchObject({ total_feedbacks: 2, avg_rating: 3.5, helpful_percentage: 50, accurate_percentage: 100 });
