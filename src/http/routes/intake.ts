@@ -16,8 +16,7 @@ import { feedbackStatsAnswer } from "../wire/feedback-stats.js";
 
 const AI_PREFIX = "/api/v1/ai";
 const StatsQuery = z.object({ user_id: IdString.optional(), days: qDays.optional() }).strict();
-const UserPageQuery = z.object({ limit: qIntIn(1, MAX_PAGE).optional(), skip: qIntIn(0).optional() }).strict();
-const SessionPageQuery = UserPageQuery;
+const PageQuery = z.object({ limit: qIntIn(1, MAX_PAGE).optional(), skip: qIntIn(0).optional() }).strict();
 
 export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string): void {
   routes.add({
@@ -35,9 +34,9 @@ export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string
     scope: "app",
     tag: "interactions",
     summary: `A learner's interactions, newest first (limit 1..${MAX_PAGE}, default 100); X-Total-Count and Link: rel="next" page the rest`,
-    query: UserPageQuery,
+    query: PageQuery,
     handler: async (request, reply) => {
-      const query = parseQuery(UserPageQuery, request.query);
+      const query = parseQuery(PageQuery, request.query);
       const user_id = pathParam(request, "user_id");
       const page = { limit: query.limit ?? 100, skip: query.skip ?? 0 };
       const [interactions, total] = await Promise.all([listInteractions(store, { user_id, ...page }), countInteractions(store, { user_id })]);
@@ -51,9 +50,9 @@ export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string
     scope: "app",
     tag: "interactions",
     summary: `A session's interactions, oldest first (the conversation in order; pages of ${MAX_PAGE} with X-Total-Count and Link)`,
-    query: SessionPageQuery,
+    query: PageQuery,
     handler: async (request, reply) => {
-      const query = parseQuery(SessionPageQuery, request.query);
+      const query = parseQuery(PageQuery, request.query);
       const session_id = pathParam(request, "session_id");
       const page = { limit: query.limit ?? MAX_PAGE, skip: query.skip ?? 0 };
       const [interactions, total] = await Promise.all([listInteractions(store, { session_id, order: "oldest", ...page }), countInteractions(store, { session_id })]);
