@@ -2,15 +2,16 @@
  * Learner feedback: one verdict per (interaction, learner), which scores and may flag the
  * interaction and its training example.
  */
-import { flagReasons, qualityScore } from "../domain/quality.js";
+import { qualityScore } from "../domain/quality.js";
+import { initial, onFeedback } from "../domain/review-state.js";
 import { round4 } from "../domain/round.js";
 import { idText } from "../schema/common.js";
 import { FeedbackInput, FeedbackStatsInput, type FeedbackDoc, type FeedbackStatsInput as StatsInput } from "../schema/feedback.js";
-import type { InteractionDoc } from "../schema/interaction.js";
-import type { QueueDecision, QueueItemDoc } from "../schema/queue.js";
-import { reviewState, reviewStatus } from "../domain/review-status.js";
+import type { FeedbackSummary, InteractionDoc } from "../schema/interaction.js";
+import type { QueueItemDoc } from "../schema/queue.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Store, StoreSession } from "../store/store.js";
+import { applyReview } from "./apply-review.js";
 import { getInteraction } from "./interactions.js";
 import { parseInput } from "./validate.js";
 
@@ -44,7 +45,7 @@ export async function submitFeedback(store: Store, raw: unknown, now = new Date(
       feedback_id: idText(stored._id),
       interaction_id: idText(interaction._id),
       quality_score: outcome.quality,
-      flagged: outcome.reasons.length > 0,
+      flagged: outcome.flagged,
       flag_reasons: outcome.reasons,
       replaced: matchedCount > 0,
     };
@@ -65,53 +66,29 @@ function verdictUpdate(verdict: Record<string, unknown>, key: Record<string, unk
 }
 
 /**
- * Recomputes an interaction from all of its feedback: the mean quality score, and a flag when any
- * verdict flags it. Its training example follows: scored, and flagged or back to pending.
+ * Recomputes an interaction from all of its feedback: the mean quality score, the reported issues,
+ * and its review flags, which its training example (if any) follows in the same write.
  */
-async function rescore(session: StoreSession, interaction: InteractionDoc, verdicts: FeedbackDoc[], now: Date): Promise<{ quality: number; reasons: string[] }> {
+async function rescore(session: StoreSession, interaction: InteractionDoc, verdicts: FeedbackDoc[], now: Date): Promise<{ quality: number; flagged: boolean; reasons: string[] }> {
   const quality = round4(verdicts.reduce((sum, v) => sum + qualityScore(v), 0) / verdicts.length);
-  const reasons = [...new Set(verdicts.flatMap((v) => flagReasons(v)))];
-  const issues = [...new Set(verdicts.flatMap((v) => v.reported_issues))];
   const latest = verdicts.reduce((a, b) => (a.updated_at >= b.updated_at ? a : b));
-  const flagged = reasons.length > 0;
-  await session.collection<InteractionDoc>(COLLECTIONS.interactions).updateOne(
-    { _id: interaction._id },
-    {
-      $set: {
-        quality_score: quality,
-        flagged_for_review: flagged,
-        training_eligible: !flagged,
-        reported_issues: issues,
-        user_feedback: {
-          rating: latest.rating,
-          ...(latest.helpful !== undefined ? { helpful: latest.helpful } : {}),
-          ...(latest.accurate !== undefined ? { accurate: latest.accurate } : {}),
-          ...(latest.feedback_text !== undefined ? { feedback_text: latest.feedback_text } : {}),
-          reported_issues: latest.reported_issues,
-        },
-      },
-    },
-  );
-  const queue = session.collection<QueueItemDoc>(COLLECTIONS.queue);
-  const item = await queue.findOne({ source_interaction_id: interaction._id });
-  if (item) await queue.updateOne({ _id: item._id }, followFeedback(item, reasons, quality, now));
-  return { quality, reasons };
+  const item = await session.collection<QueueItemDoc>(COLLECTIONS.queue).findOne({ source_interaction_id: interaction._id });
+  const transition = item ? onFeedback(item, verdicts, now) : initial(verdicts, now);
+  await applyReview(session, { interactionId: interaction._id, itemId: item?._id ?? null }, transition, {
+    item: { quality_score: quality },
+    interaction: { quality_score: quality, reported_issues: [...new Set(verdicts.flatMap((v) => v.reported_issues))], user_feedback: summary(latest) },
+  });
+  return { quality, flagged: transition.interaction.flagged_for_review, reasons: transition.item.flag_reasons };
 }
 
-/**
- * The example follows its interaction's feedback: new flag reasons flag it (until a reviewer clears
- * them); when no verdict flags any more, a flag set by feedback is lifted.
- */
-function followFeedback(item: QueueItemDoc, reasons: string[], quality: number, now: Date): Record<string, unknown> {
-  const fresh = reasons.filter((reason) => !item.flag_reasons.includes(reason));
-  let entry: QueueDecision | undefined;
-  if (fresh.length > 0) entry = { decision: "flagged", by: "feedback", at: now, notes: fresh.join("; ") };
-  else if (reasons.length === 0 && reviewState(item.history).flagged) entry = { decision: "unflagged", by: "feedback", at: now, notes: "newer feedback no longer flags it" };
-  const history = entry ? [...item.history, entry] : item.history;
-  const status = reviewStatus(history, item.required_approvals ?? 1);
+/** The latest verdict as the interaction shows it; answers the learner left out are absent. */
+function summary(latest: FeedbackDoc): FeedbackSummary {
   return {
-    $set: { quality_score: quality, flag_reasons: reasons, status, validated: status === "approved" },
-    ...(entry ? { $push: { history: entry } } : {}),
+    rating: latest.rating,
+    ...(latest.helpful !== undefined ? { helpful: latest.helpful } : {}),
+    ...(latest.accurate !== undefined ? { accurate: latest.accurate } : {}),
+    ...(latest.feedback_text !== undefined ? { feedback_text: latest.feedback_text } : {}),
+    reported_issues: latest.reported_issues,
   };
 }
 

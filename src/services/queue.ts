@@ -2,21 +2,21 @@
  * The training queue: adding examples by hand, listing them best first, and recording reviewers'
  * decisions with their full history.
  */
-import { ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
-import { hasDisagreement, reviewState } from "../domain/review-status.js";
+import { ConflictError, NotFoundError } from "../errors.js";
+import { deriveState, hasDisagreement, initial, onDecision } from "../domain/review-state.js";
 import { idFilter, idText, IdString } from "../schema/common.js";
-import type { InteractionDoc } from "../schema/interaction.js";
+import type { FeedbackDoc } from "../schema/feedback.js";
 import {
   QueueAddInput,
   QueueFilterInput,
   ReviewerName,
   ValidateInput,
-  type QueueDecision,
   type QueueItemDoc,
   type QueueStatus,
 } from "../schema/queue.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Filter, Store, StoreSession } from "../store/store.js";
+import { applyReview } from "./apply-review.js";
 import { getInteraction } from "./interactions.js";
 import { buildQueueItem } from "./queue-items.js";
 import { parseInput } from "./validate.js";
@@ -37,9 +37,11 @@ export async function addToQueue(store: Store, raw: QueueAddInput, now = new Dat
     const queue = session.collection<QueueItemDoc>(COLLECTIONS.queue);
     const existing = await queue.findOne({ source_interaction_id: interaction._id }, { projection: { _id: 1 } });
     if (existing) throw new ConflictError(`interaction ${idText(interaction._id)} is already queued as example ${idText(existing._id)}`, { details: { example_id: idText(existing._id) } });
-    const item = buildQueueItem(interaction, { tasks: [...new Set(input.task_types)], quality: input.quality_score, origin: "manual", notes: input.notes, now });
+    const verdicts = await session.collection<FeedbackDoc>(COLLECTIONS.feedback).find({ interaction_id: interaction._id }).toArray();
+    const review = initial(verdicts, now);
+    const item = buildQueueItem(interaction, { tasks: [...new Set(input.task_types)], quality: input.quality_score, origin: "manual", notes: input.notes, now, review });
     await queue.insertOne(item);
-    await session.collection<InteractionDoc>(COLLECTIONS.interactions).updateOne({ _id: interaction._id }, { $set: { in_training_queue: true } });
+    await applyReview(session, { interactionId: interaction._id, itemId: null }, review, { interaction: { in_training_queue: true } });
     return { example_id: idText(item._id) };
   });
 }
@@ -85,14 +87,17 @@ export async function validateExample(store: Store, id: string, raw: ValidateInp
   const input = parseInput(ValidateInput, raw, "validation");
   return store.transaction(async (session) => {
     const item = await getQueueItem(session, id);
-    if (input.approved && reviewState(item.history).flagged && !input.notes?.trim()) {
-      throw InvalidInputError.forFields(`example ${idText(item._id)} is flagged (${item.flag_reasons.join("; ") || "poor feedback"}) and approving clears the flag`, [
-        { field: "notes", reason: "add a note saying why the answer is fine" },
-      ]);
-    }
     const decision = input.approved ? "approved" : "rejected";
-    const entry: QueueDecision = { decision, by: input.validated_by, at: now, ...(input.notes ? { notes: input.notes } : {}) };
-    return applyDecision(session, item, entry, input.require_approvals);
+    const transition = onDecision(item, { decision, by: input.validated_by, at: now, notes: input.notes, requiredApprovals: input.require_approvals });
+    await applyReview(session, { interactionId: item.source_interaction_id, itemId: item._id }, transition, { item: { lease: null } });
+    return {
+      example_id: idText(item._id),
+      status: transition.item.status,
+      validated: transition.item.validated,
+      decision,
+      approvals: transition.state.approvers.length,
+      required_approvals: transition.item.required_approvals,
+    };
   });
 }
 
@@ -101,42 +106,10 @@ export async function retractDecision(store: Store, id: string, reviewer: string
   const by = parseInput(ReviewerName, reviewer, "reviewer name");
   return store.transaction(async (session) => {
     const item = await getQueueItem(session, id);
-    const state = reviewState(item.history);
-    if (!state.approvers.includes(by) && !state.rejecters.includes(by)) throw new ConflictError(`${by} has no decision on example ${idText(item._id)} to take back`);
-    const result = await applyDecision(session, item, { decision: "retracted", by, at: now }, item.required_approvals ?? 1);
-    return result.status;
+    const transition = onDecision(item, { decision: "retracted", by, at: now });
+    await applyReview(session, { interactionId: item.source_interaction_id, itemId: item._id }, transition, { item: { lease: null } });
+    return transition.item.status;
   });
-}
-
-async function applyDecision(session: StoreSession, item: QueueItemDoc, entry: QueueDecision, requiredApprovals: number): Promise<ValidationResult> {
-  const history = [...item.history, entry];
-  const state = reviewState(history, requiredApprovals);
-  const approved = state.status === "approved";
-  const decided = entry.decision === "approved" || entry.decision === "rejected";
-  await session.collection<QueueItemDoc>(COLLECTIONS.queue).updateOne(
-    { _id: item._id },
-    {
-      $push: { history: entry },
-      $set: {
-        status: state.status,
-        validated: approved,
-        required_approvals: requiredApprovals,
-        lease: null,
-        ...(decided ? { validated_by: entry.by, validated_at: entry.at, validation_notes: entry.notes ?? null } : {}),
-      },
-    },
-  );
-  const interactionUpdate: Record<string, unknown> = { training_validated: approved };
-  if (reviewState(item.history).flagged && !state.flagged) Object.assign(interactionUpdate, { flagged_for_review: false, training_eligible: true });
-  await session.collection<InteractionDoc>(COLLECTIONS.interactions).updateOne({ _id: item.source_interaction_id }, { $set: interactionUpdate });
-  return {
-    example_id: idText(item._id),
-    status: state.status,
-    validated: approved,
-    decision: entry.decision === "rejected" ? "rejected" : "approved",
-    approvals: state.approvers.length,
-    required_approvals: requiredApprovals,
-  };
 }
 
 export interface Disagreement {
@@ -152,7 +125,7 @@ export async function reviewConflicts(store: Store, limit = 100): Promise<Disagr
   const candidates = store.collection<QueueItemDoc>(COLLECTIONS.queue).find({ status: "rejected", "history.decision": "approved" }, { sort: QUEUE_ORDER });
   for await (const item of candidates) {
     if (!hasDisagreement(item.history)) continue;
-    const state = reviewState(item.history);
+    const state = deriveState(item.history);
     found.push({ example_id: idText(item._id), user_input: item.user_input, approvers: state.approvers, rejecters: state.rejecters });
     if (found.length >= limit) break;
   }

@@ -103,6 +103,18 @@ describe("validation", () => {
     expect(await getInteraction(store, interaction_id)).toMatchObject({ flagged_for_review: false, training_eligible: true, training_validated: true });
   });
 
+  it("keeps the flag of an interaction flagged before it was queued by hand until a noted approval", async () => {
+    const { interaction_id, queued: auto } = await logInteraction(store, plain());
+    expect(auto).toBe(false);
+    await submitFeedback(store, { interaction_id, user_id: "u1", rating: 1 });
+    const { example_id } = await addToQueue(store, { interaction_id, task_types: ["grammar"] });
+    await expect(validateExample(store, example_id, { approved: true, validated_by: "ana" })).rejects.toThrow(/add a note saying why the answer is fine/);
+    expect(await getQueueItem(store, example_id)).toMatchObject({ status: "flagged", flag_reasons: ["rating 1"] });
+    expect(await getInteraction(store, interaction_id)).toMatchObject({ flagged_for_review: true, training_eligible: false, training_validated: false });
+    await validateExample(store, example_id, { approved: true, validated_by: "ana", notes: "the learner misread the correction" });
+    expect(await getInteraction(store, interaction_id)).toMatchObject({ flagged_for_review: false, training_eligible: true, training_validated: true });
+  });
+
   it("with required approvals counts different reviewers, and any rejection wins", async () => {
     const id = await queued();
     const rule = { require_approvals: 2 };
