@@ -28,6 +28,9 @@ export interface ReviewState {
   status: QueueStatus;
   approvers: string[];
   rejecters: string[];
+  /** Feedback raised a flag that it has not withdrawn (a noted approval may hold it cleared). */
+  raised: boolean;
+  /** Raised and not cleared: the example is out of training until a reviewer clears it. */
   flagged: boolean;
 }
 
@@ -102,7 +105,7 @@ export function deriveState(history: QueueDecision[], requiredApprovals = 1): Re
   if (flagged) status = "flagged";
   else if (rejecters.length > 0) status = "rejected";
   else if (approvers.length >= Math.max(1, requiredApprovals)) status = "approved";
-  return { status, approvers, rejecters, flagged };
+  return { status, approvers, rejecters, raised, flagged };
 }
 
 /** Reviewers disagree: someone's standing approval against someone's standing rejection. */
@@ -118,14 +121,14 @@ export function initial(verdicts: Verdict[], at: Date): Transition {
 
 /**
  * The example follows all of its interaction's feedback: a reason not seen before flags it; when no
- * verdict flags any more, a standing flag is lifted.
+ * verdict flags any more, the flag is withdrawn (so taking back a clearing approval cannot restore it).
  */
 export function onFeedback(item: ReviewRecord, verdicts: Verdict[], at: Date): Transition {
   const reasons = [...new Set(verdicts.flatMap((verdict) => flagReasons(verdict)))];
   const fresh = reasons.filter((reason) => !item.flag_reasons.includes(reason));
   let entry: QueueDecision | null = null;
   if (fresh.length > 0) entry = { decision: "flagged", by: FEEDBACK_ACTOR, at, notes: fresh.join("; ") };
-  else if (reasons.length === 0 && deriveState(item.history).flagged) entry = { decision: "unflagged", by: FEEDBACK_ACTOR, at, notes: "newer feedback no longer flags it" };
+  else if (reasons.length === 0 && deriveState(item.history).raised) entry = { decision: "unflagged", by: FEEDBACK_ACTOR, at, notes: "newer feedback no longer flags it" };
   return settle(item, entry, item.required_approvals ?? 1, reasons);
 }
 

@@ -115,6 +115,19 @@ describe("validation", () => {
     expect(await getInteraction(store, interaction_id)).toMatchObject({ flagged_for_review: false, training_eligible: true, training_validated: true });
   });
 
+  it("re-evaluates the flag when a learner replaces their verdict, forgetting answers left out", async () => {
+    const { interaction_id } = await logInteraction(store, plain());
+    await submitFeedback(store, { interaction_id, user_id: "u1", rating: 4, accurate: false });
+    const { example_id } = await addToQueue(store, { interaction_id, task_types: ["grammar"] });
+    expect(await getQueueItem(store, example_id)).toMatchObject({ status: "flagged", flag_reasons: ["not accurate"] });
+    const again = await submitFeedback(store, { interaction_id, user_id: "u1", rating: 4 });
+    expect(again).toMatchObject({ flagged: false, flag_reasons: [] });
+    expect(await getQueueItem(store, example_id)).toMatchObject({ status: "pending", flag_reasons: [] });
+    const interaction = await getInteraction(store, interaction_id);
+    expect(interaction).toMatchObject({ flagged_for_review: false, training_eligible: true });
+    expect(interaction.user_feedback).toEqual({ rating: 4, reported_issues: [] });
+  });
+
   it("with required approvals counts different reviewers, and any rejection wins", async () => {
     const id = await queued();
     const rule = { require_approvals: 2 };
@@ -153,6 +166,20 @@ describe("review sessions", () => {
     const cy = await ReviewSession.start(store, "cy", { leaseMs: 60_000 });
     const first = await cy.next(later);
     expect([String(a!._id), String(b!._id)]).toContain(String(first!._id));
+  });
+
+  it("puts the flag back when the approval that cleared it is undone", async () => {
+    const { interaction_id } = await logInteraction(store, plain());
+    await submitFeedback(store, { interaction_id, user_id: "u1", rating: 2 });
+    const { example_id } = await addToQueue(store, { interaction_id, task_types: ["grammar"] });
+    const session = await ReviewSession.start(store, "ana", { filter: { status: "flagged", min_quality_score: 0 } });
+    await session.next();
+    await session.decide(true, "the tutor was right");
+    expect(await getInteraction(store, interaction_id)).toMatchObject({ flagged_for_review: false, training_validated: true });
+    await session.undo();
+    expect((await getQueueItem(store, example_id)).status).toBe("flagged");
+    expect(await getInteraction(store, interaction_id)).toMatchObject({ flagged_for_review: true, training_eligible: false, training_validated: false });
+    await expect(session.decide(true)).rejects.toThrow(/add a note/);
   });
 
   it("saves each decision at once, undoes the last one, and counts", async () => {
