@@ -27,7 +27,7 @@ async function keypressLatency(dir: string, pending: number): Promise<number> {
     }
     await queue.insertMany(batch);
   }
-  const session = await ReviewSession.start(store, "bench");
+  const session = await ReviewSession.start(store, { reviewer: "bench" });
   await session.next();
   const samples: number[] = [];
   for (let i = 0; i < 40; i++) {

@@ -29,7 +29,7 @@ export { detectPatterns, userPatterns, type UserErrorType } from "./services/pat
 export { compareMetrics, parseThreshold, type Threshold, type MetricComparison } from "./domain/regression.js";
 export { seedDemoData, type SeedResult } from "./services/seed.js";
 export { addToQueue, listQueue, getQueueItem, validateExample, retractDecision, reviewConflicts, type ValidationResult, type Disagreement } from "./services/queue.js";
-export { ReviewSession, type ReviewCounts, type ReviewOptions } from "./services/review.js";
+export { ReviewSession, type ReviewCounts } from "./services/review.js";
 export { exportDataset, type ExportResult, type ExportTarget, type ExportOptions } from "./services/export/export-dataset.js";
 export { listExports, getExport } from "./services/exports.js";
 

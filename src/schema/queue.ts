@@ -66,11 +66,33 @@ export const QueueFilterInput = z.object({
 export type QueueFilterInput = z.input<typeof QueueFilterInput>;
 
 export const ReviewerName = z.string().trim().min(1, "the reviewer name must not be empty").max(100);
+const RequiredApprovals = z.number().int().min(1).max(10).default(1);
+
+export const ExampleRef = z.object({ example_id: IdString });
+export type ExampleRef = z.input<typeof ExampleRef>;
 
 export const ValidateInput = z.object({
+  example_id: IdString,
   approved: z.boolean(),
   validated_by: ReviewerName,
   notes: z.string().max(2000).optional(),
-  require_approvals: z.number().int().min(1).max(10).default(1),
+  require_approvals: RequiredApprovals,
 });
 export type ValidateInput = z.input<typeof ValidateInput>;
+
+/** Takes back a reviewer's standing decision on an example. */
+export const RetractInput = z.object({ example_id: IdString, validated_by: ReviewerName });
+export type RetractInput = z.input<typeof RetractInput>;
+
+export const ConflictsInput = z.object({ limit: z.number().int().min(1).max(10_000).default(100) });
+export type ConflictsInput = z.input<typeof ConflictsInput>;
+
+/** A reviewer's pass: pending examples unless the filter names another status. */
+export const ReviewStartInput = z.object({
+  reviewer: ReviewerName,
+  filter: QueueFilterInput.extend({ status: z.enum(QUEUE_STATUSES).default("pending") }).prefault({}),
+  require_approvals: RequiredApprovals,
+  /** How long an item stays claimed by this reviewer without a decision. */
+  lease_ms: z.number().int().min(1000).max(86_400_000).default(10 * 60_000),
+});
+export type ReviewStartInput = z.input<typeof ReviewStartInput>;

@@ -4,12 +4,14 @@
  */
 import { ConflictError, NotFoundError } from "../errors.js";
 import { deriveState, hasDisagreement, initial, onDecision } from "../domain/review-state.js";
-import { idFilter, idText, IdString } from "../schema/common.js";
+import { idFilter, idText } from "../schema/common.js";
 import type { FeedbackDoc } from "../schema/feedback.js";
 import {
+  ConflictsInput,
+  ExampleRef,
   QueueAddInput,
   QueueFilterInput,
-  ReviewerName,
+  RetractInput,
   ValidateInput,
   type QueueItemDoc,
   type QueueStatus,
@@ -46,7 +48,8 @@ export async function addToQueue(store: Store, raw: QueueAddInput, now = new Dat
   });
 }
 
-export function queueFilter(raw: QueueFilterInput): { filter: Filter; limit: number } {
+/** The store filter of a queue listing (`queue list`, `review`, the HTTP listing). */
+export function queueListFilter(raw: QueueFilterInput): { filter: Filter; limit: number } {
   const input = parseInput(QueueFilterInput, raw, "queue filter");
   const filter: Filter = { quality_score: { $gte: input.min_quality_score } };
   if (input.task_types.length) filter.task_types = { $in: input.task_types };
@@ -56,14 +59,18 @@ export function queueFilter(raw: QueueFilterInput): { filter: Filter; limit: num
 }
 
 export async function listQueue(store: Store, raw: QueueFilterInput = {}): Promise<QueueItemDoc[]> {
-  const { filter, limit } = queueFilter(raw);
+  const { filter, limit } = queueListFilter(raw);
   return store.collection<QueueItemDoc>(COLLECTIONS.queue).find(filter, { sort: QUEUE_ORDER, limit }).toArray();
 }
 
-export async function getQueueItem(store: Store | StoreSession, id: string): Promise<QueueItemDoc> {
-  const valid = parseInput(IdString, id, "example id");
-  const item = await store.collection<QueueItemDoc>(COLLECTIONS.queue).findOne(idFilter(valid));
-  if (!item) throw new NotFoundError(`no training example with id ${valid}`);
+/**
+ * @example
+ * const item = await getQueueItem(store, { example_id: id });
+ */
+export async function getQueueItem(store: Store | StoreSession, raw: ExampleRef): Promise<QueueItemDoc> {
+  const { example_id } = parseInput(ExampleRef, raw, "example id");
+  const item = await store.collection<QueueItemDoc>(COLLECTIONS.queue).findOne(idFilter(example_id));
+  if (!item) throw new NotFoundError(`no training example with id ${example_id}`, { details: { field: "example_id", reason: "not found" } });
   return item;
 }
 
@@ -81,12 +88,12 @@ export interface ValidationResult {
  * counts) and every decision stays in the history.
  *
  * @example
- * await validateExample(store, exampleId, { approved: true, validated_by: "ana", notes: "good correction" });
+ * await validateExample(store, { example_id: id, approved: true, validated_by: "ana", notes: "good correction" });
  */
-export async function validateExample(store: Store, id: string, raw: ValidateInput, now = new Date()): Promise<ValidationResult> {
+export async function validateExample(store: Store, raw: ValidateInput, now = new Date()): Promise<ValidationResult> {
   const input = parseInput(ValidateInput, raw, "validation");
   return store.transaction(async (session) => {
-    const item = await getQueueItem(session, id);
+    const item = await getQueueItem(session, input);
     const decision = input.approved ? "approved" : "rejected";
     const transition = onDecision(item, { decision, by: input.validated_by, at: now, notes: input.notes, requiredApprovals: input.require_approvals });
     await applyReview(session, { interactionId: item.source_interaction_id, itemId: item._id }, transition, { item: { lease: null } });
@@ -101,12 +108,17 @@ export async function validateExample(store: Store, id: string, raw: ValidateInp
   });
 }
 
-/** Takes back a reviewer's standing decision (the `u` key of `lexi review`). */
-export async function retractDecision(store: Store, id: string, reviewer: string, now = new Date()): Promise<QueueStatus> {
-  const by = parseInput(ReviewerName, reviewer, "reviewer name");
+/**
+ * Takes back a reviewer's standing decision (the `u` key of `lexi review`).
+ *
+ * @example
+ * await retractDecision(store, { example_id: id, validated_by: "ana" }); // "pending"
+ */
+export async function retractDecision(store: Store, raw: RetractInput, now = new Date()): Promise<QueueStatus> {
+  const input = parseInput(RetractInput, raw, "retraction");
   return store.transaction(async (session) => {
-    const item = await getQueueItem(session, id);
-    const transition = onDecision(item, { decision: "retracted", by, at: now });
+    const item = await getQueueItem(session, input);
+    const transition = onDecision(item, { decision: "retracted", by: input.validated_by, at: now });
     await applyReview(session, { interactionId: item.source_interaction_id, itemId: item._id }, transition, { item: { lease: null } });
     return transition.item.status;
   });
@@ -120,7 +132,8 @@ export interface Disagreement {
 }
 
 /** Examples whose reviewers disagree (someone approves, someone rejects). */
-export async function reviewConflicts(store: Store, limit = 100): Promise<Disagreement[]> {
+export async function reviewConflicts(store: Store, raw: ConflictsInput = {}): Promise<Disagreement[]> {
+  const { limit } = parseInput(ConflictsInput, raw, "conflicts query");
   const found: Disagreement[] = [];
   const candidates = store.collection<QueueItemDoc>(COLLECTIONS.queue).find({ status: "rejected", "history.decision": "approved" }, { sort: QUEUE_ORDER });
   for await (const item of candidates) {

@@ -2,14 +2,13 @@
  * A reviewer's pass over pending examples. Each item is claimed with an expiring lease, so two
  * reviewers working at once never get the same one; every decision is saved as it is made.
  */
+import type { z } from "zod";
 import { idText } from "../schema/common.js";
-import { ReviewerName, type QueueFilterInput, type QueueItemDoc } from "../schema/queue.js";
+import { ReviewStartInput, type QueueItemDoc } from "../schema/queue.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Filter, Store } from "../store/store.js";
-import { QUEUE_ORDER, queueFilter, retractDecision, validateExample, type ValidationResult } from "./queue.js";
+import { QUEUE_ORDER, queueListFilter, retractDecision, validateExample, type ValidationResult } from "./queue.js";
 import { parseInput } from "./validate.js";
-
-export const DEFAULT_LEASE_MS = 10 * 60_000;
 
 export interface ReviewCounts {
   done: number;
@@ -19,11 +18,7 @@ export interface ReviewCounts {
   remaining: number;
 }
 
-export interface ReviewOptions {
-  filter?: QueueFilterInput;
-  requireApprovals?: number;
-  leaseMs?: number;
-}
+type SessionOptions = Pick<z.output<typeof ReviewStartInput>, "require_approvals" | "lease_ms">;
 
 export class ReviewSession {
   readonly reviewer: string;
@@ -37,7 +32,7 @@ export class ReviewSession {
     private readonly store: Store,
     reviewer: string,
     filter: Filter,
-    private readonly options: ReviewOptions,
+    private readonly options: SessionOptions,
   ) {
     this.reviewer = reviewer;
     this.baseFilter = filter;
@@ -45,13 +40,13 @@ export class ReviewSession {
 
   /**
    * @example
-   * const session = await ReviewSession.start(store, "ana", { filter: { task_types: ["grammar"] } });
+   * const session = await ReviewSession.start(store, { reviewer: "ana", filter: { task_types: ["grammar"] } });
    * for (let item = await session.next(); item; item = await session.next()) await session.decide(true);
    */
-  static async start(store: Store, reviewer: string, options: ReviewOptions = {}): Promise<ReviewSession> {
-    const name = parseInput(ReviewerName, reviewer, "reviewer name");
-    const { filter } = queueFilter({ ...options.filter, status: options.filter?.status ?? "pending" });
-    const session = new ReviewSession(store, name, { ...filter, "history.by": { $ne: name } }, options);
+  static async start(store: Store, raw: ReviewStartInput): Promise<ReviewSession> {
+    const { reviewer, filter: wanted, ...options } = parseInput(ReviewStartInput, raw, "review options");
+    const { filter } = queueListFilter(wanted);
+    const session = new ReviewSession(store, reviewer, { ...filter, "history.by": { $ne: reviewer } }, options);
     session.counts.remaining = await store.collection(COLLECTIONS.queue).countDocuments(session.baseFilter);
     return session;
   }
@@ -62,7 +57,7 @@ export class ReviewSession {
 
   /** Claims the best unclaimed item and returns it, or null when nothing is left. */
   async next(now = new Date()): Promise<QueueItemDoc | null> {
-    const leaseMs = this.options.leaseMs ?? DEFAULT_LEASE_MS;
+    const leaseMs = this.options.lease_ms;
     this.current = await this.store.collection<QueueItemDoc>(COLLECTIONS.queue).findOneAndUpdate(
       {
         ...this.baseFilter,
@@ -77,11 +72,12 @@ export class ReviewSession {
 
   async decide(approved: boolean, notes?: string): Promise<ValidationResult> {
     const item = this.requireItem();
-    const result = await validateExample(this.store, idText(item._id), {
+    const result = await validateExample(this.store, {
+      example_id: idText(item._id),
       approved,
       validated_by: this.reviewer,
       notes,
-      require_approvals: this.options.requireApprovals ?? 1,
+      require_approvals: this.options.require_approvals,
     });
     this.decided.push({ item, decision: result.decision });
     this.counts.done++;
@@ -103,14 +99,13 @@ export class ReviewSession {
     const last = this.decided.pop();
     if (!last) return null;
     await this.release();
-    await retractDecision(this.store, idText(last.item._id), this.reviewer, now);
+    await retractDecision(this.store, { example_id: idText(last.item._id), validated_by: this.reviewer }, now);
     this.counts.done--;
     this.counts[last.decision]--;
     this.counts.remaining++;
-    const leaseMs = this.options.leaseMs ?? DEFAULT_LEASE_MS;
     this.current = await this.store
       .collection<QueueItemDoc>(COLLECTIONS.queue)
-      .findOneAndUpdate({ _id: last.item._id }, { $set: { lease: { by: this.reviewer, until: new Date(now.getTime() + leaseMs) } } }, { returnDocument: "after" });
+      .findOneAndUpdate({ _id: last.item._id }, { $set: { lease: { by: this.reviewer, until: new Date(now.getTime() + this.options.lease_ms) } } }, { returnDocument: "after" });
     return this.current;
   }
 

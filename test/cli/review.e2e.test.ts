@@ -43,7 +43,7 @@ describe("lexi review in a real terminal (tmux)", () => {
     screen = await tty.waitFor("done 1 (✓1 ✗0)");
     expect(screen).toContain(`Example ${String(second!._id)}`);
     const check = await openStore(db);
-    expect((await getQueueItem(check, String(first!._id))).status).toBe("approved");
+    expect((await getQueueItem(check, { example_id: String(first!._id) })).status).toBe("approved");
 
     tty.keys("n");
     await tty.waitFor("Note for the next decision");
@@ -52,14 +52,14 @@ describe("lexi review in a real terminal (tmux)", () => {
     await tty.waitFor("Note: level is too high");
     tty.keys("r");
     await tty.waitFor("done 2 (✓1 ✗1)");
-    const rejected = await getQueueItem(check, String(second!._id));
+    const rejected = await getQueueItem(check, { example_id: String(second!._id) });
     expect(rejected).toMatchObject({ status: "rejected", validation_notes: "level is too high" });
 
     tty.keys("u");
     screen = await tty.waitFor("undone");
     expect(screen).toContain(`Example ${String(second!._id)}`);
     expect(screen).toContain("done 1 (✓1 ✗0)");
-    expect((await getQueueItem(check, String(second!._id))).status).toBe("pending");
+    expect((await getQueueItem(check, { example_id: String(second!._id) })).status).toBe("pending");
 
     tty.keys("s");
     await tty.waitFor("skipped 1");

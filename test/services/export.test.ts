@@ -51,7 +51,7 @@ describe("exportDataset", () => {
 
   it("never exports rejected or flagged examples", async () => {
     const [first, second] = await listQueue(store, { status: "pending", task_types: ["grammar"] });
-    await validateExample(store, String(first!._id), { approved: false, validated_by: "ana" });
+    await validateExample(store, { example_id: String(first!._id), approved: false, validated_by: "ana" });
     await submitFeedback(store, { interaction_id: String(second!.source_interaction_id), user_id: "u9", rating: 1 });
     const path = out("raw.jsonl");
     await exportDataset(store, { task_types: ["grammar"], dedup: false }, { path });

@@ -71,9 +71,9 @@ async function run(s: Step, itemId: string | null, interactionId: string): Promi
     if (s.kind === "feedback") await submitFeedback(store, { interaction_id: interactionId, user_id: s.user, ...s.verdict });
     else if (s.kind === "add") await addToQueue(store, { interaction_id: interactionId, task_types: ["grammar"] });
     else if (!itemId) return "skipped";
-    else if (s.kind === "approve") await validateExample(store, itemId, { approved: true, validated_by: s.by, notes: s.notes, require_approvals: s.require });
-    else if (s.kind === "reject") await validateExample(store, itemId, { approved: false, validated_by: s.by, require_approvals: s.require });
-    else await retractDecision(store, itemId, s.by);
+    else if (s.kind === "approve") await validateExample(store, { example_id: itemId, approved: true, validated_by: s.by, notes: s.notes, require_approvals: s.require });
+    else if (s.kind === "reject") await validateExample(store, { example_id: itemId, approved: false, validated_by: s.by, require_approvals: s.require });
+    else await retractDecision(store, { example_id: itemId, validated_by: s.by });
     return "done";
   } catch (error) {
     if (error instanceof ConflictError || error instanceof InvalidInputError) return "refused";

@@ -29,7 +29,7 @@ export function renderQueue(items: QueueItemDoc[]): string {
 }
 
 export function showQueueItemCommand(store: Store, id: string): Promise<QueueItemDoc> {
-  return getQueueItem(store, id);
+  return getQueueItem(store, { example_id: id });
 }
 
 export function renderQueueItem(item: QueueItemDoc): string {
@@ -56,7 +56,7 @@ export function validateCommand(
   options: { approve?: boolean; reject?: boolean; by: string; notes?: string; requireApprovals?: number },
 ): Promise<ValidationResult> {
   if (Boolean(options.approve) === Boolean(options.reject)) throw new InvalidInputError("choose exactly one of --approve or --reject");
-  return validateExample(store, id, { approved: Boolean(options.approve), validated_by: options.by, notes: options.notes, require_approvals: options.requireApprovals });
+  return validateExample(store, { example_id: id, approved: Boolean(options.approve), validated_by: options.by, notes: options.notes, require_approvals: options.requireApprovals });
 }
 
 export function renderValidation(result: ValidationResult): string {
@@ -65,7 +65,7 @@ export function renderValidation(result: ValidationResult): string {
 }
 
 export function conflictsCommand(store: Store, options: { limit?: number }): Promise<Disagreement[]> {
-  return reviewConflicts(store, options.limit);
+  return reviewConflicts(store, { limit: options.limit });
 }
 
 export function renderConflicts(items: Disagreement[]): string {

@@ -47,7 +47,7 @@ export async function reviewCommand(store: Store, options: ReviewCommandOptions)
   if (!input.isTTY || !output.isTTY) {
     throw new InvalidInputError("lexi review needs an interactive terminal; in scripts use: lexi queue validate <id> --approve|--reject --by <name>");
   }
-  const session = await ReviewSession.start(store, options.by ?? defaultReviewer(), { filter: options.filter, requireApprovals: options.requireApprovals });
+  const session = await ReviewSession.start(store, { reviewer: options.by ?? defaultReviewer(), filter: options.filter, require_approvals: options.requireApprovals });
   const draw = (note?: string, message?: string) => {
     if (!session.item) return;
     output.write(`\x1b[2J\x1b[H${renderReviewScreen({ item: session.item, counts: session.counts, reviewer: session.reviewer, note, message }).join("\n")}`);

@@ -67,7 +67,7 @@ export function queueRoutes(routes: RouteRegistry, store: Store, prefix: string)
     handler: async (request) => {
       const merged = { ...(request.query as object), ...((request.body as object | undefined) ?? {}) };
       const { approved, validated_by, notes, require_approvals } = parseInput(ValidateRequest, merged, "validation");
-      const result = await validateExample(store, pathParam(request, "example_id"), { approved, validated_by, notes, require_approvals });
+      const result = await validateExample(store, { example_id: pathParam(request, "example_id"), approved, validated_by, notes, require_approvals });
       return { success: true, message: "Training example validated", ...result };
     },
   });
