@@ -1,5 +1,5 @@
 /**
- * The auto-queue rule (SPEC.md), evaluated when an interaction is logged: start at 0.5;
+ * The auto-queue rule, evaluated when an interaction is logged: start at 0.5;
  * 1–3 grammar errors → grammar +0.2; fluency ≥ 0.7 → fluency +0.2; level B2+ → vocabulary +0.1;
  * queue when the score ≥ 0.8 and at least one task applies.
  *

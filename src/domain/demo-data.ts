@@ -26,7 +26,10 @@ const YEARS = ["two", "three", "five", "ten"];
 
 type Template = (r: SeededRandom) => Sample;
 
-/** Learner turns with the error types of SPEC.md; slots give many distinct sentences. */
+/**
+ * Learner turns with the grammar errors a tutor reports (verb tense, article, preposition, subject–verb
+ * agreement, word order, spelling, other); slots give many distinct sentences.
+ */
 const WITH_ERRORS: Template[] = [
   (r) => {
     const place = r.pick(PLACES);

@@ -1,5 +1,5 @@
 /**
- * Quality score of a feedback (SPEC.md): rating / 5, +0.1 if helpful, +0.2 if accurate, at most 1.
+ * Quality score of a feedback: rating / 5, +0.1 if helpful, +0.2 if accurate, at most 1.
  *
  * @example
  * qualityScore({ rating: 5, helpful: true, accurate: true }) // 1

@@ -1,5 +1,5 @@
 /**
- * Improvement trend of a progress snapshot (SPEC.md): the new snapshot's fluency average against
+ * Improvement trend of a progress snapshot: the new snapshot's fluency average against
  * the oldest of the last three snapshots, the new one included. More than +0.1 improving, below
  * −0.1 declining, else stable; fewer than two snapshots: stable.
  *

@@ -1,5 +1,6 @@
 /**
- * The collections of SPEC.md and their indexes, declared once and applied by both engines.
+ * lexi's collections (interactions, learner feedback, the training queue, progress snapshots, error
+ * patterns, model metrics, exports) and their indexes, declared once and applied by both engines.
  */
 import type { IndexSpec } from "./store.js";
 

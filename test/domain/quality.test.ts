@@ -10,7 +10,7 @@ const verdict = fc.record({
 });
 
 describe("quality score", () => {
-  it("matches SPEC.md's examples", () => {
+  it("scores rating / 5, +0.1 if helpful, +0.2 if accurate, at most 1", () => {
     expect(qualityScore({ rating: 5, helpful: true, accurate: true })).toBe(1);
     expect(qualityScore({ rating: 3, helpful: false, accurate: false })).toBe(0.6);
     expect(qualityScore({ rating: 3, helpful: true, accurate: true })).toBe(0.9);
