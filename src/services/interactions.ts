@@ -5,6 +5,7 @@
 import { ConflictError, NotFoundError } from "../errors.js";
 import { DEFAULT_AUTO_QUEUE, evaluateAutoQueue, type AutoQueueThresholds } from "../domain/auto-queue.js";
 import { deriveQualityIndicators } from "../domain/quality-indicators.js";
+import { initial } from "../domain/review-state.js";
 import { idFilter, idText, IdString } from "../schema/common.js";
 import { InteractionInput, type InteractionDoc, type ValidInteraction } from "../schema/interaction.js";
 import type { QueueItemDoc } from "../schema/queue.js";
@@ -30,9 +31,7 @@ export function buildInteractionDoc(input: ValidInteraction, now: Date): Interac
     ...rest,
     timestamp: timestamp ?? now,
     quality_indicators: deriveQualityIndicators(input.analysis),
-    training_eligible: true,
-    training_validated: false,
-    flagged_for_review: false,
+    ...initial([], now).interaction,
     in_training_queue: false,
     indexed_at: now,
   };
