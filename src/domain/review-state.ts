@@ -66,7 +66,7 @@ export type Decision =
   | { decision: "retracted"; by: string; at: Date };
 
 /** The name feedback-driven entries carry in the history. */
-export const FEEDBACK_ACTOR = "feedback";
+const FEEDBACK_ACTOR = "feedback";
 
 export function deriveState(history: QueueDecision[], requiredApprovals = 1): ReviewState {
   let raised = false;
