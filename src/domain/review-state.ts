@@ -140,16 +140,15 @@ export function onDecision(item: ReviewRecord & Pick<QueueItemDoc, "_id">, decis
   const before = deriveState(item.history);
   if (decision.decision === "retracted") {
     if (!before.approvers.includes(decision.by) && !before.rejecters.includes(decision.by)) {
-      throw new ConflictError(`${decision.by} has no decision on example ${idText(item._id)} to take back`, { details: { field: "validated_by", reason: "no standing decision" } });
+      throw new ConflictError(`${decision.by} has no decision on example ${idText(item._id)} to take back`, { details: { example_id: idText(item._id) } });
     }
     return settle(item, { decision: "retracted", by: decision.by, at: decision.at }, item.required_approvals ?? 1, item.flag_reasons);
   }
   const notes = decision.notes?.trim() || undefined;
   if (decision.decision === "approved" && before.flagged && !notes) {
-    throw new InvalidInputError(
-      `example ${idText(item._id)} is flagged (${item.flag_reasons.join("; ") || "poor feedback"}); approving clears the flag, so add a note saying why the answer is fine (--notes "…")`,
-      { details: { field: "notes", reason: "required to approve a flagged example" } },
-    );
+    throw InvalidInputError.forFields(`example ${idText(item._id)} is flagged (${item.flag_reasons.join("; ")}) and approving clears the flag`, [
+      { field: "notes", reason: "add a note saying why the answer is fine" },
+    ]);
   }
   const entry: QueueDecision = { decision: decision.decision, by: decision.by, at: decision.at, ...(notes ? { notes } : {}) };
   const transition = settle(item, entry, decision.requiredApprovals, item.flag_reasons);

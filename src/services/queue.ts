@@ -70,7 +70,7 @@ export async function listQueue(store: Store, raw: QueueFilterInput = {}): Promi
 export async function getQueueItem(store: Store | StoreSession, raw: ExampleRef): Promise<QueueItemDoc> {
   const { example_id } = parseInput(ExampleRef, raw, "example id");
   const item = await store.collection<QueueItemDoc>(COLLECTIONS.queue).findOne(idFilter(example_id));
-  if (!item) throw new NotFoundError(`no training example with id ${example_id}`, { details: { field: "example_id", reason: "not found" } });
+  if (!item) throw new NotFoundError(`no training example with id ${example_id}`);
   return item;
 }
 

@@ -56,8 +56,8 @@ describe("clearing a flag", () => {
       }
     })();
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).message).toMatch(/is flagged \(rating 2\); approving clears the flag, so add a note/);
-    expect((error as InvalidInputError).details).toMatchObject({ field: "notes" });
+    expect((error as InvalidInputError).message).toMatch(/is flagged \(rating 2\) and approving clears the flag: notes: add a note/);
+    expect((error as InvalidInputError).issues).toEqual([{ field: "notes", reason: "add a note saying why the answer is fine" }]);
   });
 
   it("takes an approval with a note: approved, back in training and validated", () => {

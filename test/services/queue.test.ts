@@ -156,11 +156,11 @@ describe("validation", () => {
 describe("input checks", () => {
   it("names the field that is wrong, for every queue service", async () => {
     const id = await queued();
-    const fields = async (call: Promise<unknown>) => ((await call.catch((e) => e)) as InvalidInputError).details;
-    expect(await fields(reviewConflicts(store, { limit: 0 }))).toEqual([expect.objectContaining({ path: "limit" })]);
-    expect(await fields(retractDecision(store, { example_id: id, validated_by: " " }))).toEqual([expect.objectContaining({ path: "validated_by" })]);
-    expect(await fields(getQueueItem(store, { example_id: "67890abcdef" }))).toEqual([expect.objectContaining({ path: "example_id" })]);
-    expect(await fields(ReviewSession.start(store, { reviewer: "ana", lease_ms: 5 }))).toEqual([expect.objectContaining({ path: "lease_ms" })]);
+    const fields = async (call: Promise<unknown>) => ((await call.catch((e) => e)) as InvalidInputError).issues.map((issue) => issue.field);
+    expect(await fields(reviewConflicts(store, { limit: 0 }))).toEqual(["limit"]);
+    expect(await fields(retractDecision(store, { example_id: id, validated_by: " " }))).toEqual(["validated_by"]);
+    expect(await fields(getQueueItem(store, { example_id: "67890abcdef" }))).toEqual(["example_id"]);
+    expect(await fields(ReviewSession.start(store, { reviewer: "ana", lease_ms: 5 }))).toEqual(["lease_ms"]);
   });
 
   it("refuses to take back a decision that was never made, changing nothing", async () => {
