@@ -41,9 +41,13 @@ export function expiredFilter(retentionDays: number, now: Date): Record<string, 
   };
 }
 
+/**
+ * Every index is one that a query needs and no other index serves: a compound index also serves
+ * any prefix of its keys (MongoDB's rule, and SQLite's), so no single-field index repeats a
+ * compound index's first key.
+ */
 export const INDEXES: Record<CollectionName, IndexSpec[]> = {
   ai_interactions: [
-    { name: "user_id_1", keys: { user_id: 1 } },
     { name: "session_id_1", keys: { session_id: 1 } },
     { name: "timestamp_1", keys: { timestamp: 1 } },
     { name: "user_id_1_timestamp_-1", keys: { user_id: 1, timestamp: -1 } },
@@ -53,15 +57,11 @@ export const INDEXES: Record<CollectionName, IndexSpec[]> = {
   ],
   user_feedback: [
     { name: "interaction_id_1_user_id_1", keys: { interaction_id: 1, user_id: 1 }, unique: true },
-    { name: "interaction_id_1", keys: { interaction_id: 1 } },
-    { name: "user_id_1", keys: { user_id: 1 } },
     { name: "rating_1", keys: { rating: 1 } },
     { name: "user_id_1_timestamp_-1", keys: { user_id: 1, timestamp: -1 } },
   ],
   training_queue: [
     { name: "source_interaction_id_1", keys: { source_interaction_id: 1 }, unique: true },
-    { name: "task_types_1", keys: { task_types: 1 }, multikey: true },
-    { name: "quality_score_1", keys: { quality_score: 1 } },
     { name: "validated_1", keys: { validated: 1 } },
     { name: "status_1_quality_score_-1_created_at_1", keys: { status: 1, quality_score: -1, created_at: 1 } },
     { name: "quality_score_-1_validated_1", keys: { quality_score: -1, validated: 1 } },
@@ -80,6 +80,13 @@ export const INDEXES: Record<CollectionName, IndexSpec[]> = {
     { name: "version_1", keys: { version: 1 } },
   ],
   exports: [{ name: "created_at_-1", keys: { created_at: -1 } }],
+};
+
+/** Indexes earlier versions created that a compound index's prefix serves: dropped on open. */
+export const RETIRED_INDEXES: Partial<Record<CollectionName, string[]>> = {
+  ai_interactions: ["user_id_1"],
+  user_feedback: ["interaction_id_1", "user_id_1"],
+  training_queue: ["task_types_1", "quality_score_1"],
 };
 
 /** Every index of a collection, the retention index included when it applies. */

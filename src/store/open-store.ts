@@ -3,7 +3,7 @@
  * touches the store never pays for mingo or the MongoDB driver.
  */
 import { InvalidInputError } from "../errors.js";
-import { COLLECTIONS, DEFAULT_RETENTION_DAYS, RETENTION_INDEX, indexesFor } from "./collections.js";
+import { COLLECTIONS, DEFAULT_RETENTION_DAYS, RETENTION_INDEX, RETIRED_INDEXES, indexesFor } from "./collections.js";
 import { parseLocation } from "./location.js";
 import type { Store } from "./store.js";
 
@@ -27,16 +27,20 @@ export async function openStore(uri: string, options: OpenStoreOptions = {}): Pr
   const retentionDays = options.retentionDays ?? retentionFromEnv() ?? DEFAULT_RETENTION_DAYS;
   const location = parseLocation(uri);
   let store: Store;
+  // MongoDB's TTL monitor expires documents by itself; the embedded store sweeps when one is due.
+  let sweep = async (): Promise<unknown> => undefined;
   if (location.kind === "mongodb") {
     const { MongoStore } = await import("./mongo/mongo-store.js");
     store = await MongoStore.connect(location.uri);
   } else {
     const { EmbeddedStore } = await import("./embedded/embedded-store.js");
-    store = new EmbeddedStore({ path: location.path, retentionDays });
+    const embedded = new EmbeddedStore({ path: location.path, retentionDays });
+    sweep = () => embedded.sweepIfDue();
+    store = embedded;
   }
   try {
     if (options.ensureIndexes ?? true) await ensureCollections(store, retentionDays);
-    await store.sweepExpired();
+    await sweep();
   } catch (error) {
     await store.close();
     throw error;
@@ -49,6 +53,7 @@ export async function ensureCollections(store: Store, retentionDays: number): Pr
   for (const name of Object.values(COLLECTIONS)) {
     const collection = store.collection(name);
     await collection.createIndexes(indexesFor(name, retentionDays));
+    for (const retired of RETIRED_INDEXES[name] ?? []) await collection.dropIndex(retired);
     if (name === COLLECTIONS.interactions && retentionDays <= 0) await collection.dropIndex(RETENTION_INDEX);
   }
 }

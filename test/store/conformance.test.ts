@@ -451,3 +451,36 @@ describe.each(engines)("store conformance: $name", (engine) => {
 async function supportsTransactions(store: Store): Promise<boolean> {
   return (store as unknown as { supportsTransactions?: boolean }).supportsTransactions ?? false;
 }
+
+describe.each(engines)("unique indexes and missing keys: $name", (engine) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await engine.open();
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it("refuses a second document without the key: MongoDB indexes a missing key as null", async () => {
+    const codes = store.collection("unique_missing_codes");
+    await codes.createIndexes([{ name: "code_1", keys: { code: 1 }, unique: true }]);
+    await codes.insertOne({ _id: "first" });
+    await expect(codes.insertOne({ _id: "second" })).rejects.toBeInstanceOf(ConflictError);
+    await expect(codes.insertOne({ _id: "null", code: null })).rejects.toBeInstanceOf(ConflictError);
+    await codes.insertOne({ _id: "coded", code: "x" });
+    await expect(codes.updateOne({ _id: "coded" }, { $unset: { code: "" } })).rejects.toBeInstanceOf(ConflictError);
+    const skipped = await codes.insertMany([{ _id: "third" }, { _id: "other", code: "y" }], { ordered: false });
+    expect(skipped).toEqual({ insertedCount: 1, duplicateIndexes: [0] });
+    expect((await codes.find({}, { sort: { _id: 1 } }).toArray()).map((doc) => doc._id)).toEqual(["coded", "first", "other"]);
+  });
+
+  it("compares compound keys part by part, a missing part equal to null", async () => {
+    const pairs = store.collection("unique_missing_pairs");
+    await pairs.createIndexes([{ name: "a_1_b_1", keys: { a: 1, b: 1 }, unique: true }]);
+    await pairs.insertMany([{ _id: 1, a: 1 }, { _id: 2, a: 2 }, { _id: 3, a: 1, b: 1 }]);
+    await expect(pairs.insertOne({ _id: 4, a: 1, b: null })).rejects.toBeInstanceOf(ConflictError);
+    await expect(pairs.insertOne({ _id: 5, b: 1, c: 0 })).resolves.toBeDefined();
+    await expect(pairs.insertOne({ _id: 6, b: 1 })).rejects.toBeInstanceOf(ConflictError);
+    expect(await pairs.countDocuments()).toBe(4);
+  });
+});

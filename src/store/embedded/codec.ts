@@ -26,7 +26,8 @@ export function encodeDoc(doc: unknown): string {
   return JSON.stringify(doc, replacer);
 }
 
-function revive(value: unknown): unknown {
+/** Turns the Extended JSON wrappers of parsed JSON back into Dates and ObjectIds, in place. */
+export function revive(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = revive(value[i]);
@@ -44,24 +45,6 @@ function revive(value: unknown): unknown {
 
 export function decodeDoc<T = Doc>(text: string): T {
   return revive(JSON.parse(text)) as T;
-}
-
-/**
- * The document of a `partial` column (see `partialColumnSql`): `[present, value, …]` in the order
- * of `paths` (each given as its segments), or a whole document.
- */
-export function decodePartial(text: string, paths: string[][]): Doc {
-  if (text.charCodeAt(0) === 123 /* { */) return decodeDoc<Doc>(text);
-  const values = JSON.parse(text) as unknown[];
-  const doc: Doc = {};
-  for (let i = 0; i < paths.length; i++) {
-    if (values[2 * i] === 0) continue;
-    const segments = paths[i]!;
-    let node = doc;
-    for (let s = 0; s < segments.length - 1; s++) node = (node[segments[s]!] ??= {}) as Doc;
-    node[segments[segments.length - 1]!] = revive(values[2 * i + 1]);
-  }
-  return doc;
 }
 
 /** The primary-key text of an `_id`: distinct for the ObjectId and the string of the same hex. */

@@ -22,61 +22,41 @@ import type {
   UpdateOptions,
   UpdateResult,
 } from "../store.js";
-import { decodeDoc, decodePartial, encodeDoc, idKey } from "./codec.js";
-import { findPaths, partialColumnSql, pipelinePaths } from "./pipeline-paths.js";
+import { decodeDoc, encodeDoc, idKey } from "./codec.js";
+import { type CellValue, type Layout, cellsOf } from "./columns.js";
+import { findPaths, pipelinePaths } from "./pipeline-paths.js";
 import type { EmbeddedEngine } from "./embedded-engine.js";
 import { planFastGroup, runFastGroup } from "./fast-group.js";
 import { aggregateStream, applyUpdate, compileFilter, project, shape, upsertSeed } from "./mql.js";
 import { orderBy, pushdown } from "./pushdown.js";
-import { isUniqueViolation, wrapSqliteError } from "./sqlite-errors.js";
+import { type Row, type RowReader, WHOLE_DOCUMENT, readerFor } from "./row-reader.js";
+import { tableName } from "./sql-names.js";
+import { isUniqueViolation, uniqueViolation, wrapSqliteError } from "./sqlite-errors.js";
 
 const CHUNK_ROWS = 512;
 /** How many results one turn of a stream produces before it lets other work run. */
 const STREAM_BATCH = 256;
-
-interface Row {
-  rid: number;
-  id: string;
-  [column: string]: string | number | null;
-}
-
-/** How rows become documents: the whole stored document, or only some of its paths. */
-interface RowReader {
-  columns: string;
-  read(row: Row): Doc;
-}
-
-const WHOLE_DOCUMENT: RowReader = { columns: "doc", read: (row) => decodeDoc<Doc>(row.doc as string) };
-
-/**
- * Decoding a few paths in SQL beats parsing the whole document in JavaScript; past a handful the
- * per-path JSON work in SQLite costs more than it saves (measured: 3 paths 25% faster, 9 paths 2x slower).
- */
-const MAX_PARTIAL_PATHS = 4;
-
-function readerFor(paths: string[] | undefined): RowReader {
-  return paths && paths.length <= MAX_PARTIAL_PATHS ? partialReader(paths) : WHOLE_DOCUMENT;
-}
-
-function partialReader(paths: string[]): RowReader {
-  const segments = paths.map((path) => path.split("."));
-  return { columns: partialColumnSql(paths), read: (row) => decodePartial(row.partial as string, segments) };
-}
 
 interface Match {
   rid: number;
   doc: Doc;
 }
 
+/** The statements that write rows, for one layout of hot columns. */
+interface WriteStatements {
+  layout: Layout;
+  insert: Statement<unknown[]>;
+  remove: Statement<[number]>;
+  /** Per set of changed columns, an UPDATE that writes only those (and so touches only their indexes). */
+  updates: Map<string, Statement<unknown[]>>;
+  /** Per unique index with its columns' positions: finds another row with the same key, missing keys included. */
+  uniques: Array<{ positions: number[]; other: Statement<unknown[]> }>;
+}
+
 export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   readonly name: string;
   private readonly table: string;
-  private statements?: {
-    insert: Statement<[string, string]>;
-    update: Statement<[string, string, number]>;
-    remove: Statement<[number]>;
-    count: Statement<[], { n: number }>;
-  };
+  private writes?: WriteStatements;
 
   constructor(
     private readonly engine: EmbeddedEngine,
@@ -85,21 +65,54 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     private readonly inTransaction: boolean,
   ) {
     this.name = name;
-    this.table = engine.tableName(name);
+    this.table = tableName(name);
   }
 
-  private get sql() {
-    if (!this.statements) {
-      this.engine.ensureTable(this.name);
-      const db = this.engine.db;
-      this.statements = {
-        insert: db.prepare(`INSERT INTO "${this.table}" (id, doc) VALUES (?, ?)`),
-        update: db.prepare(`UPDATE "${this.table}" SET id = ?, doc = ? WHERE rid = ?`),
-        remove: db.prepare(`DELETE FROM "${this.table}" WHERE rid = ?`),
-        count: db.prepare(`SELECT count(*) AS n FROM "${this.table}"`),
-      };
+  private get layout(): Layout {
+    this.engine.catalog.ensureTable(this.name);
+    return this.engine.catalog.layout(this.name);
+  }
+
+  /**
+   * The write statements for the current layout. Called inside the write transaction, so another
+   * process that added a column has finished doing so, and this one sees it.
+   */
+  private writeStatements(): WriteStatements {
+    const catalog = this.engine.catalog;
+    catalog.ensureTable(this.name);
+    catalog.refresh();
+    const layout = catalog.layout(this.name);
+    if (this.writes?.layout === layout) return this.writes;
+    const db = this.engine.db;
+    const names = layout.columns.map((column) => `, "${column.name}"`).join("");
+    const uniques = catalog
+      .specsOf(this.name)
+      .filter((spec) => spec.unique && !spec.multikey)
+      .map((spec) => {
+        const columns = Object.keys(spec.keys).map((path) => layout.byPath.get(path)!);
+        const where = columns.map((column) => `"${column.name}" IS ?`).join(" AND ");
+        return { positions: columns.map((column) => column.position - 1), other: db.prepare(`SELECT 1 FROM "${this.table}" WHERE ${where} AND rid IS NOT ? LIMIT 1`) };
+      });
+    this.writes = {
+      layout,
+      insert: db.prepare(`INSERT INTO "${this.table}" (id, doc, ctypes${names}) VALUES (?, ?, ?${layout.columns.map(() => ", ?").join("")})`),
+      remove: db.prepare(`DELETE FROM "${this.table}" WHERE rid = ?`),
+      updates: new Map(),
+      uniques,
+    };
+    return this.writes;
+  }
+
+  /**
+   * MongoDB indexes a missing key as null, so a unique index admits one document without the
+   * key; SQLite admits any number of NULLs. A key with a NULL part is checked here.
+   */
+  private checkUniqueNulls(writes: WriteStatements, values: CellValue[], rid: number | null): void {
+    for (const unique of writes.uniques) {
+      const key = unique.positions.map((position) => values[position] ?? null);
+      if (key.every((part) => part !== null)) continue;
+      if (unique.other.get(...key, rid)) throw uniqueViolation(this.name);
     }
-    return this.statements;
   }
 
   private run<R>(operation: string, work: () => R): Promise<R> {
@@ -118,7 +131,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
    */
   private *scan(filter: Filter, order?: string, reader: RowReader = WHOLE_DOCUMENT): Generator<Match> {
     const ids = idLookup(filter);
-    const narrowed = pushdown(filter, this.engine.scalarIndexPaths(this.name));
+    const narrowed = pushdown(filter, this.engine.scalarIndexPaths(this.name), this.layout);
     const onlyId = ids !== undefined && Object.keys(filter).length === 1;
     // Filters the primary key or the indexes answer exactly skip mingo: its set-up costs more than the lookup.
     const test = onlyId || narrowed?.exact ? () => true : compileFilter(filter);
@@ -168,7 +181,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
 
   private sortOrder(sort: FindOptions["sort"]): string | undefined {
     if (sort && Object.keys(sort).length === 1 && sort._id === 1) return ID_ORDER;
-    return orderBy(sort, this.engine.scalarIndexPaths(this.name));
+    return orderBy(sort, this.engine.scalarIndexPaths(this.name), this.layout);
   }
 
   private readonly adHocStatements = new Map<string, Statement<unknown[], Row>>();
@@ -176,7 +189,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   private statement(sql: string): Statement<unknown[], Row> {
     let statement = this.adHocStatements.get(sql);
     if (!statement) {
-      this.engine.ensureTable(this.name);
+      this.engine.catalog.ensureTable(this.name);
       statement = this.engine.db.prepare(sql);
       this.adHocStatements.set(sql, statement);
     }
@@ -219,7 +232,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
 
   find(filter: Filter = {}, options: FindOptions = {}): DocStream<T> {
     // With an inclusion projection, only the projected, filtered and sorted paths are decoded.
-    const reader = readerFor(options.projection ? findPaths(filter, options) : undefined);
+    const reader = readerFor(options.projection ? findPaths(filter, options) : undefined, this.layout);
     return this.streamOf<T>("find", () => {
       const order = this.sortOrder(options.sort);
       if (order) return this.page(this.scan(filter, order, reader), options) as Iterator<T>;
@@ -267,7 +280,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
 
   async countDocuments(filter: Filter = {}): Promise<number> {
     return this.run("countDocuments", () => {
-      if (Object.keys(filter).length === 0) return this.sql.count.get()!.n;
+      if (Object.keys(filter).length === 0) return (this.statement(`SELECT count(*) AS n FROM "${this.table}"`).get() as unknown as { n: number }).n;
       let count = 0;
       for (const _ of this.scan(filter)) count++;
       return count;
@@ -275,7 +288,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   async insertOne(doc: T): Promise<{ insertedId: unknown }> {
-    return this.run("insertOne", () => ({ insertedId: this.insertRow(doc) }));
+    return this.run("insertOne", () => this.engine.atomic(() => ({ insertedId: this.insertRow(doc) })));
   }
 
   async insertMany(docs: T[], options: InsertManyOptions = {}): Promise<InsertManyResult> {
@@ -299,7 +312,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   private insertRow(doc: Doc): unknown {
     const { _id, ...rest } = doc;
     const id = _id ?? new ObjectId();
-    this.sql.insert.run(idKey(id), encodeDoc({ _id: id, ...rest }));
+    const stored = { _id: id, ...rest };
+    const writes = this.writeStatements();
+    const { types, values } = cellsOf(stored, writes.layout);
+    this.checkUniqueNulls(writes, values, null);
+    writes.insert.run(idKey(id), encodeDoc(stored), types, ...values);
     return id;
   }
 
@@ -315,8 +332,9 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     const matches = many ? Array.from(this.scan(filter)) : [this.first(filter)].filter((m): m is Match => !!m);
     let modifiedCount = 0;
     for (const match of matches) {
+      const before = this.cells(match.doc);
       if (applyUpdate(match.doc, update, false)) {
-        this.writeRow(match);
+        this.writeRow(match, before);
         modifiedCount++;
       }
     }
@@ -331,8 +349,24 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     return doc;
   }
 
-  private writeRow(match: Match): void {
-    this.sql.update.run(idKey(match.doc._id), encodeDoc(match.doc), match.rid);
+  private cells(doc: Doc): CellValue[] {
+    return cellsOf(doc, this.writeStatements().layout).values;
+  }
+
+  /** Rewrites the document, and of the hot columns only those whose value changed. */
+  private writeRow(match: Match, before: CellValue[]): void {
+    const writes = this.writeStatements();
+    const { types, values } = cellsOf(match.doc, writes.layout);
+    const changed = values.flatMap((value, i) => (value === before[i] ? [] : [i]));
+    if (changed.length) this.checkUniqueNulls(writes, values, match.rid);
+    const key = changed.join(",");
+    let update = writes.updates.get(key);
+    if (!update) {
+      const sets = changed.map((i) => `, "${writes.layout.columns[i]!.name}" = ?`).join("");
+      update = this.engine.db.prepare(`UPDATE "${this.table}" SET doc = ?, ctypes = ?${sets} WHERE rid = ?`);
+      writes.updates.set(key, update);
+    }
+    update.run(encodeDoc(match.doc), types, ...changed.map((i) => values[i]), match.rid);
   }
 
   async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
@@ -342,7 +376,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
         let result: Doc | null;
         if (match) {
           const before = options.returnDocument === "after" ? undefined : structuredCloneDoc(match.doc);
-          if (applyUpdate(match.doc, update, false)) this.writeRow(match);
+          const cells = this.cells(match.doc);
+          if (applyUpdate(match.doc, update, false)) this.writeRow(match, cells);
           result = before ?? match.doc;
         } else if (options.upsert) {
           const inserted = this.upsert(filter, update);
@@ -359,7 +394,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     return this.run("deleteOne", () =>
       this.engine.atomic(() => {
         const match = this.first(filter);
-        if (match) this.sql.remove.run(match.rid);
+        if (match) this.writeStatements().remove.run(match.rid);
         return { deletedCount: match ? 1 : 0 };
       }),
     );
@@ -369,7 +404,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     return this.run("deleteMany", () =>
       this.engine.atomic(() => {
         const rids = Array.from(this.scan(filter), (match) => match.rid);
-        for (const rid of rids) this.sql.remove.run(rid);
+        const { remove } = this.writeStatements();
+        for (const rid of rids) remove.run(rid);
         return { deletedCount: rids.length };
       }),
     );
@@ -381,7 +417,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     const leadingMatch = head && "$match" in head ? (head.$match as Filter) : undefined;
     const stages = leadingMatch ? rest : pipeline;
     // Only the parts of each document the pipeline reads are decoded.
-    const reader = readerFor(pipelinePaths(pipeline));
+    const reader = readerFor(pipelinePaths(pipeline), this.layout);
     const fast = planFastGroup(stages);
     return this.streamOf<R>("aggregate", () => {
       const source = mapIterator(this.scan(leadingMatch ?? {}, undefined, reader), (match) => match.doc);
@@ -394,11 +430,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   async createIndexes(specs: IndexSpec[]): Promise<void> {
-    await this.run("createIndexes", () => this.engine.createIndexes(this.name, specs));
+    await this.run("createIndexes", () => this.engine.catalog.createIndexes(this.name, specs));
   }
 
   async dropIndex(name: string): Promise<void> {
-    await this.run("dropIndex", () => this.engine.dropIndex(this.name, name));
+    await this.run("dropIndex", () => this.engine.catalog.dropIndex(this.name, name));
   }
 
   async listIndexes(): Promise<IndexSpec[]> {

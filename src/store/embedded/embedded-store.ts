@@ -9,6 +9,10 @@ import type { Collection, Doc, Store, StoreSession } from "../store.js";
 import { EmbeddedCollection } from "./embedded-collection.js";
 import { EmbeddedEngine } from "./embedded-engine.js";
 
+/** Opening a store sweeps expired interactions at most this often (`lexi serve` sweeps hourly too). */
+const SWEEP_INTERVAL_MS = 3_600_000;
+const LAST_SWEEP = "last_retention_sweep";
+
 export interface EmbeddedStoreOptions {
   /** A file path, or `:memory:`. */
   path: string;
@@ -58,7 +62,19 @@ export class EmbeddedStore implements Store {
     if (this.retentionDays <= 0) return 0;
     const interactions = this.collection(COLLECTIONS.interactions);
     const { deletedCount } = await interactions.deleteMany(expiredFilter(this.retentionDays, now));
+    await this.engine.exclusive(false, () => this.engine.catalog.setSetting(LAST_SWEEP, String(now.getTime())));
     return deletedCount;
+  }
+
+  /**
+   * The sweep on open: only when the last one (recorded in the store) is an interval old, so that
+   * opening an unchanged store writes nothing; a read-only store is never swept.
+   */
+  async sweepIfDue(now = new Date()): Promise<number> {
+    if (this.retentionDays <= 0 || this.engine.readOnly) return 0;
+    const last = Number(await this.engine.exclusive(false, () => this.engine.catalog.getSetting(LAST_SWEEP) ?? 0));
+    if (last <= now.getTime() && now.getTime() - last < SWEEP_INTERVAL_MS) return 0;
+    return this.sweepExpired(now);
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,14 @@
 /**
- * Narrows a scan with SQL: top-level equalities and Date ranges on paths of single-valued indexes
- * (which the indexes answer), and `$exists: true` on any path (which skips rows before they are
- * decoded). The SQL only pre-selects rows; mingo still tests every row against the whole filter,
- * so a pushed-down condition may select too much, never too little.
+ * Narrows a scan with SQL: top-level equalities and Date ranges on hot columns (which hold what
+ * `json_extract` would, and which the indexes are built on), and `$exists: true` on any path
+ * (which skips rows before they are decoded). The SQL only pre-selects rows; mingo still tests
+ * every row against the whole filter unless the SQL answers it exactly, so a pushed-down
+ * condition may select too much, never too little.
  */
 import { ObjectId } from "bson";
 import type { Doc, Filter, SortSpec } from "../store.js";
-import { jsonPath, jsonPathExpression } from "./embedded-engine.js";
+import { CELL, type HotColumn, type Layout } from "./columns.js";
+import { jsonPath } from "./sql-names.js";
 
 export interface Pushdown {
   where: string;
@@ -24,6 +26,12 @@ function sqlValue(value: unknown): string | number | undefined {
   return undefined;
 }
 
+function cellLetter(value: unknown): string {
+  if (typeof value === "boolean") return value ? CELL.true : CELL.false;
+  if (typeof value === "number") return CELL.number;
+  return value instanceof ObjectId ? CELL.objectId : CELL.string;
+}
+
 function equalityValue(condition: unknown): unknown {
   if (condition && typeof condition === "object" && !(condition instanceof ObjectId) && !(condition instanceof Date)) {
     const keys = Object.keys(condition);
@@ -36,11 +44,19 @@ function equalityValue(condition: unknown): unknown {
  * `ORDER BY` for a sort on single-valued indexed paths: SQLite orders numbers, strings and the
  * stored Date/ObjectId text as MongoDB does, with missing values first; `rid` breaks ties.
  */
-export function orderBy(sort: SortSpec | undefined, indexedPaths: Set<string>): string | undefined {
+export function orderBy(sort: SortSpec | undefined, indexedPaths: Set<string>, layout: Layout): string | undefined {
   if (!sort) return undefined;
   const keys = Object.entries(sort);
-  if (keys.length === 0 || !keys.every(([path]) => indexedPaths.has(path))) return undefined;
-  return [...keys.map(([path, direction]) => `${jsonPathExpression(path)}${direction === -1 ? " DESC" : ""}`), "rid"].join(", ");
+  if (keys.length === 0 || !keys.every(([path]) => indexedPaths.has(path) && layout.byPath.has(path))) return undefined;
+  return [...keys.map(([path, direction]) => `${quoted(layout.byPath.get(path)!)}${direction === -1 ? " DESC" : ""}`), "rid"].join(", ");
+}
+
+function quoted(column: HotColumn): string {
+  return `"${column.name}"`;
+}
+
+function letter(column: HotColumn): string {
+  return `substr(ctypes, ${column.position}, 1)`;
 }
 
 const RANGE_SQL: Record<string, string> = { $gt: ">", $gte: ">=", $lt: "<", $lte: "<=" };
@@ -51,12 +67,12 @@ const RANGE_SQL: Record<string, string> = { $gt: ">", $gte: ">=", $lt: "<", $lte
  * Other values can only sort outside or be tested again by mingo, so the range never drops a row
  * MongoDB would match.
  */
-function dateRange(path: string, condition: unknown): Pushdown | undefined {
+function dateRange(column: HotColumn, condition: unknown): Pushdown | undefined {
   if (!condition || typeof condition !== "object" || condition instanceof Date || condition instanceof ObjectId) return undefined;
   const entries = Object.entries(condition);
   if (entries.length === 0 || !entries.every(([op, value]) => op in RANGE_SQL && value instanceof Date && !Number.isNaN(value.getTime()))) return undefined;
   return {
-    where: entries.map(([op]) => `${jsonPathExpression(path)} ${RANGE_SQL[op]} ?`).join(" AND "),
+    where: entries.map(([op]) => `${quoted(column)} ${RANGE_SQL[op]} ?`).join(" AND "),
     params: entries.map(([, value]) => `{"$date":"${(value as Date).toISOString()}"}`),
     exact: false,
   };
@@ -68,11 +84,19 @@ function dateRange(path: string, condition: unknown): Pushdown | undefined {
  * number may name an array index or an object key. Rows without the path are then skipped before
  * SQLite builds their columns (pattern detection skips the interactions without errors).
  */
-function existsClause(path: string, condition: unknown): string | undefined {
+function existsClause(path: string, condition: unknown, layout: Layout): string | undefined {
   if (!condition || typeof condition !== "object" || Object.keys(condition).length !== 1 || (condition as Doc).$exists !== true) return undefined;
   const segments = path.split(".");
   const last = segments[segments.length - 1]!;
   const parent = segments.slice(0, -1);
+  const column = layout.byPath.get(path);
+  // A column's type letter answers without JSON: present, or a prefix holds an array.
+  if (column) return `${letter(column)} <> '${CELL.missing}'`;
+  const parentColumn = /^\d+$/.test(last) ? layout.byPath.get(parent.join(".")) : undefined;
+  if (parentColumn) {
+    // An index or a key of a non-empty array or object (or arrays on the way).
+    return `(${letter(parentColumn)} = '${CELL.acrossArray}' OR (${letter(parentColumn)} = '${CELL.json}' AND ${quoted(parentColumn)} NOT IN ('[]', '{}')))`;
+  }
   if (parent.some((segment) => /^\d+$/.test(segment))) return undefined;
   const here = [`json_type(doc, '${jsonPath(segments)}') IS NOT NULL`];
   let traversed = parent;
@@ -85,35 +109,45 @@ function existsClause(path: string, condition: unknown): string | undefined {
   return `(${[...here, ...arrays].join(" OR ")})`;
 }
 
-export function pushdown(filter: Filter, indexedPaths: Set<string>): Pushdown | undefined {
+/**
+ * A column condition as a superset of MongoDB's matches. Indexed paths are single-valued (the
+ * index promises no arrays), so the condition alone serves and the index answers it; on other
+ * columns, rows whose value is an array or lies across one are kept for mingo to test.
+ */
+function onColumn(column: HotColumn, condition: string, indexed: boolean): string {
+  return indexed ? condition : `(${condition} OR ${letter(column)} IN ('${CELL.json}', '${CELL.acrossArray}'))`;
+}
+
+export function pushdown(filter: Filter, indexedPaths: Set<string>, layout: Layout): Pushdown | undefined {
   const clauses: string[] = [];
   const params: Array<string | number> = [];
   let exact = true;
   for (const [path, condition] of Object.entries(filter)) {
-    const exists = existsClause(path, condition);
+    const exists = existsClause(path, condition, layout);
     if (exists) {
       clauses.push(exists);
       exact = false;
       continue;
     }
-    const range = indexedPaths.has(path) ? dateRange(path, condition) : undefined;
+    const column = layout.byPath.get(path);
+    const indexed = indexedPaths.has(path);
+    const range = column ? dateRange(column, condition) : undefined;
     if (range) {
-      clauses.push(range.where);
+      clauses.push(onColumn(column!, range.where, indexed));
       params.push(...range.params);
       exact = false;
       continue;
     }
     const raw = equalityValue(condition);
-    const value = indexedPaths.has(path) ? sqlValue(raw) : undefined;
+    const value = column ? sqlValue(raw) : undefined;
     if (value === undefined) {
       exact = false;
       continue;
     }
-    clauses.push(`${jsonPathExpression(path)} = ?`);
+    // The type letter keeps 1 and true, or a string and a Date's text, apart: exact on indexed paths.
+    clauses.push(onColumn(column!, `${quoted(column!)} = ? AND ${letter(column!)} = '${cellLetter(raw)}'`, indexed));
     params.push(value);
-    // json_extract gives booleans as 1/0, so numbers and booleans match each other in SQL:
-    // only strings and ObjectIds are answered exactly.
-    if (typeof raw === "boolean" || typeof raw === "number") exact = false;
+    if (!indexed) exact = false;
   }
   return clauses.length ? { where: clauses.join(" AND "), params, exact } : undefined;
 }

@@ -17,7 +17,10 @@ export function wrapSqliteError(error: unknown, operation: string): Error {
       cause: error,
     });
   }
-  if (code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_FULL")) {
+  if (code.startsWith("SQLITE_READONLY")) {
+    return new StoreUnavailableError(`${operation} failed: the store is read-only for this user (reading commands still work)`, { cause: error });
+  }
+  if (code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_FULL")) {
     return new StoreUnavailableError(`${operation} failed: ${sqlite.message}`, { cause: error });
   }
   return error instanceof Error ? error : new Error(String(error));
@@ -26,4 +29,9 @@ export function wrapSqliteError(error: unknown, operation: string): Error {
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as SqliteError)?.code;
   return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
+/** The error SQLite raises for a duplicate key, for the duplicates lexi detects itself. */
+export function uniqueViolation(collection: string): Error {
+  return Object.assign(new Error(`UNIQUE constraint failed on ${collection}`), { code: "SQLITE_CONSTRAINT_UNIQUE" });
 }

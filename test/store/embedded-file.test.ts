@@ -1,0 +1,126 @@
+/**
+ * The embedded store's file across versions and permissions: a store written before hot columns
+ * is migrated on open and keeps every document; opening an unchanged store writes nothing; a
+ * store this user may not write still answers reading commands.
+ */
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listInteractions } from "../../src/services/interactions.js";
+import { COLLECTIONS } from "../../src/store/collections.js";
+import { decodeDoc } from "../../src/store/embedded/codec.js";
+import { openStore } from "../../src/store/open-store.js";
+import type { Doc } from "../../src/store/store.js";
+import { LEXI_BIN, requireBuild, ROOT, type RunResult, tempDir } from "../helpers/cli.js";
+
+const FIXTURE = join(ROOT, "test/store/fixtures/store-v0.db");
+
+/** Every document of the fixture, by collection, as the engine that wrote it read them back. */
+function fixtureDocs(): Map<string, Doc[]> {
+  const byCollection = new Map<string, Doc[]>();
+  for (const line of readFileSync(join(ROOT, "test/store/fixtures/store-v0.json"), "utf8").trim().split("\n")) {
+    const { collection, doc } = decodeDoc<{ collection: string; doc: Doc }>(line);
+    byCollection.set(collection, [...(byCollection.get(collection) ?? []), doc]);
+  }
+  return byCollection;
+}
+
+/** Runs lexi as the given user (root ignores file modes, so tests as root run it as "nobody"). */
+function runLexiAs(args: string[], cwd: string, user: { uid: number; gid: number } | undefined): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [LEXI_BIN, ...args], { cwd, env: { ...process.env, LEXI_DB: "" }, stdio: ["ignore", "pipe", "pipe"], ...user });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function sha256(path: string): string {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+describe("embedded store file", () => {
+  const { dir, cleanup } = tempDir();
+  afterAll(cleanup);
+
+  it("migrates a store written before hot columns and keeps every document", async () => {
+    const path = join(dir, "old.db");
+    copyFileSync(FIXTURE, path);
+    const store = await openStore(path, { retentionDays: 0 });
+    try {
+      const expected = fixtureDocs();
+      expect([...expected.values()].flat().length).toBeGreaterThan(90);
+      for (const name of Object.values(COLLECTIONS)) {
+        const docs = await store.collection(name).find({}, { sort: { _id: 1 } }).toArray();
+        expect(docs, name).toEqual(expected.get(name) ?? []);
+      }
+      // Queries that read the new columns answer as before.
+      const user = (expected.get(COLLECTIONS.interactions)![0] as { user_id: string }).user_id;
+      const mine = expected.get(COLLECTIONS.interactions)!.filter((doc) => doc.user_id === user);
+      const listed = await listInteractions(store, { user_id: user, limit: 100 });
+      expect(listed.map((doc) => doc._id)).toEqual(
+        [...mine].sort((a, b) => (b.timestamp as Date).getTime() - (a.timestamp as Date).getTime()).map((doc) => doc._id),
+      );
+      const indexes = (await store.collection(COLLECTIONS.feedback).listIndexes()).map((index) => index.name);
+      expect(indexes).not.toContain("user_id_1");
+      expect(indexes).toContain("interaction_id_1_user_id_1");
+    } finally {
+      await store.close();
+    }
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma("user_version", { simple: true })).toBe(1);
+    const expressionIndexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '%json_extract%'").all();
+    expect(expressionIndexes).toEqual([]);
+    db.close();
+  });
+
+  it("writes nothing when an unchanged store is opened again", async () => {
+    const path = join(dir, "steady.db");
+    const first = await openStore(path);
+    await first.collection(COLLECTIONS.interactions).insertOne({ user_id: "u1", timestamp: new Date(), indexed_at: new Date(), in_training_queue: false });
+    await first.close();
+    const before = sha256(path);
+    for (let i = 0; i < 2; i++) {
+      const again = await openStore(path);
+      expect(await again.collection(COLLECTIONS.interactions).countDocuments()).toBe(1);
+      await again.close();
+    }
+    expect(sha256(path)).toBe(before);
+  });
+
+  describe("read-only", () => {
+    beforeAll(requireBuild);
+    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+
+    it("lists and reports on a store file with mode 0444, and refuses to write it", async () => {
+      const folder = join(dir, "shared");
+      const path = join(folder, "lexi.db");
+      const store = await openStore(path);
+      await store.collection(COLLECTIONS.interactions).insertOne({ user_id: "u1", session_id: "s1", timestamp: new Date(), indexed_at: new Date(), in_training_queue: false });
+      await store.close();
+      chmodSync(path, 0o444);
+      // The folder stays writable: SQLite's shared-memory file for readers lives beside the store.
+      chmodSync(folder, 0o777);
+      chmodSync(dir, 0o755);
+      const before = sha256(path);
+      const run = (args: string[]) => runLexiAs([...args, "--db", path, "--json"], folder, user);
+      const status = await run(["status"]);
+      expect(status.stderr).toBe("");
+      expect(status.code).toBe(0);
+      expect(JSON.stringify(JSON.parse(status.stdout))).toContain("ai_interactions");
+      const listed = await run(["interactions", "list"]);
+      expect(listed.code).toBe(0);
+      expect(JSON.parse(listed.stdout)).toHaveLength(1);
+      const written = await run(["seed", "--interactions", "1", "--users", "1"]);
+      expect(written.code).toBe(5);
+      expect(written.stderr).toContain("read-only");
+      expect(sha256(path)).toBe(before);
+    });
+  });
+});
