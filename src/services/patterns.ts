@@ -22,38 +22,31 @@ const unwindErrors = { $unwind: "$analysis.grammar_errors" };
 export async function detectPatterns(store: Store, raw: DetectPatternsInput = {}, now = new Date()): Promise<ErrorPatternDoc[]> {
   const input = parseInput(DetectPatternsInput, raw, "pattern detection options");
   const interactions = store.collection(COLLECTIONS.interactions);
-  // One scan: count each (type, level, learner, error, correction) first. That set is bounded by
-  // the data's variety, not its size; both views are then built from it, and no group holds a list
-  // longer than its bound.
-  const [facets] = await interactions
+  // Two pipelines, each returning one small document per (type, level): results never become one
+  // document (MongoDB refuses any over 16 MiB). Learners are counted by grouping on (type, level,
+  // learner) first, so no group holds a list longer than its bound.
+  const byLearner = await interactions
     .aggregate([
       windowMatch(input.days, now),
       unwindErrors,
-      {
-        $group: {
-          _id: { type: "$analysis.grammar_errors.type", level: "$analysis.vocabulary_level", user: "$user_id", error: "$analysis.grammar_errors.error", correction: "$analysis.grammar_errors.correction" },
-          n: { $sum: 1 },
-        },
-      },
-      {
-        $facet: {
-          learners: [
-            { $group: { _id: { type: "$_id.type", level: "$_id.level", user: "$_id.user" }, n: { $sum: "$n" } } },
-            { $sort: { "_id.user": 1 } },
-            { $group: { _id: { type: "$_id.type", level: "$_id.level" }, frequency: { $sum: "$n" }, affected_users: { $sum: 1 }, sample_users: { $firstN: { n: MAX_SAMPLE_USERS, input: "$_id.user" } } } },
-            { $match: { frequency: { $gte: input.min_frequency } } },
-          ],
-          examples: [
-            { $group: { _id: { type: "$_id.type", level: "$_id.level", error: "$_id.error", correction: "$_id.correction" }, count: { $sum: "$n" } } },
-            { $sort: { count: -1, "_id.error": 1, "_id.correction": 1 } },
-            { $group: { _id: { type: "$_id.type", level: "$_id.level" }, examples: { $firstN: { n: MAX_EXAMPLES_PER_PATTERN, input: { error: "$_id.error", correction: "$_id.correction", count: "$count" } } } } },
-          ],
-        },
-      },
+      { $group: { _id: { type: "$analysis.grammar_errors.type", level: "$analysis.vocabulary_level", user: "$user_id" }, n: { $sum: 1 } } },
+      { $sort: { "_id.user": 1 } },
+      { $group: { _id: { type: "$_id.type", level: "$_id.level" }, frequency: { $sum: "$n" }, affected_users: { $sum: 1 }, sample_users: { $firstN: { n: MAX_SAMPLE_USERS, input: "$_id.user" } } } },
+      { $match: { frequency: { $gte: input.min_frequency } } },
     ])
     .toArray();
-  const byLearner = (facets?.learners as Doc[] | undefined) ?? [];
-  const examples = (facets?.examples as Doc[] | undefined) ?? [];
+  // The most frequent (error, correction) pairs of each pattern, sampled by a pipeline of its own.
+  const examples = byLearner.length
+    ? await interactions
+        .aggregate([
+          windowMatch(input.days, now),
+          unwindErrors,
+          { $group: { _id: { type: "$analysis.grammar_errors.type", level: "$analysis.vocabulary_level", error: "$analysis.grammar_errors.error", correction: "$analysis.grammar_errors.correction" }, count: { $sum: 1 } } },
+          { $sort: { count: -1, "_id.error": 1, "_id.correction": 1 } },
+          { $group: { _id: { type: "$_id.type", level: "$_id.level" }, examples: { $firstN: { n: MAX_EXAMPLES_PER_PATTERN, input: { error: "$_id.error", correction: "$_id.correction", count: "$count" } } } } },
+        ])
+        .toArray()
+    : [];
   const examplesByKey = new Map(examples.map((row) => [keyOf(row._id as PatternKey), row.examples as ErrorPatternDoc["example_errors"]]));
   const patterns = store.collection<ErrorPatternDoc>(COLLECTIONS.errorPatterns);
   const stored: ErrorPatternDoc[] = [];
