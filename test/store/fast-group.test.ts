@@ -11,7 +11,7 @@ const scalar = fc.oneof(
   fc.constantFrom(0, 1, 2.5, -1),
   fc.boolean(),
   fc.constant(null),
-  fc.constantFrom(new Date(0), new Date(86_400_000)),
+  fc.constantFrom(new Date(0), new Date(86_400_000), new Date("2026-03-29T00:45:00Z"), new Date("2026-10-25T23:59:59.999Z"), new Date("2026-01-04T17:15:00Z")),
   fc.constant(new ObjectId("64b7f0c2a1b2c3d4e5f60718")),
 );
 const element = fc.oneof(fc.record({ t: scalar, v: scalar }, { requiredKeys: [], noNullPrototype: true }), scalar, fc.array(fc.record({ t: scalar }, { noNullPrototype: true }), { maxLength: 2 }));
@@ -29,10 +29,23 @@ const PIPELINES: Array<[string, Pipeline]> = [
   ["unwind given as {path}", [{ $unwind: { path: "$list" } }, { $group: { _id: "$list", n: { $sum: 1 } } }]],
   ["nested key without unwind", [{ $group: { _id: "$b.c", n: { $sum: 2 } } }]],
   ["one group", [{ $group: { _id: null, s: { $sum: "$a" }, n: { $sum: 1 } } }]],
+  ["averages, least and greatest values", [{ $group: { _id: "$b.c", avg: { $avg: "$a" }, min: { $min: "$a" }, max: { $max: "$b.c" } } }]],
+  ["unwound averages", [{ $unwind: "$list" }, { $group: { _id: { t: "$list.t" }, avg: { $avg: "$list.v" }, min: { $min: "$list.v" }, n: { $sum: 1 } } }]],
+  ["local days in UTC", [{ $group: { _id: { $dateToString: { date: "$a", format: "%Y-%m-%d" } }, n: { $sum: 1 }, avg: { $avg: "$b.c" } } }]],
+  ["local months in a zone with daylight saving", [{ $group: { _id: { $dateToString: { date: "$a", format: "%Y-%m", timezone: "Europe/Berlin" } }, n: { $sum: 1 } } }]],
+  ["local days at a fixed offset and in Asia", [{ $group: { _id: { day: { $dateToString: { date: "$a", format: "%Y-%m-%d", timezone: "+05:45" } }, vn: { $dateToString: { date: "$b.c", format: "%Y-%m-%d", timezone: "Asia/Ho_Chi_Minh" } } }, n: { $sum: 1 } } }]],
 ];
 
 function general(pipeline: Pipeline, docs: Doc[]): Doc[] {
   return Array.from({ [Symbol.iterator]: () => aggregateStream(pipeline, docs) });
+}
+
+function outcome(run: () => Doc[]): { groups: Doc[] } | { error: string } {
+  try {
+    return { groups: run() };
+  } catch (error) {
+    return { error: String(error) };
+  }
 }
 
 describe("native $unwind/$group", () => {
@@ -41,7 +54,8 @@ describe("native $unwind/$group", () => {
     expect(fast).toBeDefined();
     fc.assert(
       fc.property(fc.array(doc, { maxLength: 12 }), (docs) => {
-        expect(Array.from(runFastGroup(fast!.plan, docs))).toEqual(general(pipeline, docs));
+        // Values $dateToString refuses make both paths fail the same way.
+        expect(outcome(() => Array.from(runFastGroup(fast!.plan, docs)))).toEqual(outcome(() => general(pipeline, docs)));
       }),
       { numRuns: 400 },
     );
@@ -50,7 +64,8 @@ describe("native $unwind/$group", () => {
   it("leaves every other pipeline to mingo", () => {
     for (const pipeline of [
       [{ $unwind: { path: "$list", preserveNullAndEmptyArrays: true } }, { $group: { _id: "$a", n: { $sum: 1 } } }],
-      [{ $group: { _id: "$a", n: { $avg: "$b" } } }],
+      [{ $group: { _id: "$a", n: { $push: "$b" } } }],
+      [{ $group: { _id: { $dateToString: { date: "$a", format: "%H:%M" } }, n: { $sum: 1 } } }],
       [{ $group: { _id: { $toLower: "$a" }, n: { $sum: 1 } } }],
       [{ $group: { _id: "$$ROOT", n: { $sum: 1 } } }],
       [{ $sort: { a: 1 } }, { $group: { _id: "$a", n: { $sum: 1 } } }],

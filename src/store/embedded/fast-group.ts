@@ -1,6 +1,7 @@
 /**
- * A native `[$unwind?, $group]` for the common shape: group by field paths (or one path, or
- * null) and count or sum with `$sum`. It is the hot loop of pattern detection, where mingo copies
+ * A native `[$unwind?, $group]` for the common shape: group by field paths, local dates of a
+ * field (`$dateToString` by day or month), or null, and accumulate with `$sum`, `$avg`, `$min`
+ * and `$max` of fields. It is the hot loop of pattern detection and analytics, where mingo copies
  * every unwound document and evaluates each key through its general expression machinery
  * (measured: 1.5 s of 3.7 s for 200,000 interactions). Here keys are read straight off
  * the document. A document whose paths cross an array (where MongoDB's array traversal applies)
@@ -10,15 +11,21 @@
 import { ObjectId } from "bson";
 import type { Doc, Pipeline } from "../store.js";
 import { isPlainObject } from "./codec.js";
-import { aggregateStream } from "./mql.js";
+import { type LocalDate, localDate } from "./local-date.js";
+import { aggregateStream, compareValues } from "./mql.js";
 
-type Accumulator = { kind: "constant"; value: number } | { kind: "field"; field: FieldRef };
+type Accumulator = { kind: "constant"; value: number } | { kind: "sum" | "avg" | "min" | "max"; field: FieldRef };
 
 interface FieldRef {
   /** Resolved against the unwound element (true) or the document. */
   fromElement: boolean;
   segments: string[];
+  /** The key is the field's local date (`$dateToString`), not the field itself. */
+  date?: LocalDate;
 }
+
+/** Per accumulator: a sum, an average's [sum, count], or the least or greatest value so far. */
+type State = number | [number, number] | unknown;
 
 interface GroupPlan {
   unwind?: string[];
@@ -33,7 +40,7 @@ interface Row {
   id: unknown;
   /** The key's text: equal exactly when MongoDB puts two rows in the same group. */
   text: string;
-  sums: number[];
+  states: State[];
 }
 
 /** Thrown inside a document's evaluation when it needs MongoDB's general path semantics. */
@@ -66,41 +73,53 @@ export function planFastGroup(stages: Pipeline): { plan: GroupPlan; rest: Pipeli
   const stage = stages[index];
   if (!stage || Object.keys(stage).length !== 1 || !isPlainObject(stage.$group)) return undefined;
   const { _id: idExpression, ...fields } = stage.$group;
-  const ref = (expression: unknown): FieldRef | undefined => {
+  const field = (expression: unknown): FieldRef | undefined => {
     const path = fieldPath(expression);
     if (!path) return undefined;
     const segments = path.split(".");
     const fromElement = unwind !== undefined && unwind.every((segment, i) => segments[i] === segment);
     return { fromElement, segments: fromElement ? segments.slice(unwind!.length) : segments };
   };
+  const ref = (expression: unknown): FieldRef | undefined => {
+    if (!isPlainObject(expression) || !isPlainObject(expression.$dateToString) || Object.keys(expression).length !== 1) return field(expression);
+    const { date, format, timezone, ...other } = expression.$dateToString;
+    if (Object.keys(other).length || typeof format !== "string" || (timezone !== undefined && typeof timezone !== "string")) return undefined;
+    const local = localDate(format, timezone);
+    const target = field(date);
+    return local && target ? { ...target, date: local } : undefined;
+  };
   let key: GroupPlan["key"];
   if (idExpression === null) key = null;
-  else if (typeof idExpression === "string") {
-    const field = ref(idExpression);
-    if (!field) return undefined;
-    key = field;
+  else if (typeof idExpression === "string" || (isPlainObject(idExpression) && "$dateToString" in idExpression)) {
+    const single = ref(idExpression);
+    if (!single) return undefined;
+    key = single;
   } else if (isPlainObject(idExpression) && Object.keys(idExpression).length > 0 && !Object.keys(idExpression).some((name) => name.startsWith("$"))) {
     const named: Array<[string, FieldRef]> = [];
     for (const [name, expression] of Object.entries(idExpression)) {
-      const field = ref(expression);
-      if (!field) return undefined;
-      named.push([name, field]);
+      const part = ref(expression);
+      if (!part) return undefined;
+      named.push([name, part]);
     }
     key = named;
   } else return undefined;
   const accumulators: Array<[string, Accumulator]> = [];
   for (const [name, spec] of Object.entries(fields)) {
-    if (!isPlainObject(spec) || Object.keys(spec).length !== 1 || !("$sum" in spec)) return undefined;
-    const operand = spec.$sum;
-    if (typeof operand === "number") accumulators.push([name, { kind: "constant", value: operand }]);
+    if (!isPlainObject(spec) || Object.keys(spec).length !== 1) return undefined;
+    const [operator, operand] = Object.entries(spec)[0]!;
+    const kind = ACCUMULATORS[operator];
+    if (!kind) return undefined;
+    if (kind === "sum" && typeof operand === "number") accumulators.push([name, { kind: "constant", value: operand }]);
     else {
-      const field = ref(operand);
-      if (!field) return undefined;
-      accumulators.push([name, { kind: "field", field }]);
+      const target = field(operand);
+      if (!target) return undefined;
+      accumulators.push([name, { kind, field: target }]);
     }
   }
   return { plan: { unwind, key, accumulators, stages: stages.slice(0, index + 1) }, rest: stages.slice(index + 1) };
 }
+
+const ACCUMULATORS: Record<string, "sum" | "avg" | "min" | "max" | undefined> = { $sum: "sum", $avg: "avg", $min: "min", $max: "max" };
 
 /** A plain path walk; arrays on the way need MongoDB's traversal, which the general path has. */
 function walk(start: unknown, segments: string[]): unknown {
@@ -139,22 +158,87 @@ function groupText(plan: GroupPlan, id: unknown): string {
   return plan.key.map(([name]) => `${keyText((id as Doc)[name])}|`).join("");
 }
 
+/** A document's contribution to each accumulator, in the form `merge` folds. */
+function initial(accumulator: Accumulator, value: unknown): State {
+  switch (accumulator.kind) {
+    case "constant":
+      return accumulator.value;
+    case "sum":
+      return typeof value === "number" && !Number.isNaN(value) ? value : 0;
+    case "avg":
+      return typeof value === "number" && !Number.isNaN(value) ? [value, 1] : [0, 0];
+    default:
+      // $min and $max skip null and missing values.
+      return value ?? undefined;
+  }
+}
+
+function merge(accumulator: Accumulator, into: State, from: State): State {
+  switch (accumulator.kind) {
+    case "constant":
+    case "sum":
+      return (into as number) + (from as number);
+    case "avg": {
+      const [sum, count] = into as [number, number];
+      const [addSum, addCount] = from as [number, number];
+      return [sum + addSum, count + addCount];
+    }
+    default: {
+      if (from === undefined) return into;
+      if (into === undefined) return from;
+      const order = typeof into === "number" && typeof from === "number" ? into - from : compareValues(into, from);
+      return (accumulator.kind === "min" ? order > 0 : order < 0) ? from : into;
+    }
+  }
+}
+
+function result(accumulator: Accumulator, state: State): unknown {
+  if (accumulator.kind === "avg") {
+    const [sum, count] = state as [number, number];
+    return count ? sum / count : null;
+  }
+  return state ?? null;
+}
+
+/**
+ * The general path's stages for one document, with what an average needs to be merged: its
+ * numeric sum and count beside it.
+ */
+function generalStages(plan: GroupPlan): Pipeline {
+  const stages = plan.stages.slice(0, -1);
+  const group = { ...(plan.stages[plan.stages.length - 1]!.$group as Doc) };
+  for (const [name, accumulator] of plan.accumulators) {
+    if (accumulator.kind !== "avg") continue;
+    const operand = (group[name] as Doc).$avg;
+    group[`${name}\u0000sum`] = { $sum: operand };
+    group[`${name}\u0000count`] = { $sum: { $cond: [{ $isNumber: operand }, 1, 0] } };
+  }
+  return [...stages, { $group: group }];
+}
+
 /** Runs the plan over the documents: the groups in order of first appearance, as mingo emits them. */
 export function* runFastGroup(plan: GroupPlan, docs: Iterable<Doc>): Generator<Doc> {
   const groups = new Map<string, Row>();
-  const read = (field: FieldRef, doc: Doc, element: unknown) => walk(field.fromElement ? element : doc, field.segments);
+  const read = (field: FieldRef, doc: Doc, element: unknown): unknown => {
+    const value = walk(field.fromElement ? element : doc, field.segments);
+    if (!field.date) return value;
+    if (!(value instanceof Date)) throw NEEDS_GENERAL_PATH;
+    return field.date.text(value) ?? fail();
+  };
   const add = (row: Row) => {
     const group = groups.get(row.text);
     if (!group) groups.set(row.text, row);
-    else for (let i = 0; i < row.sums.length; i++) group.sums[i]! += row.sums[i]!;
+    else plan.accumulators.forEach(([, accumulator], i) => (group.states[i] = merge(accumulator, group.states[i], row.states[i])));
   };
+  const statesOf = (doc: Doc, element: unknown): State[] =>
+    plan.accumulators.map(([, accumulator]) => initial(accumulator, accumulator.kind === "constant" ? undefined : read(accumulator.field, doc, element)));
   const evaluate = (doc: Doc, element: unknown): Row => {
     const { key } = plan;
-    if (key === null) return { id: null, text: "n", sums: sumsOf(doc, element) };
+    if (key === null) return { id: null, text: "n", states: statesOf(doc, element) };
     if (!Array.isArray(key)) {
       // A missing single key groups with null (inside a named key it stays missing).
       const id = read(key, doc, element) ?? null;
-      return { id, text: keyText(id), sums: sumsOf(doc, element) };
+      return { id, text: keyText(id), states: statesOf(doc, element) };
     }
     // A named key's text joins its values' texts: the names are the plan's, the same for all.
     const id: Doc = {};
@@ -164,14 +248,9 @@ export function* runFastGroup(plan: GroupPlan, docs: Iterable<Doc>): Generator<D
       id[name] = value;
       text += `${keyText(value)}|`;
     }
-    return { id, text, sums: sumsOf(doc, element) };
+    return { id, text, states: statesOf(doc, element) };
   };
-  const sumsOf = (doc: Doc, element: unknown): number[] =>
-    plan.accumulators.map(([, accumulator]) => {
-      if (accumulator.kind === "constant") return accumulator.value;
-      const value = read(accumulator.field, doc, element);
-      return typeof value === "number" && !Number.isNaN(value) ? value : 0;
-    });
+  let general: Pipeline | undefined;
   for (const doc of docs) {
     try {
       const rows: Row[] = [];
@@ -186,16 +265,26 @@ export function* runFastGroup(plan: GroupPlan, docs: Iterable<Doc>): Generator<D
       for (const row of rows) add(row);
     } catch (signal) {
       if (signal !== NEEDS_GENERAL_PATH) throw signal;
-      const general = aggregateStream(plan.stages, [doc]);
-      for (let next = general.next(); !next.done; next = general.next()) {
-        const { _id: id, ...sums } = next.value;
-        add({ id, text: groupText(plan, id), sums: plan.accumulators.map(([name]) => sums[name] as number) });
+      general ??= generalStages(plan);
+      const out = aggregateStream(general, [doc]);
+      for (let next = out.next(); !next.done; next = out.next()) {
+        const { _id: id, ...values } = next.value;
+        const states = plan.accumulators.map(([name, accumulator]): State => {
+          if (accumulator.kind === "avg") return [values[`${name}\u0000sum`] as number, values[`${name}\u0000count`] as number];
+          if (accumulator.kind === "min" || accumulator.kind === "max") return values[name] ?? undefined;
+          return values[name] as number;
+        });
+        add({ id, text: groupText(plan, id), states });
       }
     }
   }
-  for (const { id, sums } of groups.values()) {
+  for (const { id, states } of groups.values()) {
     const out: Doc = id === undefined ? {} : { _id: id };
-    plan.accumulators.forEach(([name], i) => (out[name] = sums[i]));
+    plan.accumulators.forEach(([name, accumulator], i) => (out[name] = result(accumulator, states[i])));
     yield out;
   }
+}
+
+function fail(): never {
+  throw NEEDS_GENERAL_PATH;
 }

@@ -2,12 +2,23 @@
  * MongoDB semantics for the embedded engine, from mingo with script operators disabled
  * (no `$where`, `$function`, `$accumulator`).
  */
-import { Aggregator, Query, find as mingoFind, update as mingoUpdate } from "mingo";
+import { createRequire } from "node:module";
 import type { Options } from "mingo/types";
 import { ObjectId } from "bson";
 import { InvalidInputError } from "../../errors.js";
 import type { Doc, FindOptions, Filter, Pipeline, Update } from "../store.js";
 import { applyFast, canApplyFast } from "./fast-update.js";
+
+type Mingo = typeof import("mingo");
+let loaded: Mingo | undefined;
+
+/**
+ * mingo, loaded on first use: commands that never test a document in JavaScript (`lexi status`,
+ * plain counts, id lookups) skip the cost of loading it, a good part of their start-up.
+ */
+function mingo(): Mingo {
+  return (loaded ??= createRequire(import.meta.url)("mingo") as Mingo);
+}
 
 const OPTIONS: Partial<Options> = { scriptEnabled: false };
 // Documents are fresh copies decoded from the store, so updates may assign values in place.
@@ -15,13 +26,13 @@ const BY_REFERENCE = { cloneMode: "none" as const };
 
 export function compileFilter(filter: Filter): (doc: Doc) => boolean {
   if (Object.keys(filter).length === 0) return () => true;
-  const query = new Query(filter, OPTIONS);
+  const query = new (mingo().Query)(filter, OPTIONS);
   return (doc) => query.test(doc);
 }
 
 /** Sort, skip, limit and projection over an in-memory list, as MongoDB orders values. */
 export function shape(docs: Doc[], options: FindOptions): Doc[] {
-  const cursor = mingoFind(docs, {}, options.projection, OPTIONS);
+  const cursor = mingo().find(docs, {}, options.projection, OPTIONS);
   if (options.sort) cursor.sort(options.sort);
   if (options.skip) cursor.skip(options.skip);
   if (options.limit) cursor.limit(options.limit);
@@ -30,11 +41,11 @@ export function shape(docs: Doc[], options: FindOptions): Doc[] {
 
 export function project(docs: Doc[], projection: Doc | undefined): Doc[] {
   if (!projection) return docs;
-  return mingoFind(docs, {}, projection, OPTIONS).all() as Doc[];
+  return mingo().find(docs, {}, projection, OPTIONS).all() as Doc[];
 }
 
 export function aggregateStream(pipeline: Pipeline, source: Iterable<Doc>): Iterator<Doc> {
-  const stream = new Aggregator(pipeline, OPTIONS).stream(source);
+  const stream = new (mingo().Aggregator)(pipeline, OPTIONS).stream(source);
   return stream as unknown as Iterator<Doc>;
 }
 
@@ -60,7 +71,7 @@ export function applyUpdate(doc: Doc, spec: Update, inserting: boolean): boolean
   const { $setOnInsert, ...rest } = spec as Doc & { $setOnInsert?: Doc };
   let changed = false;
   if (Object.keys(rest).length > 0) {
-    changed = canApplyFast(rest) ? applyFast(doc, rest) : mingoUpdate(doc, rest as never, undefined, undefined, BY_REFERENCE).length > 0;
+    changed = canApplyFast(rest) ? applyFast(doc, rest) : mingo().update(doc, rest as never, undefined, undefined, BY_REFERENCE).length > 0;
   }
   if (inserting && $setOnInsert) changed = setFields(doc, $setOnInsert) || changed;
   return changed;
@@ -97,5 +108,10 @@ export function upsertSeed(filter: Filter): Doc {
 
 function setFields(doc: Doc, fields: Doc): boolean {
   const spec = { $set: fields };
-  return canApplyFast(spec) ? applyFast(doc, spec) : mingoUpdate(doc, spec as never, undefined, undefined, BY_REFERENCE).length > 0;
+  return canApplyFast(spec) ? applyFast(doc, spec) : mingo().update(doc, spec as never, undefined, undefined, BY_REFERENCE).length > 0;
+}
+
+/** MongoDB's order of two values of any types (mingo's comparison). */
+export function compareValues(a: unknown, b: unknown): number {
+  return (createRequire(import.meta.url)("mingo/util") as typeof import("mingo/util")).compare(a, b);
 }

@@ -1,0 +1,50 @@
+/**
+ * `$dateToString` for the formats analytics groups by (`%Y-%m-%d`, `%Y-%m`), in UTC, a fixed
+ * offset or an IANA zone, without MongoDB's general expression machinery. A zone's local date is
+ * computed once per quarter hour: since 1980 every zone's offset is a whole number of quarter
+ * hours, so all instants of a quarter hour share one local date.
+ */
+const QUARTER_HOUR = 900_000;
+const SINCE_1980 = Date.UTC(1980, 0, 1);
+const UNTIL_10000 = Date.UTC(10000, 0, 1);
+const OFFSET = /^([+-])(\d{2}):?(\d{2})?$/;
+
+export type DateFormat = "%Y-%m-%d" | "%Y-%m";
+
+export interface LocalDate {
+  /** The local date's text; undefined when the date lies outside what this computes. */
+  text(date: Date): string | undefined;
+}
+
+export function localDate(format: string, zone: string | undefined): LocalDate | undefined {
+  if (format !== "%Y-%m-%d" && format !== "%Y-%m") return undefined;
+  const length = format === "%Y-%m-%d" ? 10 : 7;
+  const utc = (ms: number) => (ms >= 0 && ms < UNTIL_10000 ? new Date(ms).toISOString().slice(0, length) : undefined);
+  if (zone === undefined) return { text: (date) => utc(date.getTime()) };
+  const offset = OFFSET.exec(zone);
+  if (offset) {
+    const minutes = (offset[1] === "-" ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3] ?? 0));
+    return { text: (date) => utc(date.getTime() + minutes * 60_000) };
+  }
+  let formatter: Intl.DateTimeFormat;
+  try {
+    formatter = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
+  } catch {
+    // An unknown zone: the general path reports it as MongoDB would.
+    return undefined;
+  }
+  const byQuarter = new Map<number, string>();
+  return {
+    text(date) {
+      const ms = date.getTime();
+      if (!(ms >= SINCE_1980 && ms < UNTIL_10000)) return undefined;
+      const quarter = Math.floor(ms / QUARTER_HOUR);
+      let text = byQuarter.get(quarter);
+      if (text === undefined) {
+        text = formatter.format(new Date(quarter * QUARTER_HOUR)).slice(0, length);
+        byQuarter.set(quarter, text);
+      }
+      return text;
+    },
+  };
+}
