@@ -1,6 +1,6 @@
 /**
  * Export throughput against a raw dump of the same documents by the same engine to the same disk
- * (goal ≥ 0.8x), and peak memory at 100k against 1M queue items (goal: flat). Each run is its own
+ * (goal ≥ 0.9x), and peak memory at 100k against 1M queue items (goal: flat). Each run is its own
  * process so that its peak RSS is its own.
  */
 import { spawnSync } from "node:child_process";
@@ -88,7 +88,7 @@ export async function exportBench(): Promise<BenchLine[]> {
     const speed = (large.exported.count / large.exported.ms) / (large.raw.count / large.raw.ms);
     const growth = large.exported.rss / small.exported.rss;
     return [
-      { name: `export ${large.size.toLocaleString("en")} queue items (openai, dedup on)`, value: perSecond(large.exported.count, large.exported.ms), baseline: `${perSecond(large.raw.count, large.raw.ms)} raw dump`, ratio: speed, goal: "≥ 0.8x", pass: speed >= 0.8 },
+      { name: `export vs raw dump: ${large.size.toLocaleString("en")} queue items (openai, dedup on)`, value: `${perSecond(large.exported.count, large.exported.ms)} (${(large.exported.ms / 1000).toFixed(1)} s)`, baseline: `${perSecond(large.raw.count, large.raw.ms)} raw dump (${(large.raw.ms / 1000).toFixed(1)} s)`, ratio: speed, goal: "≥ 0.9x", pass: speed >= 0.9 },
       { name: "export peak RSS, 1M vs 100k items", value: mb(large.exported.rss), baseline: mb(small.exported.rss), ratio: growth, goal: "≤ 1.5x (flat)", pass: growth <= 1.5 },
     ];
   } finally {

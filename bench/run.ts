@@ -2,6 +2,7 @@
  * `npm run bench`: runs every benchmark (or those named on the command line) and prints ratios
  * against baselines measured in the same run. Exits 1 when a goal is missed.
  */
+import { availableParallelism } from "node:os";
 import type { BenchLine } from "./harness.js";
 import { analyticsBench } from "./analytics.bench.js";
 import { exportBench } from "./export.bench.js";
@@ -22,6 +23,7 @@ const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
 };
 
 const wanted = process.argv.slice(2);
+process.stdout.write(`cores: ${availableParallelism()} (os.availableParallelism), node ${process.version}\n`);
 const lines: BenchLine[] = [];
 for (const [name, bench] of Object.entries(BENCHES)) {
   if (wanted.length && !wanted.includes(name)) continue;
