@@ -26,10 +26,11 @@ import { decodeDoc, encodeDoc, idKey } from "./codec.js";
 import { type CellValue, type Layout, cellsOf } from "./columns.js";
 import { findPaths, pipelinePaths } from "./pipeline-paths.js";
 import type { EmbeddedEngine } from "./embedded-engine.js";
-import { planFastGroup, runFastGroup } from "./fast-group.js";
+import { type GroupPlan, planFastGroup, runFastGroup } from "./fast-group.js";
 import { aggregateStream, applyUpdate, compileFilter, project, shape, upsertSeed } from "./mql.js";
 import { orderBy, pushdown } from "./pushdown.js";
 import { type Row, type RowReader, WHOLE_DOCUMENT, readerFor } from "./row-reader.js";
+import { sqlGroup } from "./sql-group.js";
 import { tableName } from "./sql-names.js";
 import { isUniqueViolation, uniqueViolation, wrapSqliteError } from "./sqlite-errors.js";
 
@@ -420,6 +421,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     const reader = readerFor(pipelinePaths(pipeline), this.layout);
     const fast = planFastGroup(stages);
     return this.streamOf<R>("aggregate", () => {
+      const inSql = fast ? this.groupInSql(fast.plan, leadingMatch ?? {}) : undefined;
+      if (inSql) return (fast!.rest.length ? aggregateStream(fast!.rest, inSql) : inSql[Symbol.iterator]()) as Iterator<R>;
       const source = mapIterator(this.scan(leadingMatch ?? {}, undefined, reader), (match) => match.doc);
       if (fast) {
         const groups = runFastGroup(fast.plan, source);
@@ -427,6 +430,18 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       }
       return (stages.length ? aggregateStream(stages, source) : source) as Iterator<R>;
     });
+  }
+
+  /** The groups computed by SQLite from hot columns, when the filter and the group allow it. */
+  private groupInSql(plan: GroupPlan, filter: Filter): Doc[] | undefined {
+    const layout = this.layout;
+    const group = sqlGroup(plan, layout);
+    if (!group || "_id" in filter) return undefined;
+    const narrowed = pushdown(filter, this.engine.scalarIndexPaths(this.name), layout);
+    // Only a filter SQL answers exactly leaves no row for mingo to drop.
+    if (Object.keys(filter).length > 0 && !narrowed?.exact) return undefined;
+    const rows = this.statement(`SELECT ${group.select} FROM "${this.table}"${narrowed ? ` WHERE ${narrowed.where}` : ""} ${group.groupBy}`).all(...(narrowed?.params ?? []));
+    return group.finish(rows as unknown as Array<Record<string, CellValue>>);
   }
 
   async createIndexes(specs: IndexSpec[]): Promise<void> {

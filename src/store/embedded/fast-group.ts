@@ -14,9 +14,9 @@ import { isPlainObject } from "./codec.js";
 import { type LocalDate, localDate } from "./local-date.js";
 import { aggregateStream, compareValues } from "./mql.js";
 
-type Accumulator = { kind: "constant"; value: number } | { kind: "sum" | "avg" | "min" | "max"; field: FieldRef };
+export type Accumulator = { kind: "constant"; value: number } | { kind: "sum" | "avg" | "min" | "max"; field: FieldRef };
 
-interface FieldRef {
+export interface FieldRef {
   /** Resolved against the unwound element (true) or the document. */
   fromElement: boolean;
   segments: string[];
@@ -25,9 +25,9 @@ interface FieldRef {
 }
 
 /** Per accumulator: a sum, an average's [sum, count], or the least or greatest value so far. */
-type State = number | [number, number] | unknown;
+export type State = number | [number, number] | unknown;
 
-interface GroupPlan {
+export interface GroupPlan {
   unwind?: string[];
   /** null: one group; a field; or an object of named fields. */
   key: null | FieldRef | Array<[string, FieldRef]>;
@@ -152,6 +152,25 @@ function keyText(value: unknown): string {
   }
 }
 
+/**
+ * Merges partial groups (keyed as MongoDB groups them) and yields the final documents, in order
+ * of first appearance.
+ */
+export function* mergeGroups(plan: GroupPlan, rows: Iterable<{ id: unknown; states: State[] }>): Generator<Doc> {
+  const groups = new Map<string, { id: unknown; states: State[] }>();
+  for (const row of rows) {
+    const text = groupText(plan, row.id);
+    const group = groups.get(text);
+    if (!group) groups.set(text, { id: row.id, states: [...row.states] });
+    else plan.accumulators.forEach(([, accumulator], i) => (group.states[i] = merge(accumulator, group.states[i], row.states[i])));
+  }
+  for (const { id, states } of groups.values()) {
+    const out: Doc = id === undefined ? {} : { _id: id };
+    plan.accumulators.forEach(([name, accumulator], i) => (out[name] = result(accumulator, states[i])));
+    yield out;
+  }
+}
+
 /** The key text of a group id, as `evaluate` builds it. */
 function groupText(plan: GroupPlan, id: unknown): string {
   if (plan.key === null || !Array.isArray(plan.key)) return keyText(id);
@@ -187,7 +206,9 @@ function merge(accumulator: Accumulator, into: State, from: State): State {
       if (from === undefined) return into;
       if (into === undefined) return from;
       const order = typeof into === "number" && typeof from === "number" ? into - from : compareValues(into, from);
-      return (accumulator.kind === "min" ? order > 0 : order < 0) ? from : into;
+      // mingo sorts the values stably and takes the first (min) or the last (max): on a tie, the
+      // earlier value is the least and the later one the greatest.
+      return (accumulator.kind === "min" ? order > 0 : order <= 0) ? from : into;
     }
   }
 }

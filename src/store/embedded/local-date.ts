@@ -14,17 +14,19 @@ export type DateFormat = "%Y-%m-%d" | "%Y-%m";
 export interface LocalDate {
   /** The local date's text; undefined when the date lies outside what this computes. */
   text(date: Date): string | undefined;
+  /** All instants of a UTC quarter hour share one local date. */
+  quarterHourly: boolean;
 }
 
 export function localDate(format: string, zone: string | undefined): LocalDate | undefined {
   if (format !== "%Y-%m-%d" && format !== "%Y-%m") return undefined;
   const length = format === "%Y-%m-%d" ? 10 : 7;
   const utc = (ms: number) => (ms >= 0 && ms < UNTIL_10000 ? new Date(ms).toISOString().slice(0, length) : undefined);
-  if (zone === undefined) return { text: (date) => utc(date.getTime()) };
+  if (zone === undefined) return { text: (date) => utc(date.getTime()), quarterHourly: true };
   const offset = OFFSET.exec(zone);
   if (offset) {
     const minutes = (offset[1] === "-" ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3] ?? 0));
-    return { text: (date) => utc(date.getTime() + minutes * 60_000) };
+    return { text: (date) => utc(date.getTime() + minutes * 60_000), quarterHourly: minutes % 15 === 0 };
   }
   let formatter: Intl.DateTimeFormat;
   try {
@@ -35,6 +37,7 @@ export function localDate(format: string, zone: string | undefined): LocalDate |
   }
   const byQuarter = new Map<number, string>();
   return {
+    quarterHourly: true,
     text(date) {
       const ms = date.getTime();
       if (!(ms >= SINCE_1980 && ms < UNTIL_10000)) return undefined;

@@ -133,9 +133,10 @@ export function pushdown(filter: Filter, indexedPaths: Set<string>, layout: Layo
     const indexed = indexedPaths.has(path);
     const range = column ? dateRange(column, condition) : undefined;
     if (range) {
-      clauses.push(onColumn(column!, range.where, indexed));
+      // With the type letter, a range on an indexed (single-valued) path selects exactly the Dates in it.
+      clauses.push(indexed ? `${range.where} AND ${letter(column!)} = '${CELL.date}'` : onColumn(column!, range.where, false));
       params.push(...range.params);
-      exact = false;
+      if (!indexed) exact = false;
       continue;
     }
     const raw = equalityValue(condition);
