@@ -1,6 +1,7 @@
 /**
  * The native `$group` of fast-group.ts, answered by SQLite over hot columns when every key and
- * accumulated path has one: no document is read or decoded. SQLite groups by each key's type
+ * accumulated path has one and it only counts or takes least and greatest values: no document is
+ * read or decoded. SQLite groups by each key's type
  * letter and value (a date key by its UTC quarter hour), which is never coarser than MongoDB's
  * grouping; the partial groups are then merged by MongoDB's rules in JavaScript. A group that
  * holds a value SQL cannot treat as MongoDB does (a path across an array, a non-number under
@@ -56,21 +57,15 @@ export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined 
       stateReaders.push((row) => (row.n as number) * accumulator.value);
       continue;
     }
+    // Sums of fractions must add up in document order, as the document path does, to give the
+    // same last bits; SQLite's sum compensates rounding, so those groups take the document path.
+    if (accumulator.kind === "sum" || accumulator.kind === "avg") return undefined;
     const column = columnOf(accumulator.field);
     if (!column) return undefined;
-    odd.push(`${letter(column)} = '${CELL.acrossArray}'`);
-    if (accumulator.kind === "sum") {
-      select.push(`total(${NUMBER(column)}) AS a${i}`);
-      stateReaders.push((row) => row[`a${i}`] as number);
-    } else if (accumulator.kind === "avg") {
-      select.push(`total(${NUMBER(column)}) AS a${i}`, `count(${NUMBER(column)}) AS c${i}`);
-      stateReaders.push((row) => [row[`a${i}`] as number, row[`c${i}`] as number]);
-    } else {
-      // $min/$max order values of any type; SQL does so here only for numbers.
-      odd.push(`${letter(column)} NOT IN ('${CELL.number}', '${CELL.null}', '${CELL.missing}')`);
-      select.push(`${accumulator.kind}(${NUMBER(column)}) AS a${i}`);
-      stateReaders.push((row) => row[`a${i}`] ?? undefined);
-    }
+    // $min/$max order values of any type; SQL does so here only for numbers.
+    odd.push(`${letter(column)} NOT IN ('${CELL.number}', '${CELL.null}', '${CELL.missing}')`);
+    select.push(`${accumulator.kind}(${NUMBER(column)}) AS a${i}`);
+    stateReaders.push((row) => row[`a${i}`] ?? undefined);
   }
   select.push("count(*) AS n", `max(${odd.length ? odd.map((condition) => `(${condition})`).join(" OR ") : "0"}) AS odd`, "min(rid) AS first");
   const named = Array.isArray(plan.key) ? plan.key.map(([name]) => name) : undefined;
