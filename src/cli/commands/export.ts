@@ -90,7 +90,7 @@ export async function exportCommand(store: Store, options: ExportCommandOptions)
       },
     );
   } catch (error) {
-    if (abort.signal.aborted) throw new InterruptedError("export interrupted: no dataset was written, the previous one is untouched and nothing was marked as used", { cause: error });
+    if (abort.signal.aborted) throw new InterruptedError("export interrupted: nothing written, nothing marked as used", { cause: error });
     throw error;
   } finally {
     progress.stop();
