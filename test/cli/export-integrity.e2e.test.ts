@@ -149,13 +149,32 @@ describe("two --mark-used exports at once", () => {
   }, 90_000);
 });
 
-describe("Ctrl-C in a real terminal", () => {
+describe("interrupts", () => {
   let session: TmuxSession | undefined;
+  const db = join(dir, "big.db");
+  beforeAll(async () => {
+    await buildQueue(db, 60_000);
+  }, 120_000);
   afterAll(() => session?.kill());
 
-  it("stops the export with exit 130 and one line, keeping nothing", async () => {
-    const db = join(dir, "big.db");
-    await buildQueue(db, 60_000);
+  it("SIGINT while the used-marks are being committed takes them all back", async () => {
+    const child = spawn(process.execPath, [LEXI_BIN, "--db", db, "export", "--mark-used", "--no-dedup", "--out", "sigint"], { cwd: dir, env: { ...process.env, LEXI_DB: "", ...env }, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    // The manifest is the last file written before the commit starts.
+    const manifestWritten = () => readdirSync(dir).some((name) => name.startsWith(".sigint.") && existsSync(join(dir, name, "manifest.json")));
+    while (!manifestWritten()) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr.trim()).toBe("lexi: export interrupted: nothing written, nothing marked as used");
+    expect(readdirSync(dir).filter((name) => name.includes("sigint"))).toEqual([]);
+    const state = await readState(db);
+    expect(state.exports).toHaveLength(0);
+    expect(state.items.filter((item) => item.used_in_training)).toHaveLength(0);
+  }, 120_000);
+
+  it("Ctrl-C in a real terminal stops the export with exit 130 and one line, keeping nothing", async () => {
     // The shell traps Ctrl-C (it reaches the whole foreground group) so it lives to print the exit code.
     const command = `trap true INT; TMPDIR=${tmp} LEXI_DB= ${process.execPath} ${LEXI_BIN} --db ${db} export --mark-used --no-dedup --out ctrl-c; echo "EXIT=$?"`;
     session = TmuxSession.start(`lexi-export-${process.pid}`, `sh -c '${command}'`, dir);
