@@ -103,7 +103,7 @@ export function renderExport(result: ExportResult): string {
   const { counts } = result;
   const files = renderTable(
     ["split", "records", "learners", "file", "sha256"],
-    result.files.map((file) => [file.split, file.records, file.learners, file.path, file.sha256.slice(0, 16)]),
+    result.files.map((file) => [file.split, file.records, file.learners ?? "—", file.path, file.sha256.slice(0, 16)]),
   );
   const tasks = Object.entries(counts.per_task).map(([task, n]) => `${task} ${n}`).join(", ");
   const excluded = Object.entries(counts.excluded).filter(([, n]) => n > 0).map(([why, n]) => `${why.replace(/_/g, " ")} ${n}`).join(", ");
@@ -126,7 +126,7 @@ export function renderExports(items: ExportDoc[]): string {
   if (items.length === 0) return "No exports yet. Try: lexi export --task grammar";
   return renderTable(
     ["id", "created", "state", "format", "records", "splits", "marked used"],
-    items.map((e) => [e._id, formatDate(e.created_at), e.replaced_by ? `replaced by ${e.replaced_by}` : e.state, e.format, e.counts.records, e.files.map((f) => `${f.split} ${f.records}`).join(", "), e.marked_used ? "yes" : "no"]),
+    items.map((e) => [e._id, formatDate(e.created_at), e.replaced_by ? `replaced by ${e.replaced_by}` : (e.state ?? "complete"), e.format, e.counts.records, e.files.map((f) => `${f.split} ${f.records}`).join(", "), e.marked_used ? "yes" : "no"]),
   );
 }
 
@@ -136,9 +136,9 @@ export function showExportCommand(store: Store, id: string) {
 
 export function renderExportDetails(item: ExportDoc & { examples_marked: number }): string {
   return [
-    `Export ${item._id} · ${item.state} · ${formatDate(item.created_at)} · lexi ${item.lexi_version} · ${item.engine}`,
+    `Export ${item._id} · ${item.state ?? "complete"} · ${formatDate(item.created_at)} · lexi ${item.lexi_version} · ${item.engine}`,
     `format ${item.format} · split ${item.split.ratios.join("/")} by ${item.split.by} (seed ${item.split.seed}) · filters ${JSON.stringify(item.filters)}`,
-    renderTable(["split", "records", "learners", "file", "sha256"], item.files.map((f) => [f.split, f.records, f.learners, f.path, f.sha256])),
+    renderTable(["split", "records", "learners", "file", "sha256"], item.files.map((f) => [f.split, f.records, f.learners ?? "—", f.path, f.sha256])),
     `examples marked as used by this export: ${item.examples_marked}`,
     item.replaced_by ? `its folder now holds export ${item.replaced_by} (--force)` : "",
   ]

@@ -98,7 +98,7 @@ export async function exportDataset(store: Store, raw: ExportInput, target: Expo
     if (folder) await writeManifest(join(folder.temp, MANIFEST), record);
     await phaseBoundary("written");
     record.state = folder ? "publishing" : "complete";
-    await commitExport(store, record, input.mark_used ? staging.exportedExamples(input.limit) : [], options.signal);
+    await commitExport(store, record, () => (input.mark_used ? staging.exportedExamples(input.limit) : []), options.signal);
     committed = true;
     await phaseBoundary("committed");
     await publishExport(store, record);

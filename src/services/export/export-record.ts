@@ -31,9 +31,10 @@ const queue = (store: StoreSession) => store.collection(COLLECTIONS.queue);
  * was unused when read is claimed only if it still is: of two concurrent exports, the later one
  * fails here instead of handing out the same examples.
  */
-export async function commitExport(store: Store, record: ExportDoc, examples: Iterable<ExportedExample[]>, signal?: AbortSignal): Promise<void> {
+export async function commitExport(store: Store, record: ExportDoc, examples: () => Iterable<ExportedExample[]>, signal?: AbortSignal): Promise<void> {
+  // `examples` is read afresh on each attempt: MongoDB retries a transaction's body on transient errors.
   await store.transaction(async (session) => {
-    for (const batch of examples) {
+    for (const batch of examples()) {
       // Let a Ctrl-C through between batches: throwing here rolls the transaction back.
       await yieldToEvents();
       signal?.throwIfAborted();
