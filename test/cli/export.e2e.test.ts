@@ -83,6 +83,8 @@ describe("lexi export (built binary)", () => {
     const exited = new Promise((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
+    // The next command that reads the exports undoes what the killed one left.
+    expect(JSON.parse((await runLexi(["--db", bigDb, "exports", "list", "--json"], { cwd: dir })).stdout)).toEqual([]);
     const after = await openStore(bigDb);
     expect(await after.collection(COLLECTIONS.queue).countDocuments({ used_in_training: true })).toBe(0);
     expect(await after.collection(COLLECTIONS.exports).countDocuments()).toBe(0);
