@@ -81,7 +81,7 @@ export async function exportBench(): Promise<BenchLine[]> {
       const db = join(dir, `queue-${size}.db`);
       await buildQueue(db, size);
       const raw = rawDump(db, join(dir, `raw-${size}.jsonl`));
-      const exported = lexiExport(db, join(dir, `export-${size}.jsonl`));
+      const exported = lexiExport(db, join(dir, `export-${size}`));
       runs.push({ size, raw, exported });
     }
     const [small, large] = runs as [(typeof runs)[0], (typeof runs)[0]];

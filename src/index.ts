@@ -31,6 +31,7 @@ export { seedDemoData, type SeedResult } from "./services/seed.js";
 export { addToQueue, listQueue, getQueueItem, validateExample, retractDecision, reviewConflicts, type ValidationResult, type Disagreement } from "./services/queue.js";
 export { ReviewSession, type ReviewCounts } from "./services/review.js";
 export { exportDataset, type ExportResult, type ExportTarget, type ExportOptions } from "./services/export/export-dataset.js";
+export { verifyExport, type Verification } from "./services/export/verify-export.js";
 export { listExports, getExport } from "./services/exports.js";
 
 export { qualityScore, flagReasons, isFlagging, type Verdict } from "./domain/quality.js";

@@ -145,7 +145,9 @@ function registerExport(program: Command): void {
     .option("--split <ratios>", "train,validation,test ratios, e.g. 0.9,0.05,0.05")
     .option("--split-by <unit>", "keep each user (default) or each example in one split", "user")
     .option("--seed <n>", "seed of the split assignment", numberOption("--seed"), 0)
-    .option("--out <path>", "a .jsonl file, a folder (with --split), or - for standard output")
+    .option("--out <path>", "the dataset's folder (default: a new exports/<export-id>/, linked by exports/latest), or - for standard output")
+    .option("--force", "replace the export an --out folder already holds, whole")
+    .option("--allow-empty-splits", "write a split that gets no learner instead of refusing")
     .option("--mark-used", "mark the exported examples as used in training, once the files are complete")
     .option("--template <file>", "JSON of per-task prompts and target fields: {\"grammar\": {\"system\": \"…\", \"fields\": [\"grammar_errors\"]}}")
     .action(async (options, command: Command) => {
@@ -172,6 +174,15 @@ function registerExport(program: Command): void {
     .action(async (id: string, _options, command: Command) => {
       const { showExportCommand, renderExportDetails } = await import("./commands/export.js");
       await runWithStore(command, (store) => showExportCommand(store, id), renderExportDetails);
+    });
+  exportsGroup
+    .command("verify <id-or-folder>")
+    .description("recompute the checksums of an export's files and compare them with its manifest and record (exit 4 on a mismatch)")
+    .action(async (target: string, _options, command: Command) => {
+      const { verifyExportCommand, renderVerification, failOnMismatch } = await import("./commands/export.js");
+      let result: Awaited<ReturnType<typeof verifyExportCommand>> | undefined;
+      await runWithStore(command, async (store) => (result = await verifyExportCommand(store, target)), renderVerification);
+      failOnMismatch(result!);
     });
 }
 

@@ -15,7 +15,8 @@ export interface ExportUnit {
   quality: number;
 }
 
-export const DEFAULT_TEMPLATES: Record<string, Required<TaskTemplate>> = {
+/** Keyed by task name, which is user data: a Map, so "constructor" or "toString" are just tasks. */
+export const DEFAULT_TEMPLATES: ReadonlyMap<string, Required<TaskTemplate>> = new Map(Object.entries({
   grammar: {
     system: "You are a patient English tutor. List the grammar errors in the learner's sentence with their corrections and short explanations, as JSON.",
     fields: ["grammar_errors"],
@@ -32,7 +33,7 @@ export const DEFAULT_TEMPLATES: Record<string, Required<TaskTemplate>> = {
     system: "You are a friendly English tutor. Reply to the learner, correcting mistakes gently.",
     fields: ["tutor_response"],
   },
-};
+}));
 
 const FALLBACK: Required<TaskTemplate> = {
   system: "You are an English tutor. Analyse the learner's sentence, as JSON.",
@@ -40,16 +41,19 @@ const FALLBACK: Required<TaskTemplate> = {
 };
 
 export function templateFor(task: string, overrides: ExportTemplates): Required<TaskTemplate> {
-  const base = DEFAULT_TEMPLATES[task] ?? FALLBACK;
-  return { ...base, ...overrides[task] } as Required<TaskTemplate>;
+  const base = DEFAULT_TEMPLATES.get(task) ?? FALLBACK;
+  const override = Object.hasOwn(overrides, task) ? overrides[task] : undefined;
+  return { ...base, ...override } as Required<TaskTemplate>;
 }
 
 /** The target text of a task. */
 export function targetFor(analysis: Analysis, template: Required<TaskTemplate>): string {
+  // Field names come from user templates: read only the analysis's own fields.
   const record = analysis as unknown as Record<string, unknown>;
-  if (template.fields.length === 1 && typeof record[template.fields[0]!] === "string") return record[template.fields[0]!] as string;
-  const picked: Record<string, unknown> = {};
-  for (const field of template.fields) if (record[field] !== undefined) picked[field] = record[field];
+  const field = (name: string) => (Object.hasOwn(record, name) ? record[name] : undefined);
+  if (template.fields.length === 1 && typeof field(template.fields[0]!) === "string") return field(template.fields[0]!) as string;
+  const picked: Record<string, unknown> = Object.create(null);
+  for (const name of template.fields) if (field(name) !== undefined) picked[name] = field(name);
   return JSON.stringify(picked);
 }
 

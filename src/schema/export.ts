@@ -34,6 +34,8 @@ export const ExportInput = z
     split_by: z.enum(["user", "example"]).default("user"),
     seed: z.number().int().min(0).default(0),
     mark_used: z.boolean().default(false),
+    /** Write a split that got no learner (too few of them) instead of refusing. */
+    allow_empty_splits: z.boolean().default(false),
     templates: ExportTemplates.default({}),
   })
   .refine((input) => Math.abs(input.split.reduce((a, b) => a + b, 0) - 1) < 1e-6, {
@@ -48,15 +50,19 @@ export const SPLIT_NAMES = ["train", "validation", "test"] as const;
 
 export interface ExportFileRecord {
   split: string;
+  /** As printed for the user (relative to where the export ran), or "-" for a stream. */
   path: string;
   records: number;
+  learners: number;
   sha256: string;
 }
 
+/** Counts keyed by task or split name: null-prototype objects, so any task name is plain data. */
 export interface ExportCounts {
   records: number;
   examples: number;
   per_split: Record<string, number>;
+  learners_per_split: Record<string, number>;
   per_task: Record<string, number>;
   dropped_duplicates: number;
   excluded: { rejected: number; flagged: number; already_used: number; invalid_for_format: number };
@@ -74,4 +80,17 @@ export interface ExportDoc {
   files: ExportFileRecord[];
   counts: ExportCounts;
   marked_used: boolean;
+  /** incomplete: being made, nothing committed · publishing: committed, folder being moved into place · complete */
+  state: "incomplete" | "publishing" | "complete";
+  /** The process making the export, so the next run can tell a killed export from a live one. */
+  owner: { host: string; pid: number };
+  /** The dataset folder (absolute), or null for a stream. */
+  directory: string | null;
+  /** How the folder is built and moved into place (see dataset-folder). */
+  folder: { destination: string; temp: string; backup: string } | null;
+  /** The folder whose `latest` link points at the newest default export, if this is one. */
+  latest_root: string | null;
+  /** The export whose folder this one replaced (--force). */
+  replaces: string | null;
+  replaced_by?: string;
 }

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDemoData } from "../../src/domain/demo-data.js";
@@ -24,14 +24,20 @@ describe("lexi export (built binary)", () => {
   });
   afterAll(cleanup);
 
-  it("writes exports/<task>.<format>.jsonl by default and summarizes", async () => {
+  it("writes a new exports/<export-id>/ folder by default, links exports/latest to it, and summarizes", async () => {
     const result = await lexi(["export", "--task", "grammar"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Export exp-\d{8}T\d{6}-[0-9a-f]{6}: \d+ records from \d+ examples \(raw\)/);
-    expect(existsSync(join(dir, "exports/grammar.raw.jsonl"))).toBe(true);
-    expect(existsSync(join(dir, "exports/grammar.raw.manifest.json"))).toBe(true);
+    const id = /^Export (exp-\d{8}T\d{6}-[0-9a-f]{6}): \d+ records from \d+ examples \(raw\)/.exec(result.stdout)?.[1];
+    expect(id).toBeTruthy();
+    expect(existsSync(join(dir, `exports/${id}/data.jsonl`))).toBe(true);
+    expect(readlinkSync(join(dir, "exports/latest"))).toBe(id);
+    expect(JSON.parse(readFileSync(join(dir, "exports/latest/manifest.json"), "utf8")).export_id).toBe(id);
     const listed = JSON.parse((await lexi(["exports", "list", "--json"])).stdout);
-    expect(listed[0].files[0].path).toBe("exports/grammar.raw.jsonl");
+    expect(listed[0].files[0].path).toBe(`exports/${id}/data.jsonl`);
+    const again = await lexi(["export", "--task", "grammar", "--json"]);
+    expect(again.code).toBe(0);
+    expect(readlinkSync(join(dir, "exports/latest"))).toBe(JSON.parse(again.stdout)._id);
+    expect(existsSync(join(dir, `exports/${id}/data.jsonl`))).toBe(true);
   });
 
   it("puts nothing but data on stdout with --out -, and the summary on stderr", async () => {
@@ -48,7 +54,11 @@ describe("lexi export (built binary)", () => {
     [["--split", "0.9,0.2"], 2, /--split ratios must add up to 1/],
     [["--task", "pronunciation"], 3, /no training examples match these filters/],
     [["--since", "2026-13-45"], 2, /since/],
-    [["--out", "/dev/null/x/out.jsonl"], 2, /cannot write to \/dev\/null\/x: ENOTDIR/],
+    [["--out", "/dev/null/x/out"], 2, /cannot write to \/dev\/null\/x: ENOTDIR/],
+    [["--out", "/dev/null"], 2, /--out \/dev\/null is a device or other special file/],
+    [["--out", "export.db"], 2, /is or holds the store/],
+    [["--out", "out.jsonl"], 2, /--out names a folder/],
+    [["--user", "learner-0001", "--split", "0.8,0.1,0.1", "--split-by", "user"], 2, /only 1 learners match these filters, fewer than the 3 splits requested/],
     [["--split", "0.5,0.5", "--out", "-"], 2, /splits need a directory/],
   ])("refuses %j with exit %i and one clear line", async (flags, code, message) => {
     const result = await lexi(["export", ...flags]);
@@ -73,6 +83,8 @@ describe("lexi export (built binary)", () => {
     const exited = new Promise((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
+    // The next command that reads the exports undoes what the killed one left.
+    expect(JSON.parse((await runLexi(["--db", bigDb, "exports", "list", "--json"], { cwd: dir })).stdout)).toEqual([]);
     const after = await openStore(bigDb);
     expect(await after.collection(COLLECTIONS.queue).countDocuments({ used_in_training: true })).toBe(0);
     expect(await after.collection(COLLECTIONS.exports).countDocuments()).toBe(0);
@@ -80,10 +92,35 @@ describe("lexi export (built binary)", () => {
   }, 30_000);
 
   it("links exports to the examples they used", async () => {
-    const result = JSON.parse((await lexi(["export", "--task", "vocabulary", "--format", "sharegpt", "--mark-used", "--out", "vocab.jsonl", "--json"])).stdout);
+    const result = JSON.parse((await lexi(["export", "--task", "vocabulary", "--format", "sharegpt", "--mark-used", "--out", "vocab", "--json"])).stdout);
     const shown = await lexi(["exports", "show", result._id]);
-    expect(shown.stdout).toContain(`examples marked as used by this export: ${result.counts.examples}`);
-    const manifest = JSON.parse(readFileSync(join(dir, "vocab.manifest.json"), "utf8"));
+    // Every example a record stands for is marked, the duplicates dedup dropped too: none comes back.
+    expect(result.counts.dropped_duplicates).toBeGreaterThan(0);
+    expect(Number(/examples marked as used by this export: (\d+)/.exec(shown.stdout)?.[1])).toBeGreaterThan(result.counts.examples);
+    const next = await lexi(["export", "--task", "vocabulary", "--format", "sharegpt", "--out", "-"]);
+    expect(next.code).toBe(3);
+    expect(next.stderr).toMatch(/no training examples match these filters \(left out: .*already used/);
+    const manifest = JSON.parse(readFileSync(join(dir, "vocab/manifest.json"), "utf8"));
     expect(manifest.marked_used).toBe(true);
+  });
+
+  it("refuses to export over another export without --force, and verify finds a changed file (exit 4)", async () => {
+    const first = await lexi(["export", "--task", "grammar", "--out", "checked", "--json"]);
+    expect(first.code).toBe(0);
+    const refused = await lexi(["export", "--task", "grammar", "--out", "checked"]);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/holds export exp-.*; add --force to replace it whole/);
+    const forced = JSON.parse((await lexi(["export", "--task", "fluency", "--out", "checked", "--force", "--json"])).stdout);
+    const ok = await lexi(["exports", "verify", forced._id]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("every file matches its manifest and the store's record");
+    writeFileSync(join(dir, "checked/data.jsonl"), "{}\n", { flag: "a" });
+    const changed = await lexi(["exports", "verify", "checked"]);
+    expect(changed.code).toBe(4);
+    expect(changed.stdout).toMatch(/data\.jsonl\s+│\s+changed\s+│\s+15 of 14/);
+    expect(changed.stderr).toMatch(/does not match its files: data\.jsonl is changed/);
+    const old = await lexi(["exports", "verify", JSON.parse(first.stdout)._id]);
+    expect(old.code).toBe(4);
+    expect(old.stdout).toContain(`the folder now holds export ${forced._id}`);
   });
 });

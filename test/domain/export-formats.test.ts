@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { dedupKey, normalizeText } from "../../src/domain/dedup-key.js";
 import { FormatRuleError, formatUnit, openAiLineProblem, type ExportUnit } from "../../src/domain/export-formats.js";
-import { assignSplit, parseSplit } from "../../src/domain/split.js";
+import { parseSplit, splitEnds } from "../../src/domain/split.js";
 import { InteractionInput } from "../../src/schema/interaction.js";
 import { demoInteractions } from "../helpers/fixtures.js";
 
@@ -34,6 +34,15 @@ describe("export formats", () => {
     expect(Object.keys(JSON.parse(line.output))).toEqual(["grammar_errors", "fluency_score"]);
   });
 
+  it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])("treats the task name %s as data, not an object property", (task) => {
+    for (const format of ["openai", "alpaca", "sharegpt"] as const) {
+      const line = JSON.parse(formatUnit({ ...unit, task }, format, {}));
+      expect(JSON.stringify(line)).toContain("Analyse the learner's sentence");
+    }
+    const custom = JSON.parse(formatUnit({ ...unit, task }, "alpaca", JSON.parse(`{"${task}": {"system": "Own prompt.", "fields": ["fluency_score"]}}`)));
+    expect(custom).toMatchObject({ instruction: "Own prompt.", output: JSON.stringify({ fluency_score: unit.analysis.fluency_score }) });
+  });
+
   it("refuses to write an openai line that breaks the format's rules", () => {
     expect(() => formatUnit({ ...unit, task: "tutor_response", analysis: { ...unit.analysis, tutor_response: "   " } }, "openai", {})).toThrow(FormatRuleError);
     expect(openAiLineProblem({ messages: [{ role: "user", content: "hi" }] })).toBe("no assistant message");
@@ -53,14 +62,16 @@ describe("splits", () => {
     expect(parseSplit("0.9,0.05,0.05")).toEqual([0.9, 0.05, 0.05]);
     expect(() => parseSplit("0.9,0.2")).toThrow(/add up to 1/);
     expect(() => parseSplit("a,b")).toThrow(/between 0 and 1/);
+    expect(() => parseSplit("0.9,0,0.1")).toThrow(/above 0/);
   });
 
-  it("assign deterministically and close to the ratios", () => {
-    const ratios = [0.8, 0.1, 0.1];
-    const counts = [0, 0, 0];
-    for (let i = 0; i < 10_000; i++) counts[assignSplit(`user:${i}`, 7, ratios)]!++;
-    expect(counts[0]! / 10_000).toBeCloseTo(0.8, 1);
-    expect(counts[1]! / 10_000).toBeCloseTo(0.1, 1);
-    expect(assignSplit("user:42", 7, ratios)).toBe(assignSplit("user:42", 7, ratios));
+  it("cut ranked groups so every split gets one when there are enough groups", () => {
+    const sizes = (groups: number, ratios: number[]) => splitEnds(groups, ratios).map((end, i, ends) => end - (i ? ends[i - 1]! : 0));
+    expect(sizes(3, [0.9, 0.05, 0.05])).toEqual([1, 1, 1]);
+    expect(sizes(16, [0.9, 0.05, 0.05])).toEqual([14, 1, 1]);
+    expect(sizes(16, [0.8, 0.1, 0.1])).toEqual([13, 1, 2]);
+    expect(sizes(1000, [0.8, 0.1, 0.1])).toEqual([800, 100, 100]);
+    expect(sizes(2, [0.9, 0.05, 0.05])).toEqual([1, 1, 0]);
+    expect(sizes(7, [1])).toEqual([7]);
   });
 });

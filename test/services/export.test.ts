@@ -34,14 +34,16 @@ afterEach(async () => {
 
 describe("exportDataset", () => {
   it("writes only matching, exportable examples and a manifest with counts and checksums", async () => {
-    const path = out("grammar.jsonl");
+    const path = out("grammar");
     const result = await exportDataset(store, { task_types: ["grammar"], format: "openai" }, { path });
-    const records = lines(path);
+    const records = lines(join(path, "data.jsonl"));
     expect(records).toHaveLength(result.counts.records);
-    expect(result.counts.per_task).toEqual({ grammar: records.length });
-    const manifest = JSON.parse(readFileSync(join(dir, `${n}-grammar.manifest.json`), "utf8"));
-    expect(manifest).toMatchObject({ export_id: result._id, engine: "embedded", format: "openai", counts: result.counts });
-    expect(manifest.files[0].sha256).toBe(sha(path));
+    expect({ ...result.counts.per_task }).toEqual({ grammar: records.length });
+    expect(readdirSync(path).sort()).toEqual(["data.jsonl", "manifest.json"]);
+    const manifest = JSON.parse(readFileSync(join(path, "manifest.json"), "utf8"));
+    expect(manifest).toMatchObject({ export_id: result._id, engine: "embedded", format: "openai", counts: JSON.parse(JSON.stringify(result.counts)) });
+    expect(manifest.files[0]).toMatchObject({ file: "data.jsonl", sha256: sha(join(path, "data.jsonl")), records: records.length });
+    expect(result.state).toBe("complete");
     const flagged = await store.collection(COLLECTIONS.queue).countDocuments({ status: "flagged", task_types: "grammar", quality_score: { $gte: 0.7 } });
     expect(result.counts.excluded.flagged).toBe(flagged);
     expect(flagged).toBeGreaterThan(0);
@@ -53,9 +55,9 @@ describe("exportDataset", () => {
     const [first, second] = await listQueue(store, { status: "pending", task_types: ["grammar"] });
     await validateExample(store, { example_id: String(first!._id), approved: false, validated_by: "ana" });
     await submitFeedback(store, { interaction_id: String(second!.source_interaction_id), user_id: "u9", rating: 1 });
-    const path = out("raw.jsonl");
+    const path = out("raw");
     await exportDataset(store, { task_types: ["grammar"], dedup: false }, { path });
-    const ids = lines(path).map((r) => r.id);
+    const ids = lines(join(path, "data.jsonl")).map((r) => r.id);
     expect(ids).not.toContain(String(first!._id));
     expect(ids).not.toContain(String(second!._id));
   });
@@ -66,19 +68,19 @@ describe("exportDataset", () => {
     const high = await logInteraction(store, { ...text, _id: "dup-high", user_input: { ...text.user_input, text: "  i ATE a apple!! " } });
     await submitFeedback(store, { interaction_id: low.interaction_id, user_id: "u1", rating: 4 });
     await submitFeedback(store, { interaction_id: high.interaction_id, user_id: "u1", rating: 5, helpful: true, accurate: true });
-    const path = out("dedup.jsonl");
+    const path = out("dedup");
     const result = await exportDataset(store, { task_types: ["grammar"], format: "alpaca", min_quality_score: 0 }, { path });
-    const apples = lines(path).filter((r) => /ate a apple/i.test(r.input));
+    const apples = lines(join(path, "data.jsonl")).filter((r) => /ate a apple/i.test(r.input));
     expect(apples).toHaveLength(1);
     expect(apples[0].input).toBe("  i ATE a apple!! ");
     expect(result.counts.dropped_duplicates).toBeGreaterThan(0);
-    const all = await exportDataset(store, { task_types: ["grammar"], format: "alpaca", min_quality_score: 0, dedup: false }, { path: out("nodedup.jsonl") });
+    const all = await exportDataset(store, { task_types: ["grammar"], format: "alpaca", min_quality_score: 0, dedup: false }, { path: out("nodedup") });
     expect(all.counts.records).toBe(result.counts.records + result.counts.dropped_duplicates);
   });
 
   it("splits deterministically by learner: same data and seed, byte-identical files; no learner in two splits", async () => {
-    const a = out("split-a/");
-    const b = out("split-b/");
+    const a = out("split-a");
+    const b = out("split-b");
     const options = { format: "raw" as const, split: [0.7, 0.2, 0.1], seed: 5, dedup: false };
     const first = await exportDataset(store, options, { path: a });
     const second = await exportDataset(store, options, { path: b });
@@ -89,26 +91,26 @@ describe("exportDataset", () => {
     const [train, validation, test] = ["train.jsonl", "validation.jsonl", "test.jsonl"].map(usersOf);
     for (const user of train!) expect(validation!.has(user) || test!.has(user)).toBe(false);
     for (const user of validation!) expect(test!.has(user)).toBe(false);
-    const other = await exportDataset(store, { ...options, seed: 6 }, { path: out("split-c/") });
+    const other = await exportDataset(store, { ...options, seed: 6 }, { path: out("split-c") });
     expect(other.files.map((f) => f.sha256)).not.toEqual(first.files.map((f) => f.sha256));
   });
 
   it("marks exactly the exported examples as used, and skips them next time unless asked", async () => {
-    const path = out("used.jsonl");
+    const path = out("used");
     const result = await exportDataset(store, { task_types: ["fluency"], limit: 5, mark_used: true, format: "openai", dedup: false }, { path });
     expect(result.counts.records).toBe(5);
     const marked = await store.collection(COLLECTIONS.queue).find({ exports: result._id }).toArray();
     expect(marked).toHaveLength(5);
     expect(marked.every((item) => item.used_in_training === true)).toBe(true);
-    const next = await exportDataset(store, { task_types: ["fluency"], format: "openai", dedup: false }, { path: out("next.jsonl") });
+    const next = await exportDataset(store, { task_types: ["fluency"], format: "openai", dedup: false }, { path: out("next") });
     expect(next.counts.excluded.already_used).toBe(5);
-    const again = await exportDataset(store, { task_types: ["fluency"], format: "openai", include_used: true, dedup: false }, { path: out("again.jsonl") });
+    const again = await exportDataset(store, { task_types: ["fluency"], format: "openai", include_used: true, dedup: false }, { path: out("again") });
     expect(again.counts.records).toBe(next.counts.records + 5);
     expect((await getExport(store, result._id)).examples_marked).toBe(5);
   });
 
   it("refuses an empty result with a clear message and writes no file", async () => {
-    const path = out("empty.jsonl");
+    const path = out("empty");
     await expect(exportDataset(store, { task_types: ["pronunciation"] }, { path })).rejects.toThrow(NotFoundError);
     await expect(exportDataset(store, { task_types: ["grammar"], min_quality_score: 1, validated_only: true }, { path })).rejects.toThrow(/no training examples match these filters/);
     expect(existsSync(path)).toBe(false);
@@ -122,29 +124,30 @@ describe("exportDataset", () => {
     [{ since: "2026-02-01", until: "2026-01-01" }, /since must not be after until/],
     [{ since: "last tuesday" }, /since/],
   ])("refuses bad options %j", async (options, message) => {
-    await expect(exportDataset(store, options as never, { path: out("bad.jsonl") })).rejects.toThrow(message);
+    await expect(exportDataset(store, options as never, { path: out("bad") })).rejects.toThrow(message);
   });
 
-  it("cleans up temporary files a killed export left, and only those", async () => {
-    const path = out("stale.jsonl");
+  it("cleans up unfinished folders a killed export left, and only those", async () => {
+    const path = out("stale");
     const name = path.split("/").pop()!;
     const stale = join(dir, `.${name}.999999999-abcdef.tmp`);
     const live = join(dir, `.${name}.${process.pid}-abcdef.tmp`);
-    writeFileSync(stale, "partial");
-    writeFileSync(live, "being written");
+    mkdirSync(stale);
+    writeFileSync(join(stale, "data.jsonl"), "partial");
+    mkdirSync(live);
     await exportDataset(store, { task_types: ["grammar"] }, { path });
     expect(existsSync(stale)).toBe(false);
     expect(existsSync(live)).toBe(true);
   });
 
   it("refuses an unwritable output path", async () => {
-    const error = await exportDataset(store, {}, { path: "/dev/null/lexi/out.jsonl" }).catch((e) => e);
+    const error = await exportDataset(store, {}, { path: "/dev/null/lexi/out" }).catch((e) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(error.message).toBe("cannot write to /dev/null/lexi: ENOTDIR");
   });
 
   it("leaves no partial file and marks nothing when interrupted", async () => {
-    const path = out("interrupted.jsonl");
+    const path = out("interrupted");
     const abort = new AbortController();
     const attempt = exportDataset(store, { mark_used: true, min_quality_score: 0 }, { path }, { signal: abort.signal, onProgress: () => abort.abort() });
     abort.abort();
@@ -172,7 +175,7 @@ describe("exportDataset", () => {
 
     it("leaves no file, no export record and nothing marked when the disk fills up midway", async (context) => {
       if (!mounted) context.skip();
-      const path = join(small, "full.jsonl");
+      const path = join(small, "full");
       await expect(exportDataset(store, { min_quality_score: 0, mark_used: true, dedup: false }, { path })).rejects.toThrow(/ENOSPC/);
       expect(readdirSync(small)).toEqual([]);
       expect(await store.collection(COLLECTIONS.queue).countDocuments({ used_in_training: true })).toBe(0);

@@ -1,12 +1,12 @@
 /**
- * `lexi export` and `lexi exports list|show`.
+ * `lexi export` and `lexi exports list|show|verify`.
  */
 import { readFile } from "node:fs/promises";
-import { InterruptedError, InvalidInputError } from "../../errors.js";
+import { ConflictError, InterruptedError, InvalidInputError } from "../../errors.js";
 import { parseSplit } from "../../domain/split.js";
 import type { ExportDoc, ExportFormat } from "../../schema/export.js";
-import { exportDataset, type ExportResult } from "../../services/export/export-dataset.js";
-import { getExport, listExports } from "../../services/exports.js";
+import { exportDataset, type ExportResult, type ExportTarget } from "../../services/export/export-dataset.js";
+import { getExport, listExports, verifyExport, type Verification } from "../../services/exports.js";
 import type { Store } from "../../store/store.js";
 import { formatDate } from "../output/format.js";
 import { startProgress } from "../output/progress.js";
@@ -28,15 +28,20 @@ export interface ExportCommandOptions {
   splitBy?: string;
   seed?: number;
   out?: string;
+  force?: boolean;
+  allowEmptySplits?: boolean;
   markUsed?: boolean;
   template?: string;
   json?: boolean;
 }
 
-/** Where an export goes when `--out` is not given: exports/<tasks>.<format>.jsonl (a folder with splits). */
-export function defaultOut(options: ExportCommandOptions, splits: number): string {
-  const tasks = options.task?.length ? [...options.task].sort().join("+") : "all";
-  return splits > 1 ? `exports/${tasks}.${options.format}/` : `exports/${tasks}.${options.format}.jsonl`;
+/** Without `--out`, every export gets a new folder exports/<export-id>/, and exports/latest links to the newest. */
+export const DEFAULT_EXPORTS_ROOT = "exports";
+
+function targetOf(options: ExportCommandOptions): ExportTarget {
+  if (options.out === "-") return { stream: process.stdout };
+  if (options.out !== undefined) return { path: options.out, force: Boolean(options.force) };
+  return { under: DEFAULT_EXPORTS_ROOT };
 }
 
 async function readTemplates(path: string | undefined): Promise<unknown> {
@@ -50,8 +55,7 @@ async function readTemplates(path: string | undefined): Promise<unknown> {
 
 export async function exportCommand(store: Store, options: ExportCommandOptions): Promise<ExportResult> {
   const split = options.split ? parseSplit(options.split) : [1];
-  const out = options.out ?? defaultOut(options, split.length);
-  const toStdout = out === "-";
+  const toStdout = options.out === "-";
   const progress = await startProgress("exporting…", { json: options.json || toStdout });
   const abort = new AbortController();
   const stop = () => abort.abort();
@@ -76,16 +80,17 @@ export async function exportCommand(store: Store, options: ExportCommandOptions)
         split_by: (options.splitBy ?? "user") as "user",
         seed: options.seed,
         mark_used: Boolean(options.markUsed),
+        allow_empty_splits: Boolean(options.allowEmptySplits),
         templates: (await readTemplates(options.template)) as never,
       },
-      toStdout ? { stream: process.stdout } : { path: out },
+      targetOf(options),
       {
         signal: abort.signal,
         onProgress: (scanned, written) => progress.update(written ? `writing… ${written.toLocaleString("en")} records` : `reading… ${scanned.toLocaleString("en")} examples`),
       },
     );
   } catch (error) {
-    if (abort.signal.aborted) throw new InterruptedError("export interrupted: no file was written and nothing was marked as used", { cause: error });
+    if (abort.signal.aborted) throw new InterruptedError("export interrupted: nothing written, nothing marked as used", { cause: error });
     throw error;
   } finally {
     progress.stop();
@@ -97,8 +102,8 @@ export async function exportCommand(store: Store, options: ExportCommandOptions)
 export function renderExport(result: ExportResult): string {
   const { counts } = result;
   const files = renderTable(
-    ["split", "records", "file", "sha256"],
-    result.files.map((file) => [file.split, file.records, file.path, file.sha256.slice(0, 16)]),
+    ["split", "records", "learners", "file", "sha256"],
+    result.files.map((file) => [file.split, file.records, file.learners ?? "—", file.path, file.sha256.slice(0, 16)]),
   );
   const tasks = Object.entries(counts.per_task).map(([task, n]) => `${task} ${n}`).join(", ");
   const excluded = Object.entries(counts.excluded).filter(([, n]) => n > 0).map(([why, n]) => `${why.replace(/_/g, " ")} ${n}`).join(", ");
@@ -120,8 +125,8 @@ export function listExportsCommand(store: Store, options: { limit?: number }): P
 export function renderExports(items: ExportDoc[]): string {
   if (items.length === 0) return "No exports yet. Try: lexi export --task grammar";
   return renderTable(
-    ["id", "created", "format", "records", "splits", "marked used"],
-    items.map((e) => [e._id, formatDate(e.created_at), e.format, e.counts.records, e.files.map((f) => `${f.split} ${f.records}`).join(", "), e.marked_used ? "yes" : "no"]),
+    ["id", "created", "state", "format", "records", "splits", "marked used"],
+    items.map((e) => [e._id, formatDate(e.created_at), e.replaced_by ? `replaced by ${e.replaced_by}` : (e.state ?? "complete"), e.format, e.counts.records, e.files.map((f) => `${f.split} ${f.records}`).join(", "), e.marked_used ? "yes" : "no"]),
   );
 }
 
@@ -131,9 +136,29 @@ export function showExportCommand(store: Store, id: string) {
 
 export function renderExportDetails(item: ExportDoc & { examples_marked: number }): string {
   return [
-    `Export ${item._id} · ${formatDate(item.created_at)} · lexi ${item.lexi_version} · ${item.engine}`,
+    `Export ${item._id} · ${item.state ?? "complete"} · ${formatDate(item.created_at)} · lexi ${item.lexi_version} · ${item.engine}`,
     `format ${item.format} · split ${item.split.ratios.join("/")} by ${item.split.by} (seed ${item.split.seed}) · filters ${JSON.stringify(item.filters)}`,
-    renderTable(["split", "records", "file", "sha256"], item.files.map((f) => [f.split, f.records, f.path, f.sha256])),
+    renderTable(["split", "records", "learners", "file", "sha256"], item.files.map((f) => [f.split, f.records, f.learners ?? "—", f.path, f.sha256])),
     `examples marked as used by this export: ${item.examples_marked}`,
-  ].join("\n");
+    item.replaced_by ? `its folder now holds export ${item.replaced_by} (--force)` : "",
+  ]
+    .filter(Boolean)
+    .join("\n");
+}
+
+export function verifyExportCommand(store: Store, target: string): Promise<Verification> {
+  return verifyExport(store, target);
+}
+
+export function renderVerification(result: Verification): string {
+  const head = `Export ${result.export_id ?? "(unknown)"}${result.directory ? ` in ${result.directory}` : ""}: ${result.ok ? "every file matches its manifest and the store's record" : "DOES NOT MATCH"}`;
+  const files = result.files.length
+    ? renderTable(["split", "file", "status", "records", "sha256"], result.files.map((f) => [f.split, f.file, f.status, `${f.records ?? "—"} of ${f.expected_records}`, (f.sha256 ?? "—").slice(0, 16)]))
+    : "";
+  return [head, result.note ?? "", files, ...result.problems.map((problem) => `- ${problem}`)].filter(Boolean).join("\n");
+}
+
+/** Thrown after the report is printed, so a mismatch fails scripts (exit 4). */
+export function failOnMismatch(result: Verification): void {
+  if (!result.ok) throw new ConflictError(`export ${result.export_id ?? "(unknown)"} does not match its files: ${result.problems.join("; ")}`);
 }

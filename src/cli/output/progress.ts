@@ -13,7 +13,7 @@ const SILENT: Progress = { update: () => undefined, stop: () => undefined };
 export async function startProgress(text: string, options: { json?: boolean }): Promise<Progress> {
   if (options.json || !process.stderr.isTTY) return SILENT;
   const { default: ora } = await import("ora");
-  const spinner: Ora = ora({ text, stream: process.stderr }).start();
+  const spinner: Ora = ora({ text, stream: process.stderr, discardStdin: false }).start();
   return {
     update: (next) => {
       spinner.text = next;

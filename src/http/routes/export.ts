@@ -122,6 +122,11 @@ export function exportRoutes(routes: RouteRegistry, store: Store, prefix: string
     handler: async (request, reply) => {
       const query = parseQuery(StreamQuery, request.query);
       const body = new PassThrough();
+      // A client that goes away stops the export (and with it, its staging and any marks).
+      const abort = new AbortController();
+      reply.raw.on("close", () => {
+        if (!reply.raw.writableFinished) abort.abort();
+      });
       const done = exportDataset(
         store,
         {
@@ -139,6 +144,7 @@ export function exportRoutes(routes: RouteRegistry, store: Store, prefix: string
           limit: query.limit,
         },
         { stream: body },
+        { signal: abort.signal },
       );
       // Errors found before the first line (bad filters, nothing to export) still get a JSON answer.
       const first = await Promise.race([once(body, "readable").then(() => "data" as const), done.then(() => "done" as const)]);

@@ -1,28 +1,35 @@
 /**
  * `lexi export`: queue items → deduplicated, split, formatted JSONL files with a manifest, streamed
- * from the store cursor in constant memory. Items are marked as used only after the files are
- * complete.
+ * from the store cursor in constant memory. An export is one unit: its files are built in a hidden
+ * folder and fsynced, the used-marks and the record are committed together, and only then is the
+ * folder moved into place (export-record and dataset-folder say how a kill at any point is
+ * finished or undone by the next run).
  */
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
-import { access, mkdir, stat } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import { InvalidInputError, NotFoundError } from "../../errors.js";
 import { dedupKey } from "../../domain/dedup-key.js";
 import { FormatRuleError, formatUnit, type ExportUnit } from "../../domain/export-formats.js";
-import { assignSplit } from "../../domain/split.js";
-import { idCandidates, idText } from "../../schema/common.js";
+import { idText } from "../../schema/common.js";
 import { ExportInput, SPLIT_NAMES, type ExportCounts, type ExportDoc, type ExportFileRecord, type ValidExport } from "../../schema/export.js";
 import type { QueueItemDoc } from "../../schema/queue.js";
 import { COLLECTIONS } from "../../store/collections.js";
 import type { Filter, Store } from "../../store/store.js";
 import { LEXI_VERSION } from "../../version.js";
 import { parseInput } from "../validate.js";
-import { AtomicFile, removeStaleTemporaries, StreamSink, type LineSink } from "./output-file.js";
-import { ExportStaging, type StagedUnit } from "./staging.js";
+import { createTempFolder, planFolder, removeLeftovers } from "./dataset-folder.js";
+import { defaultDestination, explicitDestination, MANIFEST, type Destination } from "./destination.js";
+import { commitExport, owner, publishExport, recoverExports, undoExport } from "./export-record.js";
+import { FileSink, StreamSink, type LineSink } from "./output-file.js";
+import { phaseBoundary } from "./phase-hook.js";
+import { ExportStaging, removeStaleStaging, type StagedUnit } from "./staging.js";
 
-export type ExportTarget = { path: string } | { stream: Writable };
+/**
+ * `path`: a folder of its own (`force` replaces another export there); `under`: a new folder per
+ * export inside it, named by the export id, with a `latest` link; `stream`: data lines only.
+ */
+export type ExportTarget = { path: string; force?: boolean } | { under: string } | { stream: Writable };
 
 export interface ExportOptions {
   onProgress?: (scanned: number, written: number) => void;
@@ -36,14 +43,43 @@ export interface ExportResult extends ExportDoc {
 
 /**
  * @example
- * await exportDataset(store, { task_types: ["grammar"], format: "openai", split: [0.9, 0.1] }, { path: "out/" });
+ * await exportDataset(store, { task_types: ["grammar"], format: "openai", split: [0.9, 0.1] }, { path: "datasets/grammar" });
  */
 export async function exportDataset(store: Store, raw: ExportInput, target: ExportTarget, options: ExportOptions = {}): Promise<ExportResult> {
   const input = parseInput(ExportInput, raw, "export options");
-  const layout = await planOutput(input, target);
-  const staging = new ExportStaging();
+  if ("stream" in target && input.split.length > 1) throw new InvalidInputError("splits need a directory to write to (--out <dir>), not standard output");
+  await recoverExports(store);
+  removeStaleStaging();
+  const now = options.now ?? new Date();
+  const exportId = `exp-${now.toISOString().replace(/[-:]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
+  const storeLocation = store.backend === "embedded" ? store.location : null;
+  const destination =
+    "stream" in target ? null : "under" in target ? await defaultDestination(target.under, exportId) : await explicitDestination(target.path, { force: Boolean(target.force), storeLocation });
+  const folder = destination ? planFolder(destination.folder) : null;
+  if (folder) await removeLeftovers(dirname(folder.destination));
+  const record: ExportDoc = {
+    _id: exportId,
+    state: "incomplete",
+    owner: owner(),
+    created_at: now,
+    lexi_version: LEXI_VERSION,
+    engine: store.backend,
+    format: input.format,
+    filters: describeFilters(input),
+    split: { ratios: input.split, by: input.split_by, seed: input.seed },
+    files: [],
+    counts: emptyCounts(input.split.length),
+    marked_used: input.mark_used,
+    directory: destination?.folder ?? null,
+    folder,
+    latest_root: destination?.latestRoot ?? null,
+    replaces: destination?.replaces ?? null,
+  };
+  await store.collection<ExportDoc>(COLLECTIONS.exports).insertOne(record);
+  const staging = new ExportStaging(input.mark_used);
+  let committed = false;
   try {
-    const counts = emptyCounts(input.split.length);
+    const counts = record.counts;
     let scanned = 0;
     for await (const item of store.collection<QueueItemDoc>(COLLECTIONS.queue).find(queueFilter(input), { sort: { _id: 1 } })) {
       options.signal?.throwIfAborted();
@@ -52,59 +88,29 @@ export async function exportDataset(store: Store, raw: ExportInput, target: Expo
       if (scanned % 1000 === 0) options.onProgress?.(scanned, 0);
     }
     await staging.finish();
+    await phaseBoundary("staged");
     const kept = staging.kept;
     if (kept === 0) throw new NotFoundError(`no training examples match these filters${describeExclusions(counts)}; nothing was written`);
     counts.dropped_duplicates = staging.offered - kept;
-    const files = await writeOutputs(staging, input, layout, counts, options);
-    const now = options.now ?? new Date();
-    const exportId = `exp-${now.toISOString().replace(/[-:]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
-    if (input.mark_used) await markUsed(store, staging, exportId, input.limit, options.signal);
-    const record: ExportDoc = {
-      _id: exportId,
-      created_at: now,
-      lexi_version: LEXI_VERSION,
-      engine: store.backend,
-      format: input.format,
-      filters: describeFilters(input),
-      split: { ratios: input.split, by: input.split_by, seed: input.seed },
-      files,
-      counts,
-      marked_used: input.mark_used,
-    };
-    const manifestPath = layout.manifest ? await writeManifest(layout.manifest, record) : null;
-    await store.collection<ExportDoc>(COLLECTIONS.exports).insertOne(record);
-    return { ...record, manifest_path: manifestPath };
+    assignSplits(staging, input);
+    if (folder) await createTempFolder(folder);
+    record.files = await writeOutputs(staging, input, target, destination, folder?.temp ?? null, counts, options);
+    if (folder) await writeManifest(join(folder.temp, MANIFEST), record);
+    await phaseBoundary("written");
+    record.state = folder ? "publishing" : "complete";
+    await commitExport(store, record, () => (input.mark_used ? staging.exportedExamples(input.limit) : []), options.signal);
+    committed = true;
+    await phaseBoundary("committed");
+    await publishExport(store, record);
+    await phaseBoundary("published");
+    record.state = "complete";
+    return { ...record, manifest_path: destination ? join(destination.shown, MANIFEST) : null };
+  } catch (error) {
+    if (!committed) await undoExport(store, record);
+    throw error;
   } finally {
     await staging.close();
   }
-}
-
-interface OutputLayout {
-  /** One path per split, or the stream. */
-  paths: string[] | null;
-  stream: Writable | null;
-  manifest: string | null;
-}
-
-async function planOutput(input: ValidExport, target: ExportTarget): Promise<OutputLayout> {
-  const splits = input.split.length;
-  if ("stream" in target) {
-    if (splits > 1) throw new InvalidInputError("splits need a directory to write to (--out <dir>), not standard output");
-    return { paths: null, stream: target.stream, manifest: null };
-  }
-  const isDirectory = splits > 1 || target.path.endsWith("/") || (await stat(target.path).then((s) => s.isDirectory(), () => false));
-  const folder = isDirectory ? target.path : dirname(target.path);
-  try {
-    await mkdir(folder, { recursive: true });
-    await access(folder, constants.W_OK);
-  } catch (error) {
-    throw new InvalidInputError(`cannot write to ${folder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
-  }
-  const layout = isDirectory
-    ? { paths: input.split.map((_, i) => join(folder, `${splits === 1 ? "data" : SPLIT_NAMES[i]}.jsonl`)), stream: null, manifest: join(folder, "manifest.json") }
-    : { paths: [target.path], stream: null, manifest: join(folder, `${basename(target.path, extname(target.path))}.manifest.json`) };
-  await removeStaleTemporaries(folder, [...layout.paths, layout.manifest].map((path) => basename(path)));
-  return layout;
 }
 
 function queueFilter(input: ValidExport): Filter {
@@ -124,15 +130,38 @@ function splitNames(splits: number): string[] {
   return splits === 1 ? ["all"] : SPLIT_NAMES.slice(0, splits);
 }
 
+function fileName(splits: number, split: number): string {
+  return `${splits === 1 ? "data" : SPLIT_NAMES[split]}.jsonl`;
+}
+
+/** Counts keyed by user data (task names) must not meet Object.prototype: null-prototype objects. */
+function tally(entries: Array<[string, number]> = []): Record<string, number> {
+  return Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(entries));
+}
+
 function emptyCounts(splits: number): ExportCounts {
+  const zero = () => tally(splitNames(splits).map((name) => [name, 0]));
   return {
     records: 0,
     examples: 0,
-    per_split: Object.fromEntries(splitNames(splits).map((name) => [name, 0])),
-    per_task: {},
+    per_split: zero(),
+    learners_per_split: zero(),
+    per_task: tally(),
     dropped_duplicates: 0,
     excluded: { rejected: 0, flagged: 0, already_used: 0, invalid_for_format: 0 },
   };
+}
+
+/** Cuts the groups into splits; refuses a split that would get none unless allowed. */
+function assignSplits(staging: ExportStaging, input: ValidExport): void {
+  const { groups, perSplit } = staging.assignSplits(input.seed, input.split, input.limit);
+  if (perSplit.some((n) => n === 0) && !input.allow_empty_splits) {
+    const unit = input.split_by === "user" ? "learners" : "examples";
+    throw new InvalidInputError(
+      `only ${groups} ${unit} match these filters, fewer than the ${input.split.length} splits requested: a split would be empty. ` +
+        `Use fewer splits${input.split_by === "user" ? ", --split-by example" : ""} or --allow-empty-splits`,
+    );
+  }
 }
 
 /** The units one item contributes, or none, counting why it is left out. */
@@ -143,7 +172,7 @@ function stage(item: QueueItemDoc, input: ValidExport, counts: ExportCounts): St
   const staged: StagedUnit[] = [];
   const tasks = input.task_types.length ? item.task_types.filter((task) => input.task_types.includes(task)) : item.task_types;
   const exampleId = idText(item._id);
-  const split = assignSplit(input.split_by === "user" ? `user:${item.user_id}` : `example:${exampleId}`, input.seed, input.split);
+  const group = input.split_by === "user" ? `user:${item.user_id}` : `example:${exampleId}`;
   // Raw records keep the original's shape, one per example; chat formats teach one task per record.
   const units = input.format === "raw" ? [[...tasks].sort().join("+")] : tasks;
   for (const task of units) {
@@ -157,73 +186,89 @@ function stage(item: QueueItemDoc, input: ValidExport, counts: ExportCounts): St
       continue;
     }
     const ord = `${exampleId}\u0000${task}`;
-    staged.push({ key: input.dedup ? dedupKey(task, item.user_input) : ord, ord, exampleId, task, split, quality: item.quality_score, line });
+    staged.push({
+      key: input.dedup ? dedupKey(task, item.user_input) : ord,
+      ord,
+      exampleId,
+      task,
+      group,
+      userId: String(item.user_id),
+      quality: item.quality_score,
+      line,
+      used: Boolean(item.used_in_training),
+    });
   }
   return staged;
 }
 
-async function writeOutputs(staging: ExportStaging, input: ValidExport, layout: OutputLayout, counts: ExportCounts, options: ExportOptions): Promise<ExportFileRecord[]> {
-  const sinks = new Map<number, LineSink>();
-  const sinkFor = (split: number): LineSink => {
-    let sink = sinks.get(split);
-    if (!sink) {
-      sink = layout.stream ? new StreamSink(layout.stream) : new AtomicFile(layout.paths![split]!);
-      sinks.set(split, sink);
-    }
-    return sink;
-  };
+async function writeOutputs(
+  staging: ExportStaging,
+  input: ValidExport,
+  target: ExportTarget,
+  destination: Destination | null,
+  tempFolder: string | null,
+  counts: ExportCounts,
+  options: ExportOptions,
+): Promise<ExportFileRecord[]> {
+  const splits = input.split.length;
+  const names = splitNames(splits);
+  // Every requested split gets its file, even an empty one (--allow-empty-splits).
+  const sinks: LineSink[] = names.map((_, split) => ("stream" in target ? new StreamSink(target.stream) : new FileSink(join(tempFolder!, fileName(splits, split)))));
   try {
     // Lines are written a few hundred at a time: one write (and hash update) per line costs more.
-    const buffered = new Map<number, string[]>();
+    const buffered: string[][] = names.map(() => []);
     const drain = async (split: number) => {
-      const lines = buffered.get(split);
-      if (lines?.length) await sinkFor(split).write(`${lines.join("\n")}\n`, options.signal);
-      buffered.set(split, []);
+      if (buffered[split]!.length) await sinks[split]!.write(`${buffered[split]!.join("\n")}\n`, options.signal);
+      buffered[split] = [];
     };
     for (const unit of staging.winners(input.limit)) {
       options.signal?.throwIfAborted();
-      const lines = buffered.get(unit.split) ?? [];
-      lines.push(unit.line);
-      buffered.set(unit.split, lines);
-      if (lines.length >= 256) await drain(unit.split);
-      const splitName = splitNames(input.split.length)[unit.split]!;
+      buffered[unit.split]!.push(unit.line);
+      if (buffered[unit.split]!.length >= 256) await drain(unit.split);
       counts.records++;
-      counts.per_split[splitName] = (counts.per_split[splitName] ?? 0) + 1;
+      counts.per_split[names[unit.split]!]!++;
       counts.per_task[unit.task] = (counts.per_task[unit.task] ?? 0) + 1;
       if (counts.records % 1000 === 0) options.onProgress?.(0, counts.records);
     }
-    for (const split of buffered.keys()) await drain(split);
+    for (let split = 0; split < splits; split++) await drain(split);
     counts.examples = staging.exampleCount(input.limit);
+    for (const [split, learners] of staging.learnersPerSplit(input.limit)) counts.learners_per_split[names[split]!] = learners;
     const files: ExportFileRecord[] = [];
-    for (const [split, sink] of [...sinks].sort(([a], [b]) => a - b)) {
-      const sha256 = await sink.commit();
-      const name = splitNames(input.split.length)[split]!;
-      files.push({ split: name, path: layout.paths ? layout.paths[split]! : "-", records: counts.per_split[name] ?? 0, sha256 });
+    for (let split = 0; split < splits; split++) {
+      const name = names[split]!;
+      const sha256 = await sinks[split]!.commit();
+      files.push({ split: name, path: destination ? join(destination.shown, fileName(splits, split)) : "-", records: counts.per_split[name]!, learners: counts.learners_per_split[name]!, sha256 });
     }
     return files;
   } catch (error) {
-    for (const sink of sinks.values()) await sink.abort();
+    for (const sink of sinks) sink.abort();
     throw error;
   }
 }
 
-async function markUsed(store: Store, staging: ExportStaging, exportId: string, limit: number | undefined, signal?: AbortSignal): Promise<void> {
-  for (const ids of staging.exportedExampleIds(limit)) {
-    signal?.throwIfAborted();
-    await store.collection(COLLECTIONS.queue).updateMany({ _id: { $in: ids.flatMap((id) => idCandidates(id)) } }, { $set: { used_in_training: true }, $addToSet: { exports: exportId } });
-  }
-}
-
-async function writeManifest(path: string, record: ExportDoc): Promise<string> {
-  const file = new AtomicFile(path);
+/** The manifest names its files relative to its folder, so the folder can be moved as a whole. */
+async function writeManifest(path: string, record: ExportDoc): Promise<void> {
+  const manifest = {
+    export_id: record._id,
+    created_at: record.created_at,
+    lexi_version: record.lexi_version,
+    engine: record.engine,
+    format: record.format,
+    filters: record.filters,
+    split: record.split,
+    files: record.files.map(({ path: shown, ...file }) => ({ ...file, file: shown.split(/[\\/]/).pop()! })),
+    counts: record.counts,
+    marked_used: record.marked_used,
+    replaces: record.replaces,
+  };
+  const file = new FileSink(path);
   try {
-    await file.write(`${JSON.stringify({ export_id: record._id, ...record, _id: undefined }, null, 2)}\n`);
+    await file.write(`${JSON.stringify(manifest, null, 2)}\n`);
     await file.commit();
   } catch (error) {
-    await file.abort();
+    file.abort();
     throw error;
   }
-  return path;
 }
 
 function describeFilters(input: ValidExport): Record<string, unknown> {

@@ -1,102 +1,84 @@
 /**
- * Where export lines go. Files are written under a temporary name and renamed only when
- * complete, so an interrupted export never leaves a partial file under the real name.
+ * Where export lines go: a file inside the dataset folder being built, or a stream.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { open, readdir, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { open } from "node:fs/promises";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 
 export interface LineSink {
   /** Waits while the destination is full; an abort stops the wait. */
-  write(line: string, signal?: AbortSignal): Promise<void>;
-  /** Completes the output; returns the sha256 of what was written. */
+  write(text: string, signal?: AbortSignal): Promise<void>;
+  /** Completes the output (on disk: flushed and fsynced); returns the sha256 of what was written. */
   commit(): Promise<string>;
-  abort(): Promise<void>;
+  abort(): void;
 }
 
 async function writeWithBackpressure(stream: Writable, text: string, signal?: AbortSignal): Promise<void> {
   if (!stream.write(text)) await once(stream, "drain", { signal });
 }
 
-const TEMP_NAME = /^\.(.+)\.(\d+)-[0-9a-f]{6}\.tmp$/;
-
-function alive(pid: number): boolean {
+/** Flushes a file or folder to the disk, so a rename that follows publishes complete data. */
+export async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, "r");
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 
-/**
- * Removes temporary files that earlier writes of `names` in `folder` left when their process was
- * killed (a file being written by a live process is left alone).
- */
-export async function removeStaleTemporaries(folder: string, names: string[]): Promise<void> {
-  for (const entry of await readdir(folder).catch(() => [] as string[])) {
-    const match = TEMP_NAME.exec(entry);
-    if (match && names.includes(match[1]!) && !alive(Number(match[2]))) await rm(join(folder, entry), { force: true });
-  }
-}
-
-export class AtomicFile implements LineSink {
+/** A new file (never an existing one: `wx`) in a folder that is not visible yet. */
+export class FileSink implements LineSink {
   private readonly hash = createHash("sha256");
   private readonly stream: WriteStream;
-  readonly tempPath: string;
   private failure: Error | undefined;
 
   constructor(readonly path: string) {
-    this.tempPath = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(3).toString("hex")}.tmp`);
-    this.stream = createWriteStream(this.tempPath);
+    this.stream = createWriteStream(path, { flags: "wx" });
     this.stream.on("error", (error) => {
       this.failure = error;
     });
   }
 
-  async write(line: string, signal?: AbortSignal): Promise<void> {
+  async write(text: string, signal?: AbortSignal): Promise<void> {
     if (this.failure) throw this.failure;
-    this.hash.update(line);
-    await writeWithBackpressure(this.stream, line, signal);
+    this.hash.update(text);
+    await writeWithBackpressure(this.stream, text, signal);
   }
 
   async commit(): Promise<string> {
     if (this.failure) throw this.failure;
     this.stream.end();
-    await once(this.stream, "finish");
-    const handle = await open(this.tempPath, "r+");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(this.tempPath, this.path);
+    await Promise.race([
+      once(this.stream, "finish"),
+      once(this.stream, "error").then(([error]) => Promise.reject(error as Error)),
+    ]);
+    await fsyncPath(this.path);
     return this.hash.digest("hex");
   }
 
-  async abort(): Promise<void> {
+  abort(): void {
     this.stream.destroy();
-    await rm(this.tempPath, { force: true });
   }
 }
 
-/** Standard output (`--out -`): nothing but data lines. */
+/** Standard output (`--out -`) or an HTTP body: nothing but data lines. */
 export class StreamSink implements LineSink {
   private readonly hash = createHash("sha256");
 
   constructor(private readonly stream: Writable) {}
 
-  async write(line: string, signal?: AbortSignal): Promise<void> {
-    this.hash.update(line);
-    await writeWithBackpressure(this.stream, line, signal);
+  async write(text: string, signal?: AbortSignal): Promise<void> {
+    if (this.stream.destroyed) throw new Error("the reader of the export went away");
+    this.hash.update(text);
+    await writeWithBackpressure(this.stream, text, signal);
   }
 
   async commit(): Promise<string> {
     return this.hash.digest("hex");
   }
 
-  async abort(): Promise<void> {}
+  abort(): void {}
 }

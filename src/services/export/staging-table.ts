@@ -1,12 +1,16 @@
 /**
  * The write side of an export's staging file: upserts formatted lines so that, per dedup key, the
  * best unit wins (higher quality, then the smaller example id and task). Runs in a worker thread
- * when one is available, so it overlaps with reading the store.
+ * when one is available, so it overlaps with reading the store. With `members`, it also keeps
+ * every example that offered a unit for a key, winners and dropped duplicates alike, so
+ * `--mark-used` can mark all the examples a record stands for.
  */
 import Database from "better-sqlite3";
 
-/** key, ord, example id, task, split, quality, line */
-export type StagedRow = [string, string, string, string, number, number, string];
+/** key, ord, example id, task, group, user id, quality, line */
+export type StagedRow = [string, string, string, string, string, string, number, string];
+/** key, example id, 1 if the example was already used in training when read */
+export type MemberRow = [string, string, number];
 
 /** Rows per INSERT statement: one call per row costs more than the insert itself. */
 const ROWS_PER_STATEMENT = 50;
@@ -15,6 +19,7 @@ export class StagingTable {
   private readonly db: Database.Database;
   private readonly upsertMany: Database.Statement;
   private readonly upsertOne: Database.Statement;
+  private readonly addMember: Database.Statement;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -25,21 +30,24 @@ export class StagingTable {
     this.db.pragma("cache_size = -65536");
     // Rows keep the position where their key first appeared (rowid), which is the output order.
     this.db.exec(`CREATE TABLE IF NOT EXISTS units (key TEXT NOT NULL UNIQUE, ord TEXT NOT NULL, example_id TEXT NOT NULL, task TEXT NOT NULL,
-      split INTEGER NOT NULL, quality REAL NOT NULL, line TEXT NOT NULL)`);
+      grp TEXT NOT NULL, user_id TEXT NOT NULL, quality REAL NOT NULL, line TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS members (key TEXT NOT NULL, example_id TEXT NOT NULL, used INTEGER NOT NULL)`);
     const upsert = (rows: number) =>
-      this.db.prepare(`INSERT INTO units (key, ord, example_id, task, split, quality, line) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?, ?, ?)").join(", ")}
+      this.db.prepare(`INSERT INTO units (key, ord, example_id, task, grp, user_id, quality, line) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
       ON CONFLICT (key) DO UPDATE SET ord = excluded.ord, example_id = excluded.example_id, task = excluded.task,
-        split = excluded.split, quality = excluded.quality, line = excluded.line
+        grp = excluded.grp, user_id = excluded.user_id, quality = excluded.quality, line = excluded.line
       WHERE excluded.quality > units.quality OR (excluded.quality = units.quality AND excluded.ord < units.ord)`);
     this.upsertMany = upsert(ROWS_PER_STATEMENT);
     this.upsertOne = upsert(1);
+    this.addMember = this.db.prepare("INSERT INTO members (key, example_id, used) VALUES (?, ?, ?)");
   }
 
-  insert(rows: StagedRow[]): void {
+  insert(rows: StagedRow[], members: MemberRow[]): void {
     this.db.transaction(() => {
       let i = 0;
       for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) this.upsertMany.run(rows.slice(i, i + ROWS_PER_STATEMENT).flat());
       for (; i < rows.length; i++) this.upsertOne.run(rows[i]!);
+      for (const member of members) this.addMember.run(member);
     })();
   }
 

@@ -1,16 +1,19 @@
 /**
  * Scratch space of one export: a temporary SQLite file holding the formatted lines, one row per
  * dedup key (the best one wins as rows arrive). It keeps an export's memory flat whatever the
- * number of examples, on either engine, and is deleted when the export ends. Rows are written by
- * a worker thread when the build ships one (the built package does), else on this thread.
+ * number of examples, on either engine. Its folder (lexi-export-<pid>-… in the temp directory) is
+ * removed when the export ends, and by the next export when a kill left it behind. Rows are
+ * written by a worker thread when the build ships one (the built package does), else on this thread.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { StagingTable, type StagedRow } from "./staging-table.js";
+import { splitEnds, splitHash } from "../../domain/split.js";
+import { processAlive } from "./process-alive.js";
+import { StagingTable, type MemberRow, type StagedRow } from "./staging-table.js";
 
 export interface StagedUnit {
   /** Dedup key: the unit loses to a better one with the same key. */
@@ -19,9 +22,13 @@ export interface StagedUnit {
   ord: string;
   exampleId: string;
   task: string;
-  split: number;
+  /** What the split keeps together: a learner or an example. */
+  group: string;
+  userId: string;
   quality: number;
   line: string;
+  /** The example was already used in training when it was read. */
+  used: boolean;
 }
 
 export interface StagedWinner {
@@ -30,10 +37,25 @@ export interface StagedWinner {
   line: string;
 }
 
+export interface ExportedExample {
+  id: string;
+  /** Already used in training when read (only with include_used). */
+  used: boolean;
+}
+
 const BATCH = 2000;
 /** Batches sent to the worker and not yet stored: bounds the memory a slow disk can cost. */
 const MAX_IN_FLIGHT = 4;
 const WORKER_FILE = fileURLToPath(new URL("./staging-worker.js", import.meta.url));
+const PREFIX = "lexi-export-";
+
+/** Removes staging folders that killed exports left in the temp directory. */
+export function removeStaleStaging(): void {
+  for (const entry of readdirSync(tmpdir())) {
+    const pid = new RegExp(`^${PREFIX}(\\d+)-`).exec(entry)?.[1];
+    if (pid && !processAlive(Number(pid))) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+  }
+}
 
 class WorkerWriter {
   private readonly worker: Worker;
@@ -60,9 +82,9 @@ class WorkerWriter {
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
-  async write(rows: StagedRow[]): Promise<void> {
+  async write(rows: StagedRow[], members: MemberRow[]): Promise<void> {
     if (this.failure) throw this.failure;
-    this.worker.postMessage({ type: "rows", rows });
+    this.worker.postMessage({ type: "rows", rows, members });
     this.inFlight++;
     while (this.inFlight >= MAX_IN_FLIGHT) await this.next();
   }
@@ -84,8 +106,8 @@ class WorkerWriter {
 class LocalWriter {
   constructor(private readonly table: StagingTable) {}
 
-  async write(rows: StagedRow[]): Promise<void> {
-    this.table.insert(rows);
+  async write(rows: StagedRow[], members: MemberRow[]): Promise<void> {
+    this.table.insert(rows, members);
   }
 
   async finish(): Promise<void> {
@@ -103,10 +125,12 @@ export class ExportStaging {
   private readonly writer: WorkerWriter | LocalWriter;
   private reader: Database.Database | undefined;
   private pending: StagedRow[] = [];
+  private pendingMembers: MemberRow[] = [];
   offered = 0;
 
-  constructor() {
-    this.dir = mkdtempSync(join(tmpdir(), "lexi-export-"));
+  /** `trackMembers`: remember every example behind each key (for marking them used). */
+  constructor(private readonly trackMembers: boolean) {
+    this.dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
     this.path = join(this.dir, "staging.db");
     // Create the table here, so the reader never races the worker's start-up.
     const table = new StagingTable(this.path);
@@ -120,21 +144,24 @@ export class ExportStaging {
 
   async add(unit: StagedUnit): Promise<void> {
     this.offered++;
-    this.pending.push([unit.key, unit.ord, unit.exampleId, unit.task, unit.split, unit.quality, unit.line]);
+    this.pending.push([unit.key, unit.ord, unit.exampleId, unit.task, unit.group, unit.userId, unit.quality, unit.line]);
+    if (this.trackMembers) this.pendingMembers.push([unit.key, unit.exampleId, unit.used ? 1 : 0]);
     if (this.pending.length >= BATCH) await this.flush();
   }
 
   private async flush(): Promise<void> {
     const rows = this.pending;
+    const members = this.pendingMembers;
     this.pending = [];
-    if (rows.length) await this.writer.write(rows);
+    this.pendingMembers = [];
+    if (rows.length) await this.writer.write(rows, members);
   }
 
   /** Stores what is left and opens the staged rows for reading. */
   async finish(): Promise<void> {
     await this.flush();
     await this.writer.finish();
-    this.reader = new Database(this.path, { readonly: true });
+    this.reader = new Database(this.path);
   }
 
   private get db(): Database.Database {
@@ -146,30 +173,62 @@ export class ExportStaging {
     return (this.db.prepare("SELECT count(*) AS n FROM units").get() as { n: number }).n;
   }
 
-  /** The kept units in output order (where each key first appeared), at most `limit`. */
-  *winners(limit?: number): Generator<StagedWinner> {
-    const statement = this.db.prepare(`SELECT task, split, line FROM units ORDER BY rowid${limit ? " LIMIT ?" : ""}`);
-    yield* (limit ? statement.iterate(limit) : statement.iterate()) as Iterable<StagedWinner>;
-  }
-
+  /** The units written: the first `limit` in output order (where each key first appeared). */
   private written(limit?: number): string {
-    return `SELECT example_id FROM units ORDER BY rowid${limit ? ` LIMIT ${Math.floor(limit)}` : ""}`;
+    return `SELECT rowid AS r, * FROM units ORDER BY rowid${limit ? ` LIMIT ${Math.floor(limit)}` : ""}`;
   }
 
-  /** How many distinct examples the first `limit` units come from (counted here: a JS set would grow). */
+  /**
+   * Ranks the groups of the written units by hash and cuts them at the cumulative ratios.
+   * Returns how many groups there are and how many each split got.
+   */
+  assignSplits(seed: number, ratios: number[], limit?: number): { groups: number; perSplit: number[] } {
+    this.db.function("split_hash", { deterministic: true }, (group: unknown) => splitHash(String(group), seed));
+    this.db.exec(`CREATE TABLE groups (grp TEXT PRIMARY KEY, h TEXT NOT NULL, split INTEGER NOT NULL DEFAULT 0);
+      INSERT INTO groups (grp, h) SELECT grp, split_hash(grp) FROM (SELECT DISTINCT grp FROM (${this.written(limit)}))`);
+    const groups = (this.db.prepare("SELECT count(*) AS n FROM groups").get() as { n: number }).n;
+    const ends = splitEnds(groups, ratios);
+    const cases = ends.slice(0, -1).map((end, i) => `WHEN rank < ${end} THEN ${i}`).join(" ");
+    if (cases) {
+      this.db.exec(`UPDATE groups SET split = ranked.split FROM (
+        SELECT grp, CASE ${cases} ELSE ${ends.length - 1} END AS split FROM (SELECT grp, row_number() OVER (ORDER BY h, grp) - 1 AS rank FROM groups)
+      ) AS ranked WHERE groups.grp = ranked.grp`);
+    }
+    return { groups, perSplit: ends.map((end, i) => end - (i === 0 ? 0 : ends[i - 1]!)) };
+  }
+
+  /** The kept units in output order, at most `limit`, with their split (after assignSplits). */
+  *winners(limit?: number): Generator<StagedWinner> {
+    yield* this.db.prepare(`SELECT u.task, g.split, u.line FROM (${this.written(limit)}) AS u JOIN groups AS g ON g.grp = u.grp ORDER BY u.r`).iterate() as Iterable<StagedWinner>;
+  }
+
+  /** Distinct learners per split among the written units. */
+  learnersPerSplit(limit?: number): Map<number, number> {
+    const rows = this.db.prepare(`SELECT g.split, count(DISTINCT u.user_id) AS n FROM (${this.written(limit)}) AS u JOIN groups AS g ON g.grp = u.grp GROUP BY g.split`).all() as Array<{ split: number; n: number }>;
+    return new Map(rows.map((row) => [row.split, row.n]));
+  }
+
+  /** How many distinct examples the written units come from (counted here: a JS set would grow). */
   exampleCount(limit?: number): number {
     return (this.db.prepare(`SELECT count(DISTINCT example_id) AS n FROM (${this.written(limit)})`).get() as { n: number }).n;
   }
 
-  /** Distinct ids of the examples written (the first `limit` units in output order), in batches. */
-  *exportedExampleIds(limit?: number, batchSize = 500): Generator<string[]> {
-    const page = this.db.prepare(`SELECT DISTINCT example_id FROM (${this.written(limit)}) WHERE example_id > ? ORDER BY example_id LIMIT ?`);
+  /**
+   * Every example the written units stand for (with `trackMembers`, the dropped duplicates of
+   * their keys too), in batches.
+   */
+  *exportedExamples(limit?: number, batchSize = 500): Generator<ExportedExample[]> {
+    this.db.exec(`CREATE INDEX IF NOT EXISTS members_key ON members (key);
+      CREATE TABLE IF NOT EXISTS exported (example_id TEXT PRIMARY KEY, used INTEGER NOT NULL);
+      DELETE FROM exported;
+      INSERT INTO exported SELECT example_id, max(used) FROM members WHERE key IN (SELECT key FROM (${this.written(limit)})) GROUP BY example_id`);
+    const page = this.db.prepare("SELECT example_id, used FROM exported WHERE example_id > ? ORDER BY example_id LIMIT ?");
     let after = "";
     for (;;) {
-      const ids = (page.all(after, batchSize) as Array<{ example_id: string }>).map((row) => row.example_id);
-      if (ids.length === 0) return;
-      yield ids;
-      after = ids[ids.length - 1]!;
+      const rows = page.all(after, batchSize) as Array<{ example_id: string; used: number }>;
+      if (rows.length === 0) return;
+      yield rows.map((row) => ({ id: row.example_id, used: row.used === 1 }));
+      after = rows[rows.length - 1]!.example_id;
     }
   }
 
