@@ -58,7 +58,7 @@ export function canonicalTimeZone(input: string): string | undefined {
 export const TimeZone = z.string().transform((zone, context) => {
   const canonical = canonicalTimeZone(zone);
   if (canonical === undefined) {
-    context.addIssue({ code: "custom", message: "is not a time zone: use a tz-database name such as UTC or Asia/Ho_Chi_Minh, or an offset such as +07:00" });
+    context.addIssue({ code: "custom", message: "is not an IANA time zone: use a name such as UTC or Asia/Ho_Chi_Minh, or an offset such as +07:00" });
     return z.NEVER;
   }
   return canonical;
