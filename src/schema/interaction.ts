@@ -3,7 +3,7 @@
  */
 import type { ObjectId } from "bson";
 import { z } from "zod";
-import { CefrLevel, IdString, ImportedId, Score01, Timestamp, WordName } from "./common.js";
+import { CefrLevel, FreeForm, IdString, ImportedId, Score01, Timestamp, WordName } from "./common.js";
 import { checkEncodedSize } from "./document-size.js";
 
 /**
@@ -31,8 +31,8 @@ export const Analysis = z.object({
   fluency_score: Score01,
   vocabulary_level: CefrLevel,
   grammar_errors: z.array(GrammarError).max(LIST).default([]),
-  pronunciation_errors: z.array(z.record(z.string(), z.unknown())).max(LIST).optional(),
-  vocabulary_suggestions: z.array(z.union([text(SHORT_TEXT), z.record(z.string(), z.unknown())])).max(LIST).optional(),
+  pronunciation_errors: z.array(FreeForm).max(LIST).optional(),
+  vocabulary_suggestions: z.array(z.union([text(SHORT_TEXT), FreeForm])).max(LIST).optional(),
   tutor_response: text(TEXT),
   tutor_response_vi: text(TEXT).optional(),
 });
@@ -47,7 +47,7 @@ export const InteractionInput = z
     timestamp: Timestamp.optional(),
     user_input: z.object({
       text: text(TEXT).min(1, "must not be empty"),
-      audio_features: z.record(z.string(), z.unknown()).optional(),
+      audio_features: FreeForm.optional(),
       context: z.array(text(TEXT)).max(LIST).default([]),
     }),
     models_used: z.array(text(200)).max(50).default([]),
