@@ -36,6 +36,8 @@ describe("driver errors become lexi errors", () => {
       new MongoServerSelectionError("no primary", { error: undefined } as never),
       serverError(10107, "not primary"),
       serverError(50, "operation exceeded time limit"),
+      serverError(13, "not authorized on lexi to execute command { collMod: \"ai_interactions\" }"),
+      serverError(18, "Authentication failed."),
       new MongoOperationTimeoutError("Timed out"),
       new MongoWriteConcernError({ writeConcernError: { code: 64, errmsg: "waiting for replication timed out" }, ok: 1 } as never),
       bulkWrapping(retryable),

@@ -9,6 +9,8 @@ import { maskSecrets } from "../location.js";
 
 /** Server error codes lexi reacts to (MongoDB's `error_codes.yml`). */
 export const SERVER_CODES = {
+  unauthorized: 13,
+  authenticationFailed: 18,
   namespaceNotFound: 26,
   indexNotFound: 27,
   maxTimeMSExpired: 50,
@@ -76,6 +78,8 @@ export function wrapMongoError(error: unknown, operation: string): Error {
   if (isDuplicateKey(error)) return new ConflictError(`duplicate key in ${operation}`, { cause: error });
   if (hasCode(error, SERVER_CODES.unrecognizedTimeZone)) return new InvalidInputError(`MongoDB does not know this time zone (${operation}): ${message}`, { cause: error });
   if (hasCode(error, SERVER_CODES.bsonObjectTooLarge)) return new InvalidInputError(`a document is larger than MongoDB's 16 MiB limit (${operation})`, { cause: error });
+  if (hasCode(error, SERVER_CODES.authenticationFailed)) return new StoreUnavailableError(`MongoDB refused the credentials (${operation})`, { cause: error });
+  if (hasCode(error, SERVER_CODES.unauthorized)) return new StoreUnavailableError(`MongoDB refused ${operation}: the user lacks a privilege (${message}); see "Privileges" in the README`, { cause: error });
   if (isTimeout(error)) return new StoreUnavailableError(`MongoDB did not answer in time during ${operation}; try again or narrow the query`, { cause: error });
   if (isUnavailable(error)) return new StoreUnavailableError(`MongoDB is unavailable during ${operation}: ${message}`, { cause: error });
   return error instanceof Error ? error : new Error(String(error));
