@@ -18,10 +18,13 @@ function zoneIndex(): Map<string, { name: string; utc: boolean }> {
   if (!byLowerCase) {
     const zones = getAllTimezones({ deprecated: true });
     byLowerCase = new Map(
-      Object.values(zones).map((zone) => {
-        const target = zone.aliasOf ?? zone.name;
-        return [zone.name.toLowerCase(), { name: zone.name, utc: target === "Etc/UTC" || target === "Etc/GMT" || zone.name === "Etc/GMT" }];
-      }),
+      Object.values(zones)
+        // "Factory" is the tz database's placeholder for "no zone set", not a place.
+        .filter((zone) => zone.name !== "Factory")
+        .map((zone) => {
+          const target = zone.aliasOf ?? zone.name;
+          return [zone.name.toLowerCase(), { name: zone.name, utc: target === "Etc/UTC" || target === "Etc/GMT" }];
+        }),
     );
   }
   return byLowerCase;
