@@ -81,6 +81,9 @@ export function wrapMongoError(error: unknown, operation: string): Error {
   if (hasCode(error, SERVER_CODES.authenticationFailed)) return new StoreUnavailableError(`MongoDB refused the credentials (${operation})`, { cause: error });
   if (hasCode(error, SERVER_CODES.unauthorized)) return new StoreUnavailableError(`MongoDB refused ${operation}: the user lacks a privilege (${message}); see "Privileges" in the README`, { cause: error });
   if (isTimeout(error)) return new StoreUnavailableError(`MongoDB did not answer in time during ${operation}; try again or narrow the query`, { cause: error });
-  if (isUnavailable(error)) return new StoreUnavailableError(`MongoDB is unavailable during ${operation}: ${message}`, { cause: error });
+  if (isUnavailable(error)) {
+    const state = error instanceof MongoNetworkError || error instanceof MongoServerSelectionError ? "unreachable" : "unavailable";
+    return new StoreUnavailableError(`MongoDB is ${state} during ${operation}: ${message}`, { cause: error });
+  }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -95,7 +95,7 @@ export class MongoStore implements Store {
 async function withinConnectTimeout(connecting: Promise<unknown>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailableError(`MongoDB did not answer within ${CONNECT_TIMEOUT_MS / 1000} s of connecting`)), CONNECT_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new StoreUnavailableError(`MongoDB is unreachable: no server answered within ${CONNECT_TIMEOUT_MS / 1000} s of connecting`)), CONNECT_TIMEOUT_MS);
   });
   try {
     await Promise.race([connecting, deadline]);
