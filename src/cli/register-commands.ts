@@ -24,11 +24,12 @@ function registerServe(program: Command): void {
     .option("--port <port>", "port", numberOption("--port"), 8000)
     .option("--body-limit <bytes>", "largest request body", numberOption("--body-limit"), 1_048_576)
     .option("--rate-limit <n>", "requests per minute per API key", numberOption("--rate-limit"), 1200)
+    .option("--query-timeout <ms>", "MongoDB: longest a request's query may run before a 503", numberOption("--query-timeout"), 30_000)
     .action(async (options, command: Command) => {
       const { serveCommand } = await import("./commands/serve.js");
       const global = globalOptions(command);
       // The server owns the store until it stops, then closes it; withStore's close is then a no-op.
-      await withStore(global, (store) => serveCommand(store, options));
+      await withStore(global, (store) => serveCommand(store, options), { queryTimeoutMs: options.queryTimeout });
     });
 }
 

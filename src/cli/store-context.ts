@@ -2,7 +2,7 @@
  * How a command finds its store: `--db`, else `LEXI_DB`, else `.lexi/lexi.db` here.
  */
 import { DEFAULT_DB_PATH } from "../store/location.js";
-import { openStore } from "../store/open-store.js";
+import { openStore, type OpenStoreOptions } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 
 export interface GlobalOptions {
@@ -15,8 +15,8 @@ export function resolveDbUri(options: GlobalOptions): string {
 }
 
 /** Opens the store, runs `work` and always closes the store again. */
-export async function withStore<R>(options: GlobalOptions, work: (store: Store) => Promise<R>): Promise<R> {
-  const store = await openStore(resolveDbUri(options));
+export async function withStore<R>(options: GlobalOptions, work: (store: Store) => Promise<R>, openOptions: OpenStoreOptions = {}): Promise<R> {
+  const store = await openStore(resolveDbUri(options), openOptions);
   try {
     return await work(store);
   } finally {

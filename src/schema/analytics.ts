@@ -3,18 +3,10 @@
  */
 import { z } from "zod";
 import { IdString, Timestamp } from "./common.js";
+import { TimeZone } from "./time-zone.js";
 
 export const ANALYTICS_METRICS = ["fluency", "grammar", "vocabulary", "engagement"] as const;
 export const ANALYTICS_GROUPINGS = ["day", "week", "month", "level"] as const;
-
-const TimeZone = z.string().refine((zone) => {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, "is not an IANA time zone such as UTC or Asia/Ho_Chi_Minh");
 
 export const AnalyticsInput = z
   .object({

@@ -58,6 +58,37 @@ function isExtendedJsonValue(value: object): boolean {
   return (keys[0] === "$oid" && typeof inner === "string") || (keys[0] === "$date" && (typeof inner === "string" || typeof inner === "number"));
 }
 
+/**
+ * Free-form data (audio features, pronunciation details) with its Extended JSON values turned
+ * into the values they stand for. Stored as written, `{"$date": …}` would stay a subdocument on
+ * MongoDB but come back as a Date from the embedded engine (which stores Extended JSON text);
+ * turned into a Date here, it is a Date on both.
+ */
+export const FreeForm = z.record(z.string(), z.unknown()).transform((record, context) => {
+  const revived = reviveExtendedJson(record) as Record<string, unknown>;
+  if (hasInvalidDate(revived)) context.addIssue({ code: "custom", message: 'holds a {"$date": …} that is not a valid date' });
+  return revived;
+});
+
+function reviveExtendedJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reviveExtendedJson);
+  if (!value || typeof value !== "object" || value instanceof Date || value instanceof ObjectId) return value;
+  if (isExtendedJsonValue(value)) {
+    const record = value as { $date?: string | number; $oid?: string };
+    if (record.$date !== undefined) return new Date(record.$date);
+    if (/^[0-9a-fA-F]{24}$/.test(record.$oid!)) return new ObjectId(record.$oid!);
+    return value;
+  }
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, reviveExtendedJson(inner)]));
+}
+
+function hasInvalidDate(value: unknown): boolean {
+  if (value instanceof Date) return Number.isNaN(value.getTime());
+  if (Array.isArray(value)) return value.some(hasInvalidDate);
+  if (value && typeof value === "object" && !(value instanceof ObjectId)) return Object.values(value).some(hasInvalidDate);
+  return false;
+}
+
 /** Finds object keys that MongoDB would read as operators (`$ne`, `$gt`, …). */
 export function hasOperatorKeys(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(hasOperatorKeys);

@@ -8,9 +8,10 @@ export const EXPORT_FORMATS = ["raw", "openai", "alpaca", "sharegpt"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const TaskTemplate = z.object({
-  system: z.string().min(1).optional(),
+  // Bounded: the export record stores its templates, and MongoDB documents stop at 16 MiB.
+  system: z.string().min(1).max(20_000).optional(),
   /** Which fields of the analysis make the target. */
-  fields: z.array(z.string().min(1)).min(1).optional(),
+  fields: z.array(z.string().min(1).max(200)).min(1).max(50).optional(),
 });
 export type TaskTemplate = z.infer<typeof TaskTemplate>;
 

@@ -11,7 +11,11 @@ export const MetricsInput = z.object({
   metrics: z
     .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, "metric names are words"), z.number().refine(Number.isFinite, "must be a finite number"))
     .refine((metrics) => Object.keys(metrics).length > 0, "at least one metric is needed"),
-  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  // Free text, bounded so a metrics document stays far below MongoDB's 16 MiB.
+  metadata: z
+    .record(z.string().max(200), z.union([z.string().max(2_000), z.number(), z.boolean()]))
+    .refine((metadata) => Object.keys(metadata).length <= 200, "at most 200 metadata entries")
+    .default({}),
   export_id: z.string().min(1).max(64).optional(),
   timestamp: z.date().optional(),
 });

@@ -49,7 +49,7 @@ export interface QueueItemDoc {
 
 export const QueueAddInput = z.object({
   interaction_id: IdString,
-  task_types: z.array(WordName).min(1, "name at least one task"),
+  task_types: z.array(WordName).min(1, "name at least one task").max(50),
   quality_score: Score01.default(1),
   notes: z.string().max(2000).optional(),
 });

@@ -15,7 +15,8 @@ export { verifyExport, type Verification } from "./export/verify-export.js";
 
 export async function listExports(store: Store, limit = 50): Promise<ExportDoc[]> {
   await recoverExports(store);
-  return store.collection<ExportDoc>(COLLECTIONS.exports).find({}, { sort: { created_at: -1 }, limit }).toArray();
+  // _id: MongoDB returns equal sort keys in any order otherwise.
+  return store.collection<ExportDoc>(COLLECTIONS.exports).find({}, { sort: { created_at: -1, _id: -1 }, limit }).toArray();
 }
 
 export async function getExport(store: Store, id: string): Promise<ExportDoc & { examples_marked: number }> {

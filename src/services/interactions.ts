@@ -14,6 +14,7 @@ import type { Filter, Store, StoreSession } from "../store/store.js";
 import { ObjectId } from "bson";
 import { z } from "zod";
 import { buildQueueItem } from "./queue-items.js";
+import { upsertQueueItem } from "./queue-upsert.js";
 import { parseInput } from "./validate.js";
 
 /** The most interactions one listing returns; more come page by page. */
@@ -57,11 +58,11 @@ export async function logInteraction(store: Store, raw: unknown, options: Intake
   const doc = buildInteractionDoc(input, now);
   const decision = evaluateAutoQueue(doc.analysis, options.autoQueue ?? DEFAULT_AUTO_QUEUE);
   const item = decision.queue ? buildQueueItem(doc, { tasks: decision.tasks, quality: decision.score, origin: "auto", now }) : undefined;
-  doc.in_training_queue = Boolean(item);
+  let exampleId: unknown = null;
   try {
-    await store.transaction(async (session) => {
+    exampleId = await store.transaction(async (session) => {
       await session.collection(COLLECTIONS.interactions).insertOne(doc);
-      if (item) await session.collection(COLLECTIONS.queue).insertOne(item);
+      return item ? queueFresh(session, [doc], [item]).then(([id]) => id) : null;
     });
   } catch (error) {
     if (error instanceof ConflictError) throw new ConflictError(`interaction ${idText(doc._id)} already exists`, { cause: error });
@@ -70,7 +71,7 @@ export async function logInteraction(store: Store, raw: unknown, options: Intake
   return {
     interaction_id: idText(doc._id),
     queued: Boolean(item),
-    example_id: item ? idText(item._id) : null,
+    example_id: item ? idText(exampleId) : null,
     task_types: decision.tasks,
     auto_queue_score: decision.score,
   };
@@ -92,17 +93,32 @@ export async function writeInteractionBatch(store: Store, inputs: ValidInteracti
   return store.transaction(async (session) => {
     const docs = inputs.map((input) => buildInteractionDoc(input, now));
     const fresh = await withoutStored(session, docs);
+    const queued: InteractionDoc[] = [];
     const items: QueueItemDoc[] = [];
     for (const doc of fresh) {
       const decision = evaluateAutoQueue(doc.analysis, thresholds);
       if (!decision.queue) continue;
-      doc.in_training_queue = true;
+      queued.push(doc);
       items.push(buildQueueItem(doc, { tasks: decision.tasks, quality: decision.score, origin: "auto", now }));
     }
     if (fresh.length) await session.collection(COLLECTIONS.interactions).insertMany(fresh);
-    if (items.length) await session.collection(COLLECTIONS.queue).insertMany(items);
+    if (items.length) await queueFresh(session, queued, items);
     return { inserted: fresh.length, duplicates: docs.length - fresh.length, queued: items.length };
   });
+}
+
+/**
+ * Queues just-stored interactions, in an order that stays consistent where writes cannot be
+ * undone (a standalone MongoDB server): the interactions went in unmarked, each example is an
+ * upsert keyed on its interaction, and only then are the interactions marked as queued. A
+ * failure in between leaves an interaction that is not queued, or an example whose interaction
+ * is not yet marked — never an interaction marked as queued without its example.
+ */
+async function queueFresh(session: StoreSession, docs: InteractionDoc[], items: QueueItemDoc[]): Promise<unknown[]> {
+  const ids: unknown[] = [];
+  for (const item of items) ids.push(await upsertQueueItem(session, item));
+  await session.collection(COLLECTIONS.interactions).updateMany({ _id: { $in: docs.map((doc) => doc._id) } }, { $set: { in_training_queue: true } });
+  return ids;
 }
 
 /** Drops documents already stored, and repeats of an `_id` inside the batch itself. */

@@ -41,7 +41,7 @@ export interface VersionComparison {
 
 /** The latest entry logged for a version of a model. */
 async function latestVersion(store: Store, model: string, version: string): Promise<MetricsDoc> {
-  const found = await store.collection<MetricsDoc>(COLLECTIONS.metrics).findOne({ model_name: model, version }, { sort: { timestamp: -1 } });
+  const found = await store.collection<MetricsDoc>(COLLECTIONS.metrics).findOne({ model_name: model, version }, { sort: { timestamp: -1, _id: -1 } }); // _id settles equal timestamps
   if (!found) throw new NotFoundError(`no metrics logged for ${model} ${version} (see lexi metrics history ${model})`);
   return found;
 }

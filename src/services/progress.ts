@@ -27,8 +27,9 @@ export async function saveSnapshot(store: Store, raw: unknown, now = new Date())
   const snapshotDate = input.snapshot_date ?? now;
   return store.transaction(async (session) => {
     const progress = session.collection<ProgressDoc>(COLLECTIONS.progress);
+    // The two snapshots before this one; _id decides between snapshots of the same instant.
     const earlier = await progress
-      .find({ user_id: input.user_id, snapshot_date: { $lt: snapshotDate } }, { sort: { snapshot_date: -1 }, limit: 2, projection: { fluency_score_avg: 1 } })
+      .find({ user_id: input.user_id, snapshot_date: { $lt: snapshotDate } }, { sort: { snapshot_date: -1, _id: -1 }, limit: 2, projection: { fluency_score_avg: 1 } })
       .toArray();
     const trend = improvementTrend(earlier.reverse().map((s) => s.fluency_score_avg), input.fluency_score_avg);
     const doc: ProgressDoc = { _id: new ObjectId(), ...input, snapshot_date: snapshotDate, improvement_trend: trend };
@@ -42,7 +43,7 @@ export async function progressHistory(store: Store, userId: string, days = 30, n
   const user = parseInput(IdString, userId, "user id");
   return store
     .collection<ProgressDoc>(COLLECTIONS.progress)
-    .find({ user_id: user, snapshot_date: { $gte: new Date(now.getTime() - days * 86_400_000) } }, { sort: { snapshot_date: 1 } })
+    .find({ user_id: user, snapshot_date: { $gte: new Date(now.getTime() - days * 86_400_000) } }, { sort: { snapshot_date: 1, _id: 1 } })
     .toArray();
 }
 

@@ -23,8 +23,11 @@ import { getInteraction } from "./interactions.js";
 import { buildQueueItem } from "./queue-items.js";
 import { parseInput } from "./validate.js";
 
-/** Best quality first, then oldest: the order of listings and of `lexi review`. */
-export const QUEUE_ORDER = { quality_score: -1, created_at: 1 } as const;
+/**
+ * Best quality first, then oldest: the order of listings and of `lexi review`. MongoDB returns
+ * equal sort keys in any order, so `_id` breaks ties and paging stays deterministic.
+ */
+export const QUEUE_ORDER = { quality_score: -1, created_at: 1, _id: 1 } as const;
 
 /**
  * Adds an interaction to the queue by hand.

@@ -63,9 +63,12 @@ export const INDEXES: Record<CollectionName, IndexSpec[]> = {
   training_queue: [
     { name: "source_interaction_id_1", keys: { source_interaction_id: 1 }, unique: true },
     { name: "validated_1", keys: { validated: 1 } },
-    { name: "status_1_quality_score_-1_created_at_1", keys: { status: 1, quality_score: -1, created_at: 1 } },
+    // The review order's keys, `_id` last as its tie-breaker, so the index serves the whole sort.
+    { name: "status_1_quality_score_-1_created_at_1__id_1", keys: { status: 1, quality_score: -1, created_at: 1, _id: 1 } },
     { name: "quality_score_-1_validated_1", keys: { quality_score: -1, validated: 1 } },
     { name: "task_types_1_quality_score_-1", keys: { task_types: 1, quality_score: -1 }, multikey: true },
+    // Export lineage: which examples an export marked (`exports` holds export ids).
+    { name: "exports_1", keys: { exports: 1 }, multikey: true },
   ],
   user_progress: [
     { name: "user_id_1_snapshot_date_-1", keys: { user_id: 1, snapshot_date: -1 } },
@@ -82,11 +85,14 @@ export const INDEXES: Record<CollectionName, IndexSpec[]> = {
   exports: [{ name: "created_at_-1", keys: { created_at: -1 } }],
 };
 
-/** Indexes earlier versions created that a compound index's prefix serves: dropped on open. */
+/**
+ * Indexes earlier versions created, dropped on open: those a compound index's prefix serves, and
+ * the queue's review-order index from before it ended with `_id`.
+ */
 export const RETIRED_INDEXES: Partial<Record<CollectionName, string[]>> = {
   ai_interactions: ["user_id_1"],
   user_feedback: ["interaction_id_1", "user_id_1"],
-  training_queue: ["task_types_1", "quality_score_1"],
+  training_queue: ["task_types_1", "quality_score_1", "status_1_quality_score_-1_created_at_1"],
 };
 
 /** Every index of a collection, the retention index included when it applies. */

@@ -12,7 +12,17 @@ export interface OpenStoreOptions {
   retentionDays?: number;
   /** Create collections and indexes on open (idempotent). Default true. */
   ensureIndexes?: boolean;
+  /** MongoDB only: a time limit for each query, so a slow one ends as "store unavailable". */
+  queryTimeoutMs?: number;
+  /** MongoDB only: accept a standalone server (no transactions). Default: LEXI_MONGO_ALLOW_STANDALONE. */
+  allowStandalone?: boolean;
 }
+
+/**
+ * MongoDB's TTL indexes take expireAfterSeconds in 0..2147483647 (a 32-bit int), so retention
+ * stops at 24,855 days (68 years); more would make every open fail.
+ */
+export const MAX_RETENTION_DAYS = Math.floor(2_147_483_647 / 86_400);
 
 /**
  * Opens a store: `mongodb://…` or `mongodb+srv://…` → MongoDB; a path or `sqlite:PATH` → the
@@ -24,14 +34,17 @@ export interface OpenStoreOptions {
  * await store.close();
  */
 export async function openStore(uri: string, options: OpenStoreOptions = {}): Promise<Store> {
-  const retentionDays = options.retentionDays ?? retentionFromEnv() ?? DEFAULT_RETENTION_DAYS;
+  const retentionDays = checkRetention(options.retentionDays ?? retentionFromEnv() ?? DEFAULT_RETENTION_DAYS, "the retention period");
   const location = parseLocation(uri);
   let store: Store;
   // MongoDB's TTL monitor expires documents by itself; the embedded store sweeps when one is due.
   let sweep = async (): Promise<unknown> => undefined;
   if (location.kind === "mongodb") {
-    const { MongoStore } = await import("./mongo/mongo-store.js");
-    store = await MongoStore.connect(location.uri);
+    const [{ MongoStore }, { standaloneAllowedByEnv }] = await Promise.all([import("./mongo/mongo-store.js"), import("./mongo/deployment.js")]);
+    store = await MongoStore.connect(location.uri, {
+      queryTimeoutMs: options.queryTimeoutMs,
+      allowStandalone: options.allowStandalone ?? standaloneAllowedByEnv(),
+    });
   } else {
     const { EmbeddedStore } = await import("./embedded/embedded-store.js");
     const embedded = new EmbeddedStore({ path: location.path, retentionDays });
@@ -61,9 +74,12 @@ export async function ensureCollections(store: Store, retentionDays: number): Pr
 function retentionFromEnv(): number | undefined {
   const raw = process.env.LEXI_RETENTION_DAYS;
   if (raw === undefined || raw === "") return undefined;
-  const days = Number(raw);
-  if (!Number.isFinite(days) || days < 0) {
-    throw new InvalidInputError(`LEXI_RETENTION_DAYS must be a number of days ≥ 0 (0 keeps forever); got "${raw}"`);
+  return checkRetention(Number(raw), "LEXI_RETENTION_DAYS", raw);
+}
+
+function checkRetention(days: number, what: string, raw: unknown = days): number {
+  if (!Number.isFinite(days) || days < 0 || days > MAX_RETENTION_DAYS) {
+    throw new InvalidInputError(`${what} must be a number of days from 0 (keep forever) to ${MAX_RETENTION_DAYS}; got "${String(raw)}"`);
   }
   return days;
 }

@@ -71,6 +71,8 @@ export interface Collection<T extends Doc = Doc> {
   deleteOne(filter: Filter): Promise<{ deletedCount: number }>;
   deleteMany(filter: Filter): Promise<{ deletedCount: number }>;
   countDocuments(filter?: Filter): Promise<number>;
+  /** The whole collection's size from metadata, without scanning (may lag after an unclean shutdown). */
+  estimatedDocumentCount(): Promise<number>;
   aggregate<R extends Doc = Doc>(pipeline: Pipeline): DocStream<R>;
   createIndexes(specs: IndexSpec[]): Promise<void>;
   listIndexes(): Promise<IndexSpec[]>;
@@ -91,7 +93,9 @@ export interface Store extends StoreSession {
   readonly location: string;
   /**
    * Runs `work` so that its writes land together or not at all. On MongoDB this needs a replica
-   * set or sharded cluster; on a standalone server the writes run without a transaction.
+   * set or sharded cluster; on a standalone server (opt-in only) the writes run without a
+   * transaction. `work` may run more than once (MongoDB retries a unit hit by an election), so it
+   * must only write through `session` and must not swallow the errors it gets.
    */
   transaction<R>(work: (session: StoreSession) => Promise<R>): Promise<R>;
   /** Deletes expired interactions; returns how many. MongoDB's TTL monitor does this by itself. */

@@ -51,6 +51,6 @@ describe("lexi init / status (built binary)", () => {
   it("explains a bad retention setting", async () => {
     const result = await runLexi(["status"], { cwd: dir, env: { LEXI_RETENTION_DAYS: "soon" } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('LEXI_RETENTION_DAYS must be a number of days ≥ 0 (0 keeps forever); got "soon"');
+    expect(result.stderr).toContain('LEXI_RETENTION_DAYS must be a number of days from 0 (keep forever) to 24855; got "soon"');
   });
 });

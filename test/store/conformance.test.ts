@@ -1,9 +1,13 @@
 import { ObjectId } from "bson";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ConflictError } from "../../src/errors.js";
+import { ConflictError, InvalidInputError, StoreUnavailableError } from "../../src/errors.js";
+import { analytics } from "../../src/services/analytics.js";
+import { listInteractions, logInteraction } from "../../src/services/interactions.js";
+import { listQueue } from "../../src/services/queue.js";
 import { COLLECTIONS, RETENTION_INDEX } from "../../src/store/collections.js";
+import { openStore } from "../../src/store/open-store.js";
 import type { Collection, Doc, Store } from "../../src/store/store.js";
-import { engines } from "../helpers/engines.js";
+import { engines, mongoUri } from "../helpers/engines.js";
 
 describe.each(engines)("store conformance: $name", (engine) => {
   let store: Store;
@@ -14,6 +18,7 @@ describe.each(engines)("store conformance: $name", (engine) => {
   });
   afterAll(async () => {
     await store.close();
+    await engine.dropAll();
   });
   beforeEach(async () => {
     things = store.collection("things");
@@ -447,6 +452,275 @@ describe.each(engines)("store conformance: $name", (engine) => {
     });
   });
 });
+
+/**
+ * Rules a real MongoDB server enforces and the embedded engine must match (issue 12): each case
+ * runs on the embedded engine always and on MongoDB when MONGODB_URI is set. Cases that need a
+ * replica set or server test commands skip with the reason printed.
+ */
+describe.each(engines)("MongoDB's rules on both engines: $name", (engine) => {
+  let store: Store;
+  let things: Collection;
+  const onMongo = engine.name === "mongodb";
+  const unlessMongo = (what: string) => {
+    const reason = `${what}: MongoDB only, skipped on the ${engine.name} engine`;
+    console.log(`[lexi tests] ${reason}`);
+    return reason;
+  };
+  /** MongoDB's documented rule, which the embedded engine does not follow yet: printed, not counted as passing. */
+  const embeddedGap = (what: string) => {
+    const reason = `${what}: the embedded engine does not follow MongoDB's rule yet (known gap, reported to the engine's owner)`;
+    console.log(`[lexi tests] ${reason}`);
+    return reason;
+  };
+
+  beforeAll(async () => {
+    store = await engine.open();
+  });
+  afterAll(async () => {
+    await store.close();
+    await engine.dropAll();
+  });
+  beforeEach(async () => {
+    things = store.collection("rules");
+    await things.deleteMany({});
+    for (const name of [COLLECTIONS.interactions, COLLECTIONS.queue]) await store.collection(name).deleteMany({});
+  });
+
+  const ids = (docs: Doc[]) => docs.map((doc) => doc._id);
+
+  describe("ties", () => {
+    it("pages equal sort keys in _id order: limit 2 twice", async () => {
+      await things.insertMany(["t4", "t2", "t3", "t1"].map((_id) => ({ _id, k: 1 })));
+      const page = (skip: number) => things.find({}, { sort: { k: 1, _id: 1 }, skip, limit: 2 }).toArray();
+      expect(ids(await page(0))).toEqual(["t1", "t2"]);
+      expect(ids(await page(2))).toEqual(["t3", "t4"]);
+    });
+
+    it("lists the queue and interactions deterministically when their sort keys tie", async () => {
+      const at = new Date("2026-02-01T00:00:00Z");
+      const queueIds = ["q4", "q3", "q2", "q1"];
+      await store.collection(COLLECTIONS.queue).insertMany(
+        queueIds.map((_id, i) => ({ _id, source_interaction_id: `i${i}`, quality_score: 0.9, created_at: at, status: "pending", validated: false, task_types: ["grammar"] })),
+      );
+      expect(ids(await listQueue(store, { limit: 2 }))).toEqual(["q1", "q2"]);
+      await store.collection(COLLECTIONS.interactions).insertMany(["i1", "i3", "i2"].map((_id) => ({ _id, user_id: "u", timestamp: at, flagged_for_review: false })));
+      expect(ids(await listInteractions(store, { user_id: "u", limit: 2 }))).toEqual(["i3", "i2"]);
+    });
+  });
+
+  describe("time zones", () => {
+    beforeEach(async () => {
+      await logInteraction(store, interaction({ timestamp: "2026-01-01T20:00:00Z" }), { now: new Date("2026-01-01T20:00:00Z") });
+    });
+    const days = async (tz: string) => {
+      const result = await analytics(store, { metric: "fluency", group_by: "day", tz });
+      return { tz: result.tz, days: result.data.map((row) => row.group) };
+    };
+
+    it("answers every spelling of a zone as its tz-database name", async () => {
+      expect(await days("asia/ho_chi_minh")).toEqual({ tz: "Asia/Ho_Chi_Minh", days: ["2026-01-02"] });
+      expect(await days("UCT")).toEqual({ tz: "UTC", days: ["2026-01-01"] });
+      expect(await days("Etc/GMT-7")).toEqual({ tz: "+07:00", days: ["2026-01-02"] });
+      expect(await days("-0500")).toEqual({ tz: "-05:00", days: ["2026-01-01"] });
+      await expect(days("Mars/Olympus")).rejects.toBeInstanceOf(InvalidInputError);
+    });
+
+    it("maps MongoDB's unknown-zone error (40485) to invalid input", async (context) => {
+      if (!onMongo) return context.skip(unlessMongo("error 40485"));
+      const wrongCase = [{ $project: { d: { $dateToString: { date: "$timestamp", timezone: "asia/ho_chi_minh" } } } }];
+      await expect(store.collection(COLLECTIONS.interactions).aggregate(wrongCase).toArray()).rejects.toBeInstanceOf(InvalidInputError);
+    });
+  });
+
+  describe("document size", () => {
+    it("refuses a 17 MiB interaction with invalid input and writes nothing", async () => {
+      const huge = interaction({ user_input: { text: "I goes", audio_features: { samples: "x".repeat(17 * 1024 * 1024) } } });
+      await expect(logInteraction(store, huge)).rejects.toThrow(/MiB once encoded/);
+      await expect(logInteraction(store, huge)).rejects.toBeInstanceOf(InvalidInputError);
+      expect(await store.collection(COLLECTIONS.interactions).countDocuments()).toBe(0);
+      expect(await store.collection(COLLECTIONS.queue).countDocuments()).toBe(0);
+    });
+
+    it("maps the server's refusal of a 17 MiB document to invalid input", async (context) => {
+      if (!onMongo) return context.skip(unlessMongo("the server's 16 MiB refusal (the embedded engine stores it)"));
+      await expect(things.insertOne({ blob: "x".repeat(17 * 1024 * 1024) })).rejects.toBeInstanceOf(InvalidInputError);
+      expect(await things.countDocuments()).toBe(0);
+    });
+  });
+
+  describe("comparison and sort order", () => {
+    it("sorts mixed types on an indexed field in BSON order: missing and null, numbers, strings, objects, ObjectIds, booleans, dates", async (context) => {
+      // BSON comparison order: null (and missing) < numbers < strings < objects < arrays < binary < ObjectId < boolean < date.
+      if (!onMongo) return context.skip(embeddedGap("ObjectId sorts after dates"));
+      await things.createIndexes([{ name: "v_1", keys: { v: 1 } }]);
+      const oid = new ObjectId("0123456789abcdef01234567");
+      await things.insertMany([
+        { _id: "m-date", v: new Date("2026-01-01T00:00:00Z") },
+        { _id: "m-true", v: true },
+        { _id: "m-oid", v: oid },
+        { _id: "m-object", v: { a: 1 } },
+        { _id: "m-string", v: "b" },
+        { _id: "m-num2", v: 2.5 },
+        { _id: "m-num1", v: 1 },
+        { _id: "m-null", v: null },
+        { _id: "m-missing" },
+      ]);
+      const order = await things.find({}, { sort: { v: 1, _id: 1 } }).toArray();
+      expect(ids(order)).toEqual(["m-missing", "m-null", "m-num1", "m-num2", "m-string", "m-object", "m-oid", "m-true", "m-date"]);
+      await things.dropIndex("v_1");
+    });
+
+    it("never matches a missing field with $lte on a number, but does with $lte null", async (context) => {
+      // Comparisons only match values of the same type bracket; null in a comparison also matches a missing field.
+      if (!onMongo) return context.skip(embeddedGap("$lte: null does not match a missing field"));
+      await things.createIndexes([{ name: "w_1", keys: { w: 1 } }]);
+      await things.insertMany([{ _id: "l1", w: 1 }, { _id: "l2", w: 9 }, { _id: "l3" }, { _id: "l4", w: null }, { _id: "l5", w: "1" }]);
+      const match = async (filter: Doc) => ids(await things.find(filter, { sort: { _id: 1 } }).toArray());
+      expect(await match({ w: { $lte: 5 } })).toEqual(["l1"]);
+      expect(await match({ w: { $lte: null } })).toEqual(["l3", "l4"]);
+      expect(await match({ w: { $not: { $gt: 5 } } })).toEqual(["l1", "l3", "l4", "l5"]);
+      await things.dropIndex("w_1");
+    });
+
+    it("orders strings by UTF-8 bytes on an indexed field, so characters beyond the BMP sort after the rest of the BMP", async () => {
+      // Without a collation MongoDB compares strings as their UTF-8 bytes.
+      await things.createIndexes([{ name: "s_1", keys: { s: 1 } }]);
+      // U+FF61 is EF BD A1 in UTF-8 and U+1F600 is F0 9F 98 80; in UTF-16 the emoji's D83D comes first.
+      await things.insertMany([{ _id: "emoji", s: "\u{1F600}" }, { _id: "halfwidth", s: "\uFF61" }, { _id: "ascii", s: "z" }]);
+      expect(ids(await things.find({}, { sort: { s: 1 } }).toArray())).toEqual(["ascii", "halfwidth", "emoji"]);
+      await things.dropIndex("s_1");
+    });
+
+    it("orders and compares strings by UTF-8 bytes without an index too", async (context) => {
+      if (!onMongo) return context.skip(embeddedGap("unindexed sorts and $gt/$lt on strings compare UTF-16 code units"));
+      await things.insertMany([{ _id: "emoji", u: "\u{1F600}" }, { _id: "halfwidth", u: "\uFF61" }, { _id: "ascii", u: "z" }]);
+      expect(ids(await things.find({}, { sort: { u: 1 } }).toArray())).toEqual(["ascii", "halfwidth", "emoji"]);
+      expect(ids(await things.find({ u: { $gt: "\uFF61" } }).toArray())).toEqual(["emoji"]);
+    });
+  });
+
+  describe("extended JSON in free-form data", () => {
+    it('stores {"$date": …} inside audio features as a date on both engines', async () => {
+      const logged = await logInteraction(store, interaction({ user_input: { text: "I goes", audio_features: { recorded: { $date: "2026-03-04T05:06:07.000Z" }, takes: [{ $date: 1767225600000 }] } } }));
+      const stored = await store.collection(COLLECTIONS.interactions).findOne({ _id: new ObjectId(logged.interaction_id) });
+      const features = (stored?.user_input as { audio_features: Doc }).audio_features;
+      expect(features.recorded).toEqual(new Date("2026-03-04T05:06:07.000Z"));
+      expect(features.takes).toEqual([new Date(1767225600000)]);
+      await expect(logInteraction(store, interaction({ user_input: { text: "x", audio_features: { at: { $date: "not a date" } } } }))).rejects.toBeInstanceOf(InvalidInputError);
+    });
+  });
+
+  describe("indexes and retention", () => {
+    it("moves retention from 90 to 30 days in place, with two opens at once", async () => {
+      const location = engine.newLocation();
+      const first = await openStore(location);
+      await first.close();
+      const [a, b] = await Promise.all([openStore(location, { retentionDays: 30 }), openStore(location, { retentionDays: 30 })]);
+      try {
+        const indexes = await a.collection(COLLECTIONS.interactions).listIndexes();
+        expect(indexes.filter((index) => index.name === RETENTION_INDEX)).toEqual([
+          { name: RETENTION_INDEX, keys: { indexed_at: 1 }, expireAfterSeconds: 30 * 86_400, partialFilterExpression: { in_training_queue: false } },
+        ]);
+        const names = (await b.collection(COLLECTIONS.queue).listIndexes()).map((index) => index.name);
+        expect(names).toEqual(expect.arrayContaining(["status_1_quality_score_-1_created_at_1__id_1", "exports_1"]));
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    it("refuses a retention period MongoDB cannot store, with the range in the message", async () => {
+      await expect(engine.open({ retentionDays: 30_000 })).rejects.toThrow(/from 0 \(keep forever\) to 24855/);
+    });
+
+    it("drops an index that is already gone without an error", async () => {
+      await things.dropIndex("never_created_1");
+      await store.collection("no_such_collection").dropIndex("x_1");
+    });
+
+    it("estimates a collection's size", async () => {
+      await things.insertMany([{ _id: 1 }, { _id: 2 }]);
+      expect(await things.estimatedDocumentCount()).toBe(2);
+    });
+  });
+
+  describe("cursors and transactions on a server", () => {
+    it("closes the server cursor when a stream stops early", async (context) => {
+      if (!onMongo) return context.skip(unlessMongo("$currentOp idle cursors"));
+      await things.insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: i })));
+      const client = await adminClient();
+      try {
+        const namespace = `${(await dbNameOf(store))}.rules`;
+        const idle = async () => (await client.db("admin").aggregate([{ $currentOp: { idleCursors: true } }, { $match: { type: "idleCursor", ns: namespace } }]).toArray()).length;
+        const iterator = things.find({})[Symbol.asyncIterator]();
+        await iterator.next();
+        expect(await idle()).toBe(1); // the first batch (101) is read, the cursor waits on the server
+        await iterator.return?.();
+        expect(await idle()).toBe(0);
+        for await (const _ of things.find({})) break;
+        expect(await idle()).toBe(0);
+      } finally {
+        await client.close();
+      }
+    });
+
+    it("retries a unit of work hit by a TransientTransactionError (failCommand fail point)", async (context) => {
+      if (!onMongo) return context.skip(unlessMongo("failCommand fail point"));
+      if (!(await supportsTransactions(store))) return context.skip("failCommand retry: the server is standalone, transactions need a replica set");
+      const client = await adminClient();
+      try {
+        const failPoint = { configureFailPoint: "failCommand", mode: { times: 1 }, data: { failCommands: ["insert"], errorCode: 112, errorLabels: ["TransientTransactionError"] } };
+        const armed = await client.db("admin").command(failPoint).then(() => true, () => false);
+        if (!armed) return context.skip("failCommand retry: the server does not allow test commands (start mongod with --setParameter enableTestCommands=1)");
+        let attempts = 0;
+        await store.transaction(async (session) => {
+          attempts++;
+          await session.collection("rules").insertOne({ _id: "after-election" });
+        });
+        expect(attempts).toBe(2);
+        expect(await things.countDocuments({ _id: "after-election" })).toBe(1);
+      } finally {
+        await client.db("admin").command({ configureFailPoint: "failCommand", mode: "off" }).catch(() => undefined);
+        await client.close();
+      }
+    });
+
+    it("refuses a standalone server unless the user opts in", async (context) => {
+      if (!onMongo) return context.skip(unlessMongo("standalone refusal"));
+      if (await supportsTransactions(store)) return context.skip("standalone refusal: MONGODB_URI is a replica set or cluster (the refusal's wording is tested in test/store/mongo-deployment.test.ts)");
+      await expect(openStore(engine.newLocation(), { allowStandalone: false })).rejects.toThrow(/rs\.initiate/);
+      const allowed = await openStore(engine.newLocation(), { allowStandalone: true });
+      await allowed.close();
+    });
+  });
+});
+
+describe("error mapping without a server", () => {
+  it("reports a closed port as store unavailable, with the password masked", async () => {
+    const error = await openStore("mongodb://lexi:s3cret@127.0.0.1:1/lexi?serverSelectionTimeoutMS=300").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(String((error as Error).message)).not.toContain("s3cret");
+  });
+});
+
+function interaction(overrides: Doc = {}): Doc {
+  return {
+    session_id: "s1",
+    user_id: "u1",
+    user_input: { text: "I goes to school" },
+    analysis: { fluency_score: 0.8, vocabulary_level: "B1", grammar_errors: [{ type: "verb_tense", error: "goes", correction: "go" }], tutor_response: "I go to school." },
+    ...overrides,
+  };
+}
+
+async function adminClient(): Promise<import("mongodb").MongoClient> {
+  const { MongoClient } = await import("mongodb");
+  return new MongoClient(mongoUri!).connect();
+}
+
+async function dbNameOf(store: Store): Promise<string> {
+  return (store as unknown as { db: { databaseName: string } }).db.databaseName;
+}
 
 async function supportsTransactions(store: Store): Promise<boolean> {
   return (store as unknown as { supportsTransactions?: boolean }).supportsTransactions ?? false;

@@ -1,5 +1,6 @@
 /**
- * `lexi status`: which engine, where (password masked), and how many documents per collection.
+ * `lexi status`: which engine, where (password masked), and how many documents per collection
+ * (from collection metadata: counting every document of a big MongoDB collection is a full scan).
  */
 import { COLLECTIONS } from "../../store/collections.js";
 import type { Store } from "../../store/store.js";
@@ -14,7 +15,7 @@ export interface StatusResult {
 export async function status(store: Store): Promise<StatusResult> {
   const collections = [];
   for (const name of Object.values(COLLECTIONS)) {
-    collections.push({ name, count: await store.collection(name).countDocuments() });
+    collections.push({ name, count: await store.collection(name).estimatedDocumentCount() });
   }
   return { backend: store.backend, location: store.location, collections };
 }

@@ -288,6 +288,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     });
   }
 
+  /** SQLite counts a table's rows exactly and cheaply, so the estimate is the count. */
+  estimatedDocumentCount(): Promise<number> {
+    return this.countDocuments();
+  }
+
   async insertOne(doc: T): Promise<{ insertedId: unknown }> {
     return this.run("insertOne", () => this.engine.atomic(() => ({ insertedId: this.insertRow(doc) })));
   }
