@@ -29,14 +29,20 @@ export class NewFile {
     if (this.size >= FLUSH_AT) await this.flush();
   }
 
-  /** Writes what is left and gives the file its real name. */
-  async commit(): Promise<void> {
+  /** Writes what is left and closes the file, still under its temporary name (a full disk fails here). */
+  async finish(): Promise<void> {
     await this.flush();
     await this.guard(async () => {
-      await this.handle!.close();
+      await this.handle?.sync();
+      await this.handle?.close();
       this.handle = undefined;
-      await rename(this.tempPath, this.path);
     });
+  }
+
+  /** Gives the finished file its real name. */
+  async commit(): Promise<void> {
+    await this.finish();
+    await this.guard(() => rename(this.tempPath, this.path));
   }
 
   /** Removes the temporary file; the real name is left as it was. */

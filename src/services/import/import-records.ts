@@ -141,6 +141,8 @@ class ImportLoop<T> {
         }
         await this.flush((items) => this.importer.writeBatch(items, run));
         this.finish();
+        // The rejects are on disk before the records commit: a full disk fails the whole import.
+        if (this.invalid) await this.rejects?.finish();
       },
       { atomicity: this.options.atomicity, interrupt },
     );
@@ -175,6 +177,7 @@ class ImportLoop<T> {
     }
     await this.flush(commit);
     this.finish();
+    if (this.invalid) await this.rejects?.finish();
     await runs.deleteOne({ _id: checkpointId });
     return { ...this.summary(), resumed_after_line: after };
   }
