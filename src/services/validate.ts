@@ -8,7 +8,7 @@ import { operatorKeyPath } from "../schema/common.js";
  */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const operator = operatorKeyPath(value);
-  if (operator !== undefined) throw new InvalidInputError(`invalid ${what}: ${operator}: keys starting with $ are not allowed`, { details: [{ path: operator, message: "keys starting with $ are not allowed" }] });
+  if (operator !== undefined) throw InvalidInputError.forFields(`invalid ${what}`, [{ field: operator, reason: "keys starting with $ are not allowed" }]);
   const result = schema.safeParse(value);
   if (!result.success) throw InvalidInputError.fromZod(result.error, what);
   return result.data;

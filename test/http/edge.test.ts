@@ -67,7 +67,7 @@ describe("the HTTP edge", () => {
   it("answers a request whose headers never finish arriving with a 408 in lexi's error shape", async () => {
     const answer = await rawRequest(server.url, `POST /api/v1/ai/interactions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${APP}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n`, 4000);
     expect(answer).toMatch(/^HTTP\/1.1 408/);
-    expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: "request_timeout", message: expect.any(String) });
+    expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: "request_timeout", message: expect.any(String), detail: expect.any(String) });
   });
 
   // Last: it blocks this address.
