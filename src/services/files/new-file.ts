@@ -16,6 +16,7 @@ export class NewFile {
   private handle?: FileHandle;
   private buffered: string[] = [];
   private size = 0;
+  private finished = false;
   readonly tempPath: string;
 
   /** `path` must have passed `checkOutputPath`. */
@@ -31,6 +32,8 @@ export class NewFile {
 
   /** Writes what is left and closes the file, still under its temporary name (a full disk fails here). */
   async finish(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
     await this.flush();
     await this.guard(async () => {
       await this.handle?.sync();
