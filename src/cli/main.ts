@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { LexiError } from "../errors.js";
+import { fromSystemError } from "../services/files/system-errors.js";
 import { maskSecrets } from "../store/location.js";
 import { LEXI_VERSION } from "../version.js";
 import { EXIT_CODES } from "./exit-codes.js";
@@ -25,7 +26,7 @@ export function buildProgram(): Command {
     .description("create the collections and indexes (safe to run again) and list them")
     .action(async (_options, command: Command) => {
       const { init, renderInit } = await import("./commands/init.js");
-      await runWithStore(command, init, renderInit);
+      await runWithStore(command, init, renderInit, { create: "quietly" });
     });
 
   program
@@ -41,7 +42,10 @@ export function buildProgram(): Command {
   // (`lexi metrics log --version v2`); --db and --json are declared on every command instead.
   program.enablePositionalOptions();
   for (const command of leafCommands(program)) {
-    command.option("--db <uri>", "store (default: $LEXI_DB, else .lexi/lexi.db)").option("--json", "print machine-readable JSON");
+    command
+      .option("--db <uri>", "store (default: $LEXI_DB, else .lexi/lexi.db)")
+      .option("--create", "create the store if its file does not exist (init and seed always may)")
+      .option("--json", "print machine-readable JSON");
   }
   return program;
 }
@@ -71,10 +75,12 @@ function reportError(error: unknown, running: Command | undefined): number {
     // Commander has already printed its message (or the help / version).
     return error.exitCode === 0 ? 0 : EXIT_CODES.usage;
   }
-  if (error instanceof LexiError) {
-    const message = running ? error.phrase(flagNamer(running)) : error.message;
+  // Operating-system conditions (a missing file, a full disk, a port in use) are the user's to fix.
+  const known = error instanceof LexiError ? error : fromSystemError(error);
+  if (known) {
+    const message = running ? known.phrase(flagNamer(running)) : known.message;
     process.stderr.write(`lexi: ${maskSecrets(message)}\n`);
-    return EXIT_CODES[error.code];
+    return EXIT_CODES[known.code];
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`lexi: unexpected error: ${maskSecrets(message)}\n`);

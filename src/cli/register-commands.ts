@@ -187,7 +187,7 @@ function registerExport(program: Command): void {
     });
 }
 
-type ImportRunner = (store: Store, file: string, options: { skipInvalid?: boolean; rejected?: string; json?: boolean }) => Promise<ImportSummary>;
+type ImportRunner = (store: Store, file: string, options: { skipInvalid?: boolean; rejected?: string; resume?: boolean; json?: boolean }) => Promise<ImportSummary>;
 
 /** `<group> import <file|->`, the same flags for every kind of record. */
 function addImportCommand(parent: Command, description: string, load: () => Promise<ImportRunner>): void {
@@ -196,6 +196,7 @@ function addImportCommand(parent: Command, description: string, load: () => Prom
     .description(description)
     .option("--skip-invalid", "write the valid records and save the rejected ones with their reasons")
     .option("--rejected <file>", "where --skip-invalid saves rejected records (default: <file>.rejected.jsonl)")
+    .option("--resume", "commit batch by batch; after an interrupt, the same command with --resume continues where it stopped")
     .action(async (file: string, options, command: Command) => {
       const run = await load();
       const { renderImport } = await import("./output/import-summary.js");
@@ -345,6 +346,6 @@ function registerIntake(program: Command): void {
     .option("--seed <n>", "random seed (same seed, same data)", numberOption("--seed"), 42)
     .action(async (options, command: Command) => {
       const { seedCommand, renderSeed } = await import("./commands/seed.js");
-      await runWithStore(command, (store, global) => seedCommand(store, { ...options, json: global.json }), renderSeed);
+      await runWithStore(command, (store, global) => seedCommand(store, { ...options, json: global.json }), renderSeed, { create: true });
     });
 }

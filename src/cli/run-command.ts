@@ -20,8 +20,10 @@ export async function runWithStore<T>(
   command: Command,
   work: (store: Store, options: GlobalOptions) => Promise<T>,
   render: (result: T) => string,
+  /** `{ create: true }` for the commands that may make a new store (init, seed). */
+  defaults: Partial<GlobalOptions> = {},
 ): Promise<void> {
-  const options = globalOptions(command);
+  const options = { ...defaults, ...globalOptions(command) };
   const result = await withStore(options, (store) => work(store, options));
   printResult(options, result, render);
 }

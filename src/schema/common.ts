@@ -89,14 +89,25 @@ function hasInvalidDate(value: unknown): boolean {
   return false;
 }
 
-/** Finds object keys that MongoDB would read as operators (`$ne`, `$gt`, …). */
-export function hasOperatorKeys(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasOperatorKeys);
-  if (value && typeof value === "object" && !(value instanceof Date) && !(value instanceof ObjectId)) {
-    if (isExtendedJsonValue(value)) return false;
-    return Object.entries(value).some(([key, inner]) => key.startsWith("$") || hasOperatorKeys(inner));
+/** The path of the first object key that MongoDB would read as an operator (`$ne`, `$gt`, …), if any. */
+export function operatorKeyPath(value: unknown, path = ""): string | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = operatorKeyPath(value[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
-  return false;
+  if (value && typeof value === "object" && !(value instanceof Date) && !(value instanceof ObjectId)) {
+    if (isExtendedJsonValue(value)) return undefined;
+    for (const [key, inner] of Object.entries(value)) {
+      const here = path ? `${path}.${key}` : key;
+      if (key.startsWith("$")) return here;
+      const found = operatorKeyPath(inner, here);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 /** The ids a string may stand for: the ObjectId of that hex, and the string itself. */

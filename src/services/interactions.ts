@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from "../errors.js";
 import { DEFAULT_AUTO_QUEUE, evaluateAutoQueue, type AutoQueueThresholds } from "../domain/auto-queue.js";
 import { deriveQualityIndicators } from "../domain/quality-indicators.js";
 import { initial } from "../domain/review-state.js";
-import { idFilter, idText, IdString } from "../schema/common.js";
+import { idCandidates, idFilter, idText, IdString } from "../schema/common.js";
 import { InteractionInput, type InteractionDoc, type ValidInteraction } from "../schema/interaction.js";
 import type { QueueItemDoc } from "../schema/queue.js";
 import { COLLECTIONS } from "../store/collections.js";
@@ -61,6 +61,7 @@ export async function logInteraction(store: Store, raw: unknown, options: Intake
   let exampleId: unknown = null;
   try {
     exampleId = await store.transaction(async (session) => {
+      await withoutStored(session, [doc]);
       await session.collection(COLLECTIONS.interactions).insertOne(doc);
       return item ? queueFresh(session, [doc], [item]).then(([id]) => id) : null;
     });
@@ -121,19 +122,27 @@ async function queueFresh(session: StoreSession, docs: InteractionDoc[], items: 
   return ids;
 }
 
-/** Drops documents already stored, and repeats of an `_id` inside the batch itself. */
+/**
+ * Drops documents already stored, and repeats of an `_id` inside the batch itself. An id whose
+ * text is already shown for another interaction (the string "5f0c…" beside the ObjectId 5f0c…)
+ * is a conflict: two interactions must never print the same id.
+ */
 async function withoutStored(session: StoreSession, docs: InteractionDoc[]): Promise<InteractionDoc[]> {
-  const ids = docs.map((doc) => doc._id);
+  const candidates = docs.flatMap((doc) => idCandidates(idText(doc._id)));
   const stored = await session
     .collection(COLLECTIONS.interactions)
-    .find({ _id: { $in: ids } }, { projection: { _id: 1 } })
+    .find({ _id: { $in: candidates } }, { projection: { _id: 1 } })
     .toArray();
-  const seen = new Set(stored.map((doc) => keyOf(doc._id)));
+  const seen = new Map(stored.map((doc) => [idText(doc._id as InteractionDoc["_id"]), keyOf(doc._id)]));
   return docs.filter((doc) => {
-    const key = keyOf(doc._id);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+    const text = idText(doc._id);
+    const key = seen.get(text);
+    if (key === undefined) {
+      seen.set(text, keyOf(doc._id));
+      return true;
+    }
+    if (key === keyOf(doc._id)) return false;
+    throw new ConflictError(`interaction id ${text} is already used by another interaction (one id as an ObjectId, the other as a string); give this one another id`);
   });
 }
 

@@ -8,6 +8,7 @@ import { ProgressInput, type ProgressDoc } from "../schema/progress.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Store } from "../store/store.js";
 import { importRecords, type ImportOptions, type ImportSource, type ImportSummary } from "./import/import-records.js";
+import { contentId } from "./import/content-key.js";
 import { parseInput } from "./validate.js";
 
 export interface SavedSnapshot {
@@ -22,7 +23,7 @@ export interface SavedSnapshot {
  * @example
  * await saveSnapshot(store, { user_id: "u1", level: "B1", fluency_score_avg: 0.7, grammar_accuracy: 0.8, vocabulary_count: 900 });
  */
-export async function saveSnapshot(store: Store, raw: unknown, now = new Date()): Promise<SavedSnapshot> {
+export async function saveSnapshot(store: Store, raw: unknown, now = new Date(), id = new ObjectId()): Promise<SavedSnapshot> {
   const input = parseInput(ProgressInput, raw, "progress snapshot");
   const snapshotDate = input.snapshot_date ?? now;
   return store.transaction(async (session) => {
@@ -32,7 +33,7 @@ export async function saveSnapshot(store: Store, raw: unknown, now = new Date())
       .find({ user_id: input.user_id, snapshot_date: { $lt: snapshotDate } }, { sort: { snapshot_date: -1, _id: -1 }, limit: 2, projection: { fluency_score_avg: 1 } })
       .toArray();
     const trend = improvementTrend(earlier.reverse().map((s) => s.fluency_score_avg), input.fluency_score_avg);
-    const doc: ProgressDoc = { _id: new ObjectId(), ...input, snapshot_date: snapshotDate, improvement_trend: trend };
+    const doc: ProgressDoc = { _id: id, ...input, snapshot_date: snapshotDate, improvement_trend: trend };
     await progress.insertOne(doc);
     return { snapshot_id: idText(doc._id), improvement_trend: trend, snapshot_date: snapshotDate };
   });
@@ -49,17 +50,27 @@ export async function progressHistory(store: Store, userId: string, days = 30, n
 
 /**
  * Imports snapshots (JSONL/NDJSON or a JSON array), one at a time and in file order, so each
- * snapshot's trend counts the ones before it.
+ * snapshot's trend counts the ones before it. Each snapshot's id is derived from its content, so
+ * importing a file again stores nothing twice.
  */
 export function importProgress(store: Store, source: ImportSource, options: ImportOptions = {}): Promise<ImportSummary> {
   return importRecords(
+    store,
     source,
     {
       what: "progress snapshot",
-      validate: (value) => parseInput(ProgressInput, value, "progress snapshot"),
-      writeBatch: async (items) => {
-        for (const item of items) await saveSnapshot(store, item);
-        return { saved: items.length };
+      validate: (value) => ({ input: parseInput(ProgressInput, value, "progress snapshot"), id: contentId(value) }),
+      writeBatch: async (items, run) => {
+        const counts = { saved: 0, duplicates: 0 };
+        const progress = run.collection<ProgressDoc>(COLLECTIONS.progress);
+        for (const { input, id } of items) {
+          if (await progress.findOne({ _id: id }, { projection: { _id: 1 } })) counts.duplicates++;
+          else {
+            await saveSnapshot(run, input, undefined, id);
+            counts.saved++;
+          }
+        }
+        return counts;
       },
     },
     options,

@@ -27,9 +27,9 @@ describe("lexi init / status (built binary)", () => {
   it("shows the engine, the location and the counts", async () => {
     const result = await runLexi(["status", "--json"], { cwd: dir });
     expect(JSON.parse(result.stdout).collections).toContainEqual({ name: "ai_interactions", count: 0 });
-    const viaEnv = await runLexi(["status", "--json"], { cwd: dir, env: { LEXI_DB: join(dir, "other.db") } });
+    const viaEnv = await runLexi(["status", "--create", "--json"], { cwd: dir, env: { LEXI_DB: join(dir, "other.db") } });
     expect(JSON.parse(viaEnv.stdout).location).toBe(join(dir, "other.db"));
-    const viaFlag = await runLexi(["--db", "sqlite:third.db", "status", "--json"], { cwd: dir, env: { LEXI_DB: join(dir, "other.db") } });
+    const viaFlag = await runLexi(["--db", "sqlite:third.db", "status", "--create", "--json"], { cwd: dir, env: { LEXI_DB: join(dir, "other.db") } });
     expect(JSON.parse(viaFlag.stdout).location).toBe(join(dir, "third.db"));
   });
 

@@ -8,8 +8,8 @@ import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import { interactionWith } from "../helpers/fixtures.js";
 
-const ADMIN = "admin-key-0123456789";
-const APP = "app-key-0123456789";
+const ADMIN = "admin-key-0123456789-abcdefghijklmnop";
+const APP = "app-key-0123456789-qrstuvwxyzABCDEF";
 const T = "/api/v1/training";
 
 describe("lexi serve over real HTTP", () => {

@@ -67,7 +67,7 @@ describe("importing interactions", () => {
     expect(error.message).toContain("line 2: not valid JSON");
     expect(error.message).toContain("line 3: invalid interaction: analysis.vocabulary_level");
     expect(error.message).toContain("line 4: not valid JSON");
-    expect(error.message).toContain("line 5: invalid interaction: keys starting with $");
+    expect(error.message).toContain("line 5: invalid interaction: user_id.$ne: keys starting with $");
     expect(await interactionCount()).toBe(0);
   });
 

@@ -6,7 +6,7 @@ import type { ImportSummary } from "../../services/import/import-records.js";
 import { importFeedback } from "../../services/intake-import.js";
 import type { Store } from "../../store/store.js";
 import { importSource } from "../input.js";
-import { withProgress } from "../output/progress.js";
+import { runImport, type ImportCommandOptions } from "./import-command.js";
 import { renderTable } from "../output/table.js";
 
 export interface AddFeedbackOptions {
@@ -37,14 +37,8 @@ export function renderFeedbackResult(result: FeedbackResult): string {
   return `${verb} ${result.feedback_id} on interaction ${result.interaction_id}: quality ${result.quality_score.toFixed(2)}${flag}`;
 }
 
-export async function importFeedbackCommand(store: Store, file: string, options: { skipInvalid?: boolean; rejected?: string; json?: boolean }): Promise<ImportSummary> {
-  return withProgress("importing feedback…", options, (update) =>
-    importFeedback(store, importSource(file), {
-      skipInvalid: options.skipInvalid,
-      rejectedPath: options.rejected,
-      onProgress: (read) => update(`importing feedback… ${read.toLocaleString("en")} read`),
-    }),
-  );
+export function importFeedbackCommand(store: Store, file: string, options: ImportCommandOptions): Promise<ImportSummary> {
+  return runImport("feedback", options, (importOptions) => importFeedback(store, importSource(file), importOptions));
 }
 
 export function feedbackStatsCommand(store: Store, options: { user?: string; days?: number }): Promise<FeedbackStats> {

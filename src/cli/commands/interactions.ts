@@ -7,22 +7,12 @@ import { getInteraction, listInteractions, type ListInteractionsInput } from "..
 import type { InteractionDoc } from "../../schema/interaction.js";
 import type { Store } from "../../store/store.js";
 import { formatDate, formatScore, idText, shortText } from "../output/format.js";
-import { withProgress } from "../output/progress.js";
 import { renderTable } from "../output/table.js";
 import { importSource } from "../input.js";
+import { runImport, type ImportCommandOptions } from "./import-command.js";
 
-export async function importInteractionsCommand(
-  store: Store,
-  file: string,
-  options: { skipInvalid?: boolean; rejected?: string; json?: boolean },
-): Promise<ImportSummary> {
-  return withProgress("importing interactions…", options, (update) =>
-    importInteractions(store, importSource(file), {
-      skipInvalid: options.skipInvalid,
-      rejectedPath: options.rejected,
-      onProgress: (read) => update(`importing interactions… ${read.toLocaleString("en")} read`),
-    }),
-  );
+export function importInteractionsCommand(store: Store, file: string, options: ImportCommandOptions): Promise<ImportSummary> {
+  return runImport("interactions", options, (importOptions) => importInteractions(store, importSource(file), importOptions));
 }
 
 export function listInteractionsCommand(store: Store, options: ListInteractionsInput): Promise<InteractionDoc[]> {

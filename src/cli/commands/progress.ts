@@ -6,9 +6,9 @@ import type { ImportSummary } from "../../services/import/import-records.js";
 import { importProgress, progressHistory, saveSnapshot, type SavedSnapshot } from "../../services/progress.js";
 import type { Store } from "../../store/store.js";
 import { importSource } from "../input.js";
+import { runImport, type ImportCommandOptions } from "./import-command.js";
 import { lineChart } from "../output/chart.js";
 import { formatDate, formatScore } from "../output/format.js";
-import { withProgress } from "../output/progress.js";
 import { renderTable } from "../output/table.js";
 
 export interface SnapshotOptions {
@@ -41,10 +41,8 @@ export function renderSnapshot(result: SavedSnapshot): string {
   return `Saved snapshot ${result.snapshot_id} for ${formatDate(result.snapshot_date)}: trend ${result.improvement_trend}`;
 }
 
-export function importProgressCommand(store: Store, file: string, options: { skipInvalid?: boolean; rejected?: string; json?: boolean }): Promise<ImportSummary> {
-  return withProgress("importing snapshots…", options, (update) =>
-    importProgress(store, importSource(file), { skipInvalid: options.skipInvalid, rejectedPath: options.rejected, onProgress: (read) => update(`importing snapshots… ${read} read`) }),
-  );
+export function importProgressCommand(store: Store, file: string, options: ImportCommandOptions): Promise<ImportSummary> {
+  return runImport("snapshots", options, (importOptions) => importProgress(store, importSource(file), importOptions));
 }
 
 export function historyCommand(store: Store, user: string, options: { days?: number }): Promise<ProgressDoc[]> {

@@ -13,6 +13,8 @@ const SILENT: Progress = { update: () => undefined, stop: () => undefined };
 export async function startProgress(text: string, options: { json?: boolean }): Promise<Progress> {
   if (options.json || !process.stderr.isTTY) return SILENT;
   const { default: ora } = await import("ora");
+  // ora would otherwise put stdin in raw mode to hide typing, which turns Ctrl-C into a plain
+  // keystroke: the interrupt would never reach lexi's SIGINT handler.
   const spinner: Ora = ora({ text, stream: process.stderr, discardStdin: false }).start();
   return {
     update: (next) => {

@@ -1,24 +1,35 @@
 /**
- * The shared import loop: validate every record, then write in batches. By default nothing is
- * written when any record is invalid; with `skipInvalid` the valid ones are written and the
- * rejected ones saved, with their reasons, beside the input.
+ * The shared import loop. By default an import is all or nothing: every record is validated and
+ * written inside one atomic run (one transaction on the embedded engine, a tagged run on MongoDB),
+ * so an invalid record, a failure while writing, an interrupt or a killed process leaves the store
+ * as it was. With `skipInvalid` the valid records are written and the rejected ones saved, with
+ * their reasons, to a new file. With `resume` each batch commits with a checkpoint, and a rerun of
+ * the same input continues after the last committed line.
  */
-import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { InvalidInputError, LexiError } from "../../errors.js";
-import { readRecords } from "./read-records.js";
+import type { Store } from "../../store/store.js";
+import { checkOutputPath } from "../files/output-path.js";
+import { NewFile } from "../files/new-file.js";
+import { fromSystemError } from "../files/system-errors.js";
+import { atomically, IMPORT_RUNS, joined, type Atomicity } from "./atomic-run.js";
+import { Interruptible } from "./interruptible.js";
+import { readRecords, type RawRecord } from "./read-records.js";
 
 export type ImportSource = { path: string } | { stream: Readable };
 
 export interface Importer<T> {
   what: string;
   /** Throws an InvalidInputError (or NotFoundError) for a record that cannot be written. */
-  validate(value: unknown): T | Promise<T>;
-  writeBatch(items: T[]): Promise<Record<string, number>>;
+  validate(value: unknown, store: Store): T | Promise<T>;
+  /** Writes through `store`, which belongs to the import's run. */
+  writeBatch(items: T[], store: Store): Promise<Record<string, number>>;
 }
 
 export interface ImportOptions {
@@ -27,6 +38,12 @@ export interface ImportOptions {
   rejectedPath?: string;
   batchSize?: number;
   onProgress?: (recordsRead: number) => void;
+  /** Commit batch by batch with a checkpoint; a rerun with `resume` continues after it. */
+  resume?: boolean;
+  /** Aborting stops the import at the next record (exit 130 on the CLI). */
+  signal?: AbortSignal;
+  /** How an all-or-nothing import is undone; by default the engine's own (tests pick one). */
+  atomicity?: Atomicity;
 }
 
 export interface ImportSummary {
@@ -34,19 +51,47 @@ export interface ImportSummary {
   rejected: number;
   rejected_file: string | null;
   written: Record<string, number>;
+  /** With `resume`: the last line an earlier run had committed (0 when starting afresh). */
+  resumed_after_line?: number;
 }
 
 const MAX_LISTED_ERRORS = 20;
 
-export async function importRecords<T>(source: ImportSource, importer: Importer<T>, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importRecords<T>(store: Store, source: ImportSource, importer: Importer<T>, options: ImportOptions = {}): Promise<ImportSummary> {
   const spooled = "stream" in source ? await spool(source.stream) : undefined;
   const path = spooled?.path ?? (source as { path: string }).path;
   try {
-    if (!options.skipInvalid) await validateAll(path, importer);
-    return await writeAll(path, importer, options, spooled ? "stdin" : path);
+    if (!spooled) await checkInput(path);
+    const rejects = options.skipInvalid ? new NewFile(await rejectsPath(store, spooled ? "stdin" : path, options.rejectedPath)) : undefined;
+    const loop = new ImportLoop(importer, options, rejects);
+    try {
+      const summary = options.resume ? await loop.resumable(store, path) : await loop.allOrNothing(store, path);
+      if (summary.rejected && rejects) await rejects.commit();
+      else await rejects?.discard();
+      return { ...summary, rejected_file: summary.rejected && rejects ? rejects.path : null };
+    } catch (error) {
+      await rejects?.discard();
+      throw fromSystemError(error) ?? error;
+    }
   } finally {
     if (spooled) await rm(spooled.dir, { recursive: true, force: true });
   }
+}
+
+async function checkInput(path: string): Promise<void> {
+  const info = await stat(path).catch((error: unknown) => {
+    throw fromSystemError(error) ?? error;
+  });
+  if (info.isDirectory()) throw new InvalidInputError(`${path} is a folder; give a .jsonl or .json file (or - for standard input)`);
+}
+
+async function rejectsPath(store: Store, input: string, chosen: string | undefined): Promise<string> {
+  const path = chosen ?? (input === "stdin" ? "stdin.rejected.jsonl" : join(dirname(input), `${basename(input)}.rejected.jsonl`));
+  return checkOutputPath(path, {
+    flag: chosen ? "--rejected" : "the rejects file",
+    inputs: input === "stdin" ? [] : [input],
+    storePath: store.backend === "embedded" ? store.location : undefined,
+  });
 }
 
 /** Copies a stream (stdin) to a temporary file, so it can be read twice in constant memory. */
@@ -57,71 +102,154 @@ async function spool(stream: Readable): Promise<{ dir: string; path: string }> {
   return { dir, path };
 }
 
-async function check<T>(importer: Importer<T>, value: unknown): Promise<{ item?: T; error?: string }> {
-  try {
-    return { item: await importer.validate(value) };
-  } catch (error) {
-    if (error instanceof LexiError && (error.code === "invalid_input" || error.code === "not_found")) return { error: error.message };
-    throw error;
-  }
+async function fileDigest(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
 }
 
-async function validateAll<T>(path: string, importer: Importer<T>): Promise<void> {
-  const problems: string[] = [];
-  let invalid = 0;
-  let read = 0;
-  for await (const record of readRecords(path)) {
-    read++;
-    const error = record.error ?? (await check(importer, record.value)).error;
-    if (!error) continue;
-    invalid++;
-    if (problems.length < MAX_LISTED_ERRORS) problems.push(`line ${record.line}: ${error}`);
+class ImportLoop<T> {
+  private read = 0;
+  private invalid = 0;
+  private readonly problems: string[] = [];
+  private readonly written: Record<string, number> = {};
+  private batch: T[] = [];
+  private batchFirstLine = 0;
+  private lastLine = 0;
+  private committedLine = 0;
+  /** What a failing batch means for the store, for its message. */
+  private outcome = "nothing was written";
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly importer: Importer<T>,
+    private readonly options: ImportOptions,
+    private readonly rejects: NewFile | undefined,
+  ) {
+    this.batchSize = options.batchSize ?? 1000;
   }
-  if (read === 0) throw new InvalidInputError(`no ${importer.what} records in the input`);
-  if (invalid > 0) {
-    const more = invalid > problems.length ? `\n  … and ${invalid - problems.length} more` : "";
-    throw new InvalidInputError(
-      `${invalid} of ${read} ${importer.what} records are invalid; nothing was written (use --skip-invalid to write the valid ones):\n  ${problems.join("\n  ")}${more}`,
-      { details: problems },
+
+  /** Everything inside one atomic run; any failure undoes it all. */
+  async allOrNothing(store: Store, path: string): Promise<ImportSummary> {
+    const interrupt = new Interruptible(this.options.signal, () => `${this.importer.what} import interrupted after ${this.read} records: nothing was written (an import is all or nothing; --resume commits as it goes)`);
+    await atomically(
+      store,
+      async (run) => {
+        for await (const record of readRecords(path)) {
+          await interrupt.checkpoint();
+          await this.take(record, run, (items) => this.importer.writeBatch(items, run));
+        }
+        await this.flush((items) => this.importer.writeBatch(items, run));
+        this.finish();
+        // The rejects are on disk before the records commit: a full disk fails the whole import.
+        if (this.invalid) await this.rejects?.finish();
+      },
+      { atomicity: this.options.atomicity, interrupt },
     );
+    return this.summary();
   }
-}
 
-async function writeAll<T>(path: string, importer: Importer<T>, options: ImportOptions, inputName: string): Promise<ImportSummary> {
-  const batchSize = options.batchSize ?? 1000;
-  const written: Record<string, number> = {};
-  const rejectedPath = options.rejectedPath ?? (inputName === "stdin" ? "stdin.rejected.jsonl" : join(dirname(inputName), `${basename(inputName)}.rejected.jsonl`));
-  let rejectedOut: ReturnType<typeof createWriteStream> | undefined;
-  let rejected = 0;
-  let read = 0;
-  let batch: T[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const counts = await importer.writeBatch(batch);
-    for (const [key, value] of Object.entries(counts)) written[key] = (written[key] ?? 0) + value;
-    batch = [];
-  };
-  try {
+  /** Batch by batch, each with the checkpoint of its last line in the same transaction. */
+  async resumable(store: Store, path: string): Promise<ImportSummary> {
+    const checkpointId = `resume:${this.importer.what}:${await fileDigest(path)}`;
+    const runs = store.collection(IMPORT_RUNS);
+    const after = ((await runs.findOne({ _id: checkpointId }))?.line as number | undefined) ?? 0;
+    if (!this.options.skipInvalid) await new ImportLoop(this.importer, { ...this.options, skipInvalid: false }, undefined).validateOnly(store, path);
+    const interrupt = new Interruptible(this.options.signal, () =>
+      `${this.importer.what} import interrupted: records up to line ${this.committedLine} are stored; run the same command with --resume to continue`,
+    );
+    const commit = (items: T[]) =>
+      store.transaction(async (session) => {
+        const run = joined(store, session);
+        const counts = await this.importer.writeBatch(items, run);
+        await run.collection(IMPORT_RUNS).updateOne({ _id: checkpointId }, { $set: { line: this.lastLine, updated: new Date() } }, { upsert: true });
+        return counts;
+      });
     for await (const record of readRecords(path)) {
-      read++;
-      const { item, error } = record.error ? { item: undefined, error: record.error } : await check(importer, record.value);
-      if (error !== undefined || item === undefined) {
-        rejected++;
-        rejectedOut ??= createWriteStream(rejectedPath);
-        rejectedOut.write(`${JSON.stringify({ line: record.line, error, record: record.value ?? record.raw })}\n`);
+      await interrupt.checkpoint();
+      this.outcome = `records up to line ${this.committedLine} are stored; fix the input and rerun with --resume`;
+      if (record.line <= after) {
+        this.read++;
+        if (this.rejects) await this.rejectIfInvalid(record, store);
         continue;
       }
-      batch.push(item);
-      if (batch.length >= batchSize) {
-        await flush();
-        options.onProgress?.(read);
+      await this.take(record, store, commit);
+    }
+    await this.flush(commit);
+    this.finish();
+    if (this.invalid) await this.rejects?.finish();
+    await runs.deleteOne({ _id: checkpointId });
+    return { ...this.summary(), resumed_after_line: after };
+  }
+
+  private async validateOnly(store: Store, path: string): Promise<void> {
+    for await (const record of readRecords(path)) {
+      this.read++;
+      await this.rejectIfInvalid(record, store);
+    }
+    this.finish();
+  }
+
+  private async take(record: RawRecord, store: Store, write: (items: T[]) => Promise<Record<string, number>>): Promise<void> {
+    this.read++;
+    const item = await this.rejectIfInvalid(record, store);
+    // After the first invalid record (without --skip-invalid) the import will fail: only keep validating, to list the problems.
+    if (item === undefined || (this.invalid > 0 && !this.options.skipInvalid)) return;
+    if (this.batch.length === 0) this.batchFirstLine = record.line;
+    this.batch.push(item);
+    this.lastLine = record.line;
+    if (this.batch.length >= this.batchSize) await this.flush(write);
+  }
+
+  /** The validated item, or undefined after noting why the record is invalid. */
+  private async rejectIfInvalid(record: RawRecord, store: Store): Promise<T | undefined> {
+    let error = record.error;
+    let item: T | undefined;
+    if (error === undefined) {
+      try {
+        item = await this.importer.validate(record.value, store);
+      } catch (caught) {
+        if (!(caught instanceof LexiError && (caught.code === "invalid_input" || caught.code === "not_found"))) throw caught;
+        error = caught.message;
       }
     }
-    await flush();
-    options.onProgress?.(read);
-  } finally {
-    if (rejectedOut) await new Promise((resolve) => rejectedOut!.end(resolve));
+    if (error === undefined) return item;
+    this.invalid++;
+    if (this.problems.length < MAX_LISTED_ERRORS) this.problems.push(`line ${record.line}: ${error}`);
+    await this.rejects?.write(`${JSON.stringify({ line: record.line, error, record: record.value ?? record.raw })}\n`);
+    return undefined;
   }
-  if (read === 0) throw new InvalidInputError(`no ${importer.what} records in the input`);
-  return { read, rejected, rejected_file: rejected ? rejectedPath : null, written };
+
+  private async flush(write: (items: T[]) => Promise<Record<string, number>>): Promise<void> {
+    if (this.batch.length === 0) return;
+    const items = this.batch;
+    this.batch = [];
+    let counts: Record<string, number>;
+    try {
+      counts = await write(items);
+    } catch (error) {
+      // The error keeps its kind (and exit code); its message gains where and what it left.
+      if (error instanceof LexiError && error.code !== "interrupted") error.message = `lines ${this.batchFirstLine}–${this.lastLine}: ${error.message}; ${this.outcome}`;
+      throw error;
+    }
+    for (const [key, value] of Object.entries(counts)) this.written[key] = (this.written[key] ?? 0) + value;
+    this.committedLine = this.lastLine;
+    this.options.onProgress?.(this.read);
+  }
+
+  private finish(): void {
+    const what = this.importer.what;
+    if (this.read === 0) throw new InvalidInputError(`no ${what} records in the input`);
+    if (this.invalid > 0 && !this.options.skipInvalid) {
+      const more = this.invalid > this.problems.length ? `\n  … and ${this.invalid - this.problems.length} more` : "";
+      throw new InvalidInputError(
+        `${this.invalid} of ${this.read} ${what} records are invalid; nothing was written (use --skip-invalid to write the valid ones):\n  ${this.problems.join("\n  ")}${more}`,
+        { details: this.problems },
+      );
+    }
+  }
+
+  private summary(): ImportSummary {
+    return { read: this.read, rejected: this.invalid, rejected_file: null, written: this.written };
+  }
 }
