@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import type { ImportSummary } from "../services/import/import-records.js";
 import type { Store } from "../store/store.js";
 import { collect, numberOption } from "./input.js";
+import { warn } from "./output/warn.js";
 import { globalOptions, printResult, runWithStore } from "./run-command.js";
 import { withStore } from "./store-context.js";
 
@@ -101,9 +102,15 @@ function registerInsights(program: Command): void {
     .requiredOption("--version <v>", "model version")
     .option("--meta <key=value>", "metadata (repeatable)", collect)
     .option("--export <export-id>", "the export this version was trained on")
+    .option("--lower-is-better <names>", "metrics where lower is better (comma-separated, repeatable); compare uses this direction", collect)
+    .option("--replace", "replace the entries already logged for this model and version")
     .action(async (pairs: string[], options, command: Command) => {
-      const { logCommand, renderLogged } = await import("./commands/metrics.js");
-      await runWithStore(command, (store) => logCommand(store, pairs, options), renderLogged);
+      const { logCommand, renderLogged, duplicateWarning } = await import("./commands/metrics.js");
+      await runWithStore(command, async (store) => {
+        const result = await logCommand(store, pairs, options);
+        warn(duplicateWarning(result, options));
+        return result;
+      }, renderLogged);
     });
   metrics
     .command("history <model>")
@@ -116,14 +123,15 @@ function registerInsights(program: Command): void {
   metrics
     .command("compare <model> <base-version> <candidate-version>")
     .description("compare two versions; with --fail-on-regression, exit 1 when a metric gets worse past the threshold")
-    .option("--fail-on-regression <threshold>", "absolute (0.02) or relative (5%) worsening that fails")
-    .option("--lower-is-better <names>", "comma-separated metrics where lower is better (loss, wer, …)")
+    .option("--fail-on-regression <threshold>", "relative (2%) or absolute (0.02, abs:2) worsening that fails; a metric the candidate lacks fails too")
+    .option("--allow-missing", "let the gate pass when the candidate lacks metrics the base has")
+    .option("--lower-is-better <names>", "metrics where lower is better (comma-separated, repeatable), on top of those stored by metrics log", collect)
     .action(async (model: string, base: string, candidate: string, options, command: Command) => {
-      const { compareCommand, renderComparison, RegressionError } = await import("./commands/metrics.js");
+      const { compareCommand, renderComparison, checkGate } = await import("./commands/metrics.js");
       const global = globalOptions(command);
       const result = await withStore(global, (store) => compareCommand(store, model, base, candidate, options));
       printResult(global, result, renderComparison);
-      if (options.failOnRegression && result.regressed.length) throw new RegressionError(result);
+      checkGate(result, options);
     });
 }
 

@@ -61,7 +61,7 @@ export async function seedDemoData(store: Store, raw: SeedInput = {}, onProgress
     result.progress_snapshots++;
   }
   for (const metrics of data.metrics) {
-    await logMetrics(store, metrics, now);
+    await logMetrics(store, metrics, { now });
     result.model_metrics++;
   }
   return result;

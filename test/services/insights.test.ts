@@ -125,7 +125,7 @@ describe.each(engines)("insights on $name", (engine) => {
     });
 
     it("refuse non-numeric values and unknown exports", async () => {
-      await expect(logMetrics(store, { model_name: "m", version: "c", metrics: { f1: "abc" } })).rejects.toThrow(/metrics.f1/);
+      await expect(logMetrics(store, { model_name: "m", version: "c", metrics: { f1: "abc" } } as never)).rejects.toThrow(/metrics.f1/);
       await expect(logMetrics(store, { model_name: "m", version: "c", metrics: {} })).rejects.toThrow(/at least one metric/);
       await expect(logMetrics(store, { model_name: "m", version: "c", metrics: { f1: 1 }, export_id: "exp-missing" })).rejects.toBeInstanceOf(NotFoundError);
     });

@@ -94,7 +94,7 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     handler: async (request) => {
       const query = parseQuery(MetricsQuery, request.query);
       const body = (request.body as Record<string, unknown> | undefined) ?? {};
-      return { ...(await logMetrics(store, { ...query, ...body })), message: "Model metrics logged successfully" };
+      return { ...(await logMetrics(store, { ...query, ...body } as never)), message: "Model metrics logged successfully" };
     },
   });
   routes.add({
