@@ -15,6 +15,17 @@ export function registerCommands(program: Command): void {
   registerExport(program);
   registerInsights(program);
   registerServe(program);
+  registerSchema(program);
+}
+
+function registerSchema(program: Command): void {
+  program
+    .command("schema <kind>")
+    .description("the JSON Schema of an import line: interactions, feedback, progress, metrics (or template: the export --template file)")
+    .action(async (kind: string, _options, command: Command) => {
+      const { schemaCommand, renderSchema } = await import("./commands/schema.js");
+      printResult(globalOptions(command), schemaCommand(kind), renderSchema);
+    });
 }
 
 function registerServe(program: Command): void {

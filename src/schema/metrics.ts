@@ -3,7 +3,7 @@
  */
 import type { ObjectId } from "bson";
 import { z } from "zod";
-import { IdString } from "./common.js";
+import { IdString, Timestamp } from "./common.js";
 
 const MetricName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, "metric names are words");
 
@@ -18,7 +18,7 @@ export const MetricsInput = z
     export_id: z.string().min(1).max(64).optional(),
     /** Metrics of this entry where lower is better (loss, wer); `compare` reads the direction from here. */
     lower_is_better: z.array(MetricName).max(64).optional(),
-    timestamp: z.date().optional(),
+    timestamp: Timestamp.optional(),
   })
   .superRefine((input, context) => {
     for (const name of input.lower_is_better ?? []) {
