@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import type { ImportSummary } from "../services/import/import-records.js";
 import type { Store } from "../store/store.js";
-import { collect, numberOption } from "./input.js";
+import { collect, dateOption, levelOption, numberOption, taskOption } from "./input.js";
 import { warn } from "./output/warn.js";
 import { globalOptions, printResult, runWithStore } from "./run-command.js";
 import { withStore } from "./store-context.js";
@@ -50,14 +50,14 @@ function registerInsights(program: Command): void {
     .command("snapshot")
     .description("save a learner's progress snapshot (the trend counts it)")
     .requiredOption("--user <id>", "the learner")
-    .requiredOption("--level <cefr>", "A1 … C2")
+    .requiredOption("--level <cefr>", "A1 … C2 (any case)", levelOption("--level"))
     .requiredOption("--fluency <0..1>", "average fluency", numberOption("--fluency"))
     .requiredOption("--grammar-accuracy <0..1>", "grammar accuracy", numberOption("--grammar-accuracy"))
     .requiredOption("--vocabulary <n>", "vocabulary size", numberOption("--vocabulary"))
     .option("--pronunciation <0..1>", "average pronunciation score", numberOption("--pronunciation"))
     .option("--interactions <n>", "total interactions", numberOption("--interactions"))
     .option("--streak <days>", "study streak in days", numberOption("--streak"))
-    .option("--date <date>", "the snapshot's own date (ISO 8601), default now")
+    .option("--date <date>", "the snapshot's own date: ISO 8601, today, yesterday or an age (2d); default now", dateOption("--date"))
     .action(async (options, command: Command) => {
       const { snapshotCommand, renderSnapshot } = await import("./commands/progress.js");
       await runWithStore(command, (store) => snapshotCommand(store, options), renderSnapshot);
@@ -97,8 +97,8 @@ function registerInsights(program: Command): void {
     .requiredOption("--metric <metric>", "fluency, grammar, vocabulary or engagement")
     .option("--group-by <group>", "day, week (from Monday), month or level")
     .option("--user <id>", "only this learner")
-    .option("--since <date>", "from this date or time (ISO 8601)")
-    .option("--until <date>", "up to this date or time (ISO 8601)")
+    .option("--since <date>", "from this date or time: ISO 8601, today, yesterday, or an age (7d, 12h, 2w)", dateOption("--since"))
+    .option("--until <date>", "up to this date or time: ISO 8601, today, yesterday, or an age (7d, 12h, 2w)", dateOption("--until"))
     .option("--tz <zone>", "time zone of the day/week/month groups", "UTC")
     .action(async (options, command: Command) => {
       const { analyticsCommand, renderAnalytics } = await import("./commands/analytics.js");
@@ -150,13 +150,13 @@ function registerExport(program: Command): void {
   program
     .command("export")
     .description("write a deduplicated, reproducible fine-tuning dataset (JSONL) with a manifest")
-    .option("--task <name>", "only examples teaching this task (repeatable; any of them matches)", collect)
+    .option("--task <name>", "only examples teaching this task (repeatable; any of them matches)", taskOption)
     .option("--min-quality <score>", "lowest quality score", numberOption("--min-quality"), 0.7)
     .option("--validated-only", "only examples a reviewer approved")
-    .option("--since <date>", "learner turns from this date or time (ISO 8601)")
-    .option("--until <date>", "learner turns up to this date or time (ISO 8601)")
+    .option("--since <date>", "learner turns from this date or time: ISO 8601, today, yesterday, or an age (7d, 12h, 2w)", dateOption("--since"))
+    .option("--until <date>", "learner turns up to this date or time: ISO 8601, today, yesterday, or an age (7d, 12h, 2w)", dateOption("--until"))
     .option("--user <id>", "only this learner")
-    .option("--level <cefr>", "only this CEFR level")
+    .option("--level <cefr>", "only this CEFR level (any case)", levelOption("--level"))
     .option("--limit <n>", "at most this many records", numberOption("--limit"))
     .option("--include-used", "also export examples an earlier export marked as used")
     .option("--format <format>", "raw, openai, alpaca or sharegpt", "raw")
@@ -224,7 +224,7 @@ function addImportCommand(parent: Command, description: string, load: () => Prom
 /** The queue filters shared by `queue list` and `review`. */
 function withQueueFilters(command: Command, defaultLimit: number): Command {
   return command
-    .option("--task <name>", "only examples with this task (repeatable)", collect)
+    .option("--task <name>", "only examples with this task (repeatable)", taskOption)
     .option("--min-quality <score>", "lowest quality score", numberOption("--min-quality"), 0.7)
     .option("--validated-only", "only approved examples")
     .option("--limit <n>", "at most this many", numberOption("--limit"), defaultLimit);
@@ -245,7 +245,7 @@ function registerQueue(program: Command): void {
   queue
     .command("add <interaction-id>")
     .description("queue an interaction as a training example (once per interaction)")
-    .requiredOption("--task <name>", "a task it teaches: grammar, fluency, vocabulary, tutor_response… (repeatable)", collect)
+    .requiredOption("--task <name>", "a task it teaches: grammar, fluency, vocabulary, tutor_response… (repeatable)", taskOption)
     .option("--quality <score>", "quality score from 0 to 1", numberOption("--quality"), 1)
     .option("--notes <text>", "why it is a good example")
     .action(async (id: string, options, command: Command) => {
