@@ -5,6 +5,7 @@ import { parseLevel } from "../domain/cefr.js";
 import { parseDateExpression } from "../domain/date-expression.js";
 import { unknownTaskWarning } from "../domain/task-names.js";
 import { InvalidInputError } from "../errors.js";
+import type { CefrLevel } from "../schema/common.js";
 import type { ImportSource } from "../services/import/import-records.js";
 import { warn } from "./output/warn.js";
 
@@ -23,7 +24,7 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 /** A CEFR level in any case: `b2` → `B2`. */
 export function levelOption(flag: string) {
-  return (value: string): string => parseLevel(value, flag);
+  return (value: string): CefrLevel => parseLevel(value, flag);
 }
 
 /** ISO dates as given; `today`, `yesterday`, `7d` … become an ISO time. */

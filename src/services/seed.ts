@@ -52,7 +52,7 @@ export async function seedDemoData(store: Store, raw: SeedInput = {}, onProgress
   }
   if (result.interactions === 0) return { ...result, already_seeded: true };
   for (const { index, feedback } of data.feedback) {
-    const outcome = await submitFeedback(store, { ...feedback, interaction_id: ids[index] }, now);
+    const outcome = await submitFeedback(store, { ...feedback, interaction_id: ids[index]! }, now);
     result.feedback++;
     if (outcome.flagged) result.flagged++;
   }

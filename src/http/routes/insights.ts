@@ -29,7 +29,7 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     tag: "progress",
     summary: "Save a learner's progress snapshot (its own date is kept; the trend counts it)",
     body: ProgressInput,
-    handler: async (request) => ({ ...(await saveSnapshot(store, request.body)), message: "Progress snapshot saved" }),
+    handler: async (request) => ({ ...(await saveSnapshot(store, request.body as never)), message: "Progress snapshot saved" }),
   });
   routes.add({
     method: "GET",
