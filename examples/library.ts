@@ -14,7 +14,7 @@ try {
     },
   });
   const { quality_score } = await submitFeedback(store, { interaction_id, user_id: "learner-7", rating: 5, helpful: true, accurate: true });
-  const dataset = await exportDataset(store, { task_types: ["grammar"], format: "openai" }, { path: "grammar.openai.jsonl" });
+  const dataset = await exportDataset(store, { task_types: ["grammar"], format: "openai" }, { path: "datasets/grammar" });
   console.log(JSON.stringify({ interaction_id, queued, quality_score, records: dataset.counts.records }));
 } finally {
   await store.close();

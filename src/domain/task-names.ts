@@ -9,7 +9,7 @@ import { DEFAULT_TEMPLATES } from "./export-formats.js";
 import { nearName } from "./near-name.js";
 
 /** The tasks auto-queue assigns and exports have default prompts for. */
-export const KNOWN_TASKS = Object.keys(DEFAULT_TEMPLATES);
+export const KNOWN_TASKS = [...DEFAULT_TEMPLATES.keys()];
 
 export function unknownTaskWarning(tasks: readonly string[]): string | undefined {
   const unknown = tasks.filter((task) => !KNOWN_TASKS.includes(task));

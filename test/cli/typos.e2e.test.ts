@@ -25,10 +25,10 @@ describe("forgiving flags (built binary)", () => {
   });
 
   it("accepts a lower-case level and relative dates in an export", async () => {
-    const lower = await lexi(["export", "--task", "vocabulary", "--level", "c1", "--since", "60d", "--min-quality", "0", "--out", join(dir, "c1.jsonl"), "--json"]);
+    const lower = await lexi(["export", "--task", "vocabulary", "--level", "c1", "--since", "60d", "--min-quality", "0", "--out", join(dir, "c1"), "--json"]);
     expect(lower.stderr).toBe("");
     expect(lower.code).toBe(0);
-    const upper = await lexi(["export", "--task", "vocabulary", "--level", "C1", "--since", new Date(Date.now() - 60 * 86_400_000).toISOString(), "--min-quality", "0", "--out", join(dir, "C1.jsonl"), "--json"]);
+    const upper = await lexi(["export", "--task", "vocabulary", "--level", "C1", "--since", new Date(Date.now() - 60 * 86_400_000).toISOString(), "--min-quality", "0", "--out", join(dir, "C1"), "--json"]);
     const records = (text: string) => (JSON.parse(text) as { counts: { records: number } }).counts.records;
     expect(records(lower.stdout)).toBeGreaterThan(0);
     expect(records(lower.stdout)).toBe(records(upper.stdout));

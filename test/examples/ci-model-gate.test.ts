@@ -33,7 +33,7 @@ describe("examples/ci-model-gate", () => {
     const store = await openStore(db);
     await seedDemoData(store, { users: 6, interactions: 120, seed: 3 });
     await store.close();
-    expect((await runLexi(["--db", db, "export", "--task", "grammar", "--min-quality", "0", "--out", join(dir, "grammar.jsonl")], { cwd: dir })).code).toBe(0);
+    expect((await runLexi(["--db", db, "export", "--task", "grammar", "--min-quality", "0", "--out", join(dir, "grammar")], { cwd: dir })).code).toBe(0);
     const reopened = await openStore(db);
     exportId = (await listExports(reopened))[0]!._id;
     await reopened.close();

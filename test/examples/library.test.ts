@@ -21,8 +21,8 @@ describe("examples/library.ts", () => {
     const tsx = join(ROOT, "node_modules/tsx/dist/cli.mjs");
     const { stdout } = await promisify(execFile)(process.execPath, [tsx, "--tsconfig", join(ROOT, "tsconfig.json"), EXAMPLE], { cwd: dir, env: { ...process.env, LEXI_DB: join(dir, "library.db") } });
     expect(JSON.parse(stdout)).toMatchObject({ queued: true, quality_score: 1, records: 1 });
-    expect(existsSync(join(dir, "grammar.openai.jsonl"))).toBe(true);
-    const [line] = readFileSync(join(dir, "grammar.openai.jsonl"), "utf8").trim().split("\n");
+    expect(existsSync(join(dir, "datasets/grammar/data.jsonl"))).toBe(true);
+    const [line] = readFileSync(join(dir, "datasets/grammar/data.jsonl"), "utf8").trim().split("\n");
     expect(JSON.parse(line!).messages[1]).toEqual({ role: "user", content: "I go to the library yesterday." });
   });
 

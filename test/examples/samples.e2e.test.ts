@@ -37,10 +37,10 @@ describe("the sample files in examples/ (built binary)", () => {
   });
 
   it("exports with the sample template's system prompt", async () => {
-    const out = join(dir, "grammar.jsonl");
+    const out = join(dir, "grammar");
     const result = await lexi(["export", "--task", "grammar", "--format", "openai", "--min-quality", "0", "--template", example("export-template.json"), "--out", out]);
     expect(result.code).toBe(0);
-    const lines = readFileSync(out, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { messages: { role: string; content: string }[] });
+    const lines = readFileSync(join(out, "data.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { messages: { role: string; content: string }[] });
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line.messages[0]).toEqual({ role: "system", content: expect.stringContaining("patient English tutor for Vietnamese learners") });
   });
