@@ -1,8 +1,13 @@
 /**
  * Turning command-line strings into typed values; the services validate the result.
  */
+import { parseLevel } from "../domain/cefr.js";
+import { parseDateExpression } from "../domain/date-expression.js";
+import { unknownTaskWarning } from "../domain/task-names.js";
 import { InvalidInputError } from "../errors.js";
+import type { CefrLevel } from "../schema/common.js";
 import type { ImportSource } from "../services/import/import-records.js";
+import { warn } from "./output/warn.js";
 
 /** A strict number: "4.5" → 4.5, "abc" → an error naming the flag. */
 export function numberOption(flag: string) {
@@ -15,6 +20,22 @@ export function numberOption(flag: string) {
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** A CEFR level in any case: `b2` → `B2`. */
+export function levelOption(flag: string) {
+  return (value: string): CefrLevel => parseLevel(value, flag);
+}
+
+/** ISO dates as given; `today`, `yesterday`, `7d` … become an ISO time. */
+export function dateOption(flag: string) {
+  return (value: string): string => parseDateExpression(value, new Date(), flag);
+}
+
+/** A repeatable --task; a name lexi does not know is kept, with a warning naming the known ones. */
+export function taskOption(value: string, previous: string[] = []): string[] {
+  warn(unknownTaskWarning([value]));
+  return collect(value, previous);
 }
 
 /** `-` reads standard input; anything else is a file path. */

@@ -4,7 +4,8 @@
 import type { Command } from "commander";
 import type { ImportSummary } from "../services/import/import-records.js";
 import type { Store } from "../store/store.js";
-import { collect, numberOption } from "./input.js";
+import { collect, dateOption, levelOption, numberOption, taskOption } from "./input.js";
+import { warn } from "./output/warn.js";
 import { globalOptions, printResult, runWithStore } from "./run-command.js";
 import { withStore } from "./store-context.js";
 
@@ -14,6 +15,17 @@ export function registerCommands(program: Command): void {
   registerExport(program);
   registerInsights(program);
   registerServe(program);
+  registerSchema(program);
+}
+
+function registerSchema(program: Command): void {
+  program
+    .command("schema <kind>")
+    .description("the JSON Schema of an import line: interactions, feedback, progress, metrics (or template: the export --template file)")
+    .action(async (kind: string, _options, command: Command) => {
+      const { schemaCommand, renderSchema } = await import("./commands/schema.js");
+      printResult(globalOptions(command), schemaCommand(kind), renderSchema);
+    });
 }
 
 function registerServe(program: Command): void {
@@ -39,14 +51,14 @@ function registerInsights(program: Command): void {
     .command("snapshot")
     .description("save a learner's progress snapshot (the trend counts it)")
     .requiredOption("--user <id>", "the learner")
-    .requiredOption("--level <cefr>", "A1 … C2")
+    .requiredOption("--level <cefr>", "A1 … C2 (any case)", levelOption("--level"))
     .requiredOption("--fluency <0..1>", "average fluency", numberOption("--fluency"))
     .requiredOption("--grammar-accuracy <0..1>", "grammar accuracy", numberOption("--grammar-accuracy"))
     .requiredOption("--vocabulary <n>", "vocabulary size", numberOption("--vocabulary"))
     .option("--pronunciation <0..1>", "average pronunciation score", numberOption("--pronunciation"))
     .option("--interactions <n>", "total interactions", numberOption("--interactions"))
     .option("--streak <days>", "study streak in days", numberOption("--streak"))
-    .option("--date <date>", "the snapshot's own date (ISO 8601), default now")
+    .option("--date <date>", "the snapshot's own date: ISO 8601, today, yesterday or an age (2d); default now", dateOption("--date"))
     .action(async (options, command: Command) => {
       const { snapshotCommand, renderSnapshot } = await import("./commands/progress.js");
       await runWithStore(command, (store) => snapshotCommand(store, options), renderSnapshot);
@@ -86,8 +98,8 @@ function registerInsights(program: Command): void {
     .requiredOption("--metric <metric>", "fluency, grammar, vocabulary or engagement")
     .option("--group-by <group>", "day, week (from Monday), month or level")
     .option("--user <id>", "only this learner")
-    .option("--since <date>", "from this date or time (ISO 8601)")
-    .option("--until <date>", "up to this date or time (ISO 8601)")
+    .option("--since <date>", "from this date or time: ISO 8601, today, yesterday, or an age (7d, 12h, 2w)", dateOption("--since"))
+    .option("--until <date>", "up to this date or time: ISO 8601, today, yesterday, or an age (7d, 12h, 2w)", dateOption("--until"))
     .option("--tz <zone>", "time zone of the day/week/month groups", "UTC")
     .action(async (options, command: Command) => {
       const { analyticsCommand, renderAnalytics } = await import("./commands/analytics.js");
@@ -102,9 +114,15 @@ function registerInsights(program: Command): void {
     .requiredOption("--version <v>", "model version")
     .option("--meta <key=value>", "metadata (repeatable)", collect)
     .option("--export <export-id>", "the export this version was trained on")
+    .option("--lower-is-better <names>", "metrics where lower is better (comma-separated, repeatable); compare uses this direction", collect)
+    .option("--replace", "replace the entries already logged for this model and version")
     .action(async (pairs: string[], options, command: Command) => {
-      const { logCommand, renderLogged } = await import("./commands/metrics.js");
-      await runWithStore(command, (store) => logCommand(store, pairs, options), renderLogged);
+      const { logCommand, renderLogged, duplicateWarning } = await import("./commands/metrics.js");
+      await runWithStore(command, async (store) => {
+        const result = await logCommand(store, pairs, options);
+        warn(duplicateWarning(result, options));
+        return result;
+      }, renderLogged);
     });
   metrics
     .command("history <model>")
@@ -117,14 +135,15 @@ function registerInsights(program: Command): void {
   metrics
     .command("compare <model> <base-version> <candidate-version>")
     .description("compare two versions; with --fail-on-regression, exit 1 when a metric gets worse past the threshold")
-    .option("--fail-on-regression <threshold>", "absolute (0.02) or relative (5%) worsening that fails")
-    .option("--lower-is-better <names>", "comma-separated metrics where lower is better (loss, wer, …)")
+    .option("--fail-on-regression <threshold>", "relative (2%) or absolute (0.02, abs:2) worsening that fails; a metric the candidate lacks fails too")
+    .option("--allow-missing", "let the gate pass when the candidate lacks metrics the base has")
+    .option("--lower-is-better <names>", "metrics where lower is better (comma-separated, repeatable), on top of those stored by metrics log", collect)
     .action(async (model: string, base: string, candidate: string, options, command: Command) => {
-      const { compareCommand, renderComparison, RegressionError } = await import("./commands/metrics.js");
+      const { compareCommand, renderComparison, checkGate } = await import("./commands/metrics.js");
       const global = globalOptions(command);
       const result = await withStore(global, (store) => compareCommand(store, model, base, candidate, options));
       printResult(global, result, renderComparison);
-      if (options.failOnRegression && result.regressed.length) throw new RegressionError(result);
+      checkGate(result, options);
     });
 }
 
@@ -132,13 +151,13 @@ function registerExport(program: Command): void {
   program
     .command("export")
     .description("write a deduplicated, reproducible fine-tuning dataset (JSONL) with a manifest")
-    .option("--task <name>", "only examples teaching this task (repeatable; any of them matches)", collect)
+    .option("--task <name>", "only examples teaching this task (repeatable; any of them matches)", taskOption)
     .option("--min-quality <score>", "lowest quality score", numberOption("--min-quality"), 0.7)
     .option("--validated-only", "only examples a reviewer approved")
-    .option("--since <date>", "learner turns from this date or time (ISO 8601)")
-    .option("--until <date>", "learner turns up to this date or time (ISO 8601)")
+    .option("--since <date>", "learner turns from this date or time: ISO 8601, today, yesterday, or an age (7d, 12h, 2w)", dateOption("--since"))
+    .option("--until <date>", "learner turns up to this date or time: ISO 8601, today, yesterday, or an age (7d, 12h, 2w)", dateOption("--until"))
     .option("--user <id>", "only this learner")
-    .option("--level <cefr>", "only this CEFR level")
+    .option("--level <cefr>", "only this CEFR level (any case)", levelOption("--level"))
     .option("--limit <n>", "at most this many records", numberOption("--limit"))
     .option("--include-used", "also export examples an earlier export marked as used")
     .option("--format <format>", "raw, openai, alpaca or sharegpt", "raw")
@@ -207,7 +226,7 @@ function addImportCommand(parent: Command, description: string, load: () => Prom
 /** The queue filters shared by `queue list` and `review`. */
 function withQueueFilters(command: Command, defaultLimit: number): Command {
   return command
-    .option("--task <name>", "only examples with this task (repeatable)", collect)
+    .option("--task <name>", "only examples with this task (repeatable)", taskOption)
     .option("--min-quality <score>", "lowest quality score", numberOption("--min-quality"), 0.7)
     .option("--validated-only", "only approved examples")
     .option("--limit <n>", "at most this many", numberOption("--limit"), defaultLimit);
@@ -228,7 +247,7 @@ function registerQueue(program: Command): void {
   queue
     .command("add <interaction-id>")
     .description("queue an interaction as a training example (once per interaction)")
-    .requiredOption("--task <name>", "a task it teaches: grammar, fluency, vocabulary, tutor_response… (repeatable)", collect)
+    .requiredOption("--task <name>", "a task it teaches: grammar, fluency, vocabulary, tutor_response… (repeatable)", taskOption)
     .option("--quality <score>", "quality score from 0 to 1", numberOption("--quality"), 1)
     .option("--notes <text>", "why it is a good example")
     .action(async (id: string, options, command: Command) => {

@@ -1,4 +1,12 @@
+import { InvalidInputError } from "../errors.js";
 import { CEFR_LEVELS, type CefrLevel } from "../schema/common.js";
+
+/** A level as people type it: "b2", " B2 " → "B2"; anything else is refused, naming the six. */
+export function parseLevel(text: string, flag = "--level"): CefrLevel {
+  const level = text.trim().toUpperCase();
+  if ((CEFR_LEVELS as readonly string[]).includes(level)) return level as CefrLevel;
+  throw new InvalidInputError(`${flag} takes a CEFR level: ${CEFR_LEVELS.join(", ")} (any case); got "${text}"`);
+}
 
 export function cefrRank(level: CefrLevel): number {
   return CEFR_LEVELS.indexOf(level);

@@ -9,12 +9,23 @@ import { InvalidInputError } from "../errors.js";
 
 export type Threshold = { kind: "absolute"; value: number } | { kind: "relative"; value: number };
 
-/** "0.02" is an absolute change, "5%" a relative one. */
+const THRESHOLD_FORMS = "a relative change like 2% (of the base value), or an absolute change below 1 like 0.02 (abs:2 for an absolute change of 1 or more)";
+
+/**
+ * "2%" is a relative change; "0.02" and "abs:2" are absolute ones. A bare number of 1 or more is
+ * refused: for metrics between 0 and 1, "2" most likely meant 2%, and an absolute 2 would let
+ * every regression pass.
+ */
 export function parseThreshold(text: string): Threshold {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
-  if (!match) throw new InvalidInputError(`--fail-on-regression takes an absolute change like 0.02 or a relative one like 5%; got "${text}"`);
+  const trimmed = text.trim();
+  const explicit = /^abs:\s*(\d+(?:\.\d+)?)$/i.exec(trimmed);
+  if (explicit) return { kind: "absolute", value: Number(explicit[1]) };
+  const match = /^(\d+(?:\.\d+)?|\.\d+)\s*(%?)$/.exec(trimmed);
+  if (!match) throw new InvalidInputError(`--fail-on-regression takes ${THRESHOLD_FORMS}; got "${text}"`);
   const value = Number(match[1]);
-  return match[2] ? { kind: "relative", value: value / 100 } : { kind: "absolute", value };
+  if (match[2]) return { kind: "relative", value: value / 100 };
+  if (value >= 1) throw new InvalidInputError(`--fail-on-regression ${trimmed} is ambiguous: write ${trimmed}% for a relative change, or abs:${trimmed} for an absolute one`);
+  return { kind: "absolute", value };
 }
 
 export interface MetricComparison {
@@ -27,6 +38,10 @@ export interface MetricComparison {
   regressed: boolean;
 }
 
+/**
+ * One row per metric either version has. A change exactly at the threshold is not a regression:
+ * only a worsening past it is.
+ */
 export function compareMetrics(
   base: Record<string, number>,
   candidate: Record<string, number>,
@@ -47,6 +62,11 @@ export function compareMetrics(
     const amount = threshold.kind === "absolute" ? worse : worseRelative;
     return { metric, base: b, candidate: c, delta: round(delta), relative_change: relative === null ? null : round(relative), lower_is_better: lower, regressed: amount > threshold.value + 1e-12 };
   });
+}
+
+/** Metrics the base version has and the candidate lacks: a gate cannot vouch for them. */
+export function missingMetrics(comparisons: MetricComparison[]): string[] {
+  return comparisons.filter((m) => m.base !== null && m.candidate === null).map((m) => m.metric);
 }
 
 function round(value: number): number {

@@ -30,7 +30,7 @@ export interface FeedbackResult {
  * @example
  * await submitFeedback(store, { interaction_id: id, user_id: "u1", rating: 5, helpful: true, accurate: true });
  */
-export async function submitFeedback(store: Store, raw: unknown, now = new Date()): Promise<FeedbackResult> {
+export async function submitFeedback(store: Store, raw: FeedbackInput, now = new Date()): Promise<FeedbackResult> {
   const input = parseInput(FeedbackInput, raw, "feedback");
   return store.transaction(async (session) => {
     const interaction = await getInteraction(session, input.interaction_id);

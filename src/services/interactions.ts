@@ -52,7 +52,7 @@ export interface LoggedInteraction {
  * @example
  * const { interaction_id, queued } = await logInteraction(store, { session_id: "s1", user_id: "u1", user_input: { text: "I go yesterday" }, analysis });
  */
-export async function logInteraction(store: Store, raw: unknown, options: IntakeOptions = {}): Promise<LoggedInteraction> {
+export async function logInteraction(store: Store, raw: InteractionInput, options: IntakeOptions = {}): Promise<LoggedInteraction> {
   const input = parseInput(InteractionInput, raw, "interaction");
   const now = options.now ?? new Date();
   const doc = buildInteractionDoc(input, now);

@@ -23,7 +23,7 @@ export interface SavedSnapshot {
  * @example
  * await saveSnapshot(store, { user_id: "u1", level: "B1", fluency_score_avg: 0.7, grammar_accuracy: 0.8, vocabulary_count: 900 });
  */
-export async function saveSnapshot(store: Store, raw: unknown, now = new Date(), id = new ObjectId()): Promise<SavedSnapshot> {
+export async function saveSnapshot(store: Store, raw: ProgressInput, now = new Date(), id = new ObjectId()): Promise<SavedSnapshot> {
   const input = parseInput(ProgressInput, raw, "progress snapshot");
   const snapshotDate = input.snapshot_date ?? now;
   return store.transaction(async (session) => {

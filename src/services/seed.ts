@@ -52,7 +52,7 @@ export async function seedDemoData(store: Store, raw: SeedInput = {}, onProgress
   }
   if (result.interactions === 0) return { ...result, already_seeded: true };
   for (const { index, feedback } of data.feedback) {
-    const outcome = await submitFeedback(store, { ...feedback, interaction_id: ids[index] }, now);
+    const outcome = await submitFeedback(store, { ...feedback, interaction_id: ids[index]! }, now);
     result.feedback++;
     if (outcome.flagged) result.flagged++;
   }
@@ -61,7 +61,7 @@ export async function seedDemoData(store: Store, raw: SeedInput = {}, onProgress
     result.progress_snapshots++;
   }
   for (const metrics of data.metrics) {
-    await logMetrics(store, metrics, now);
+    await logMetrics(store, metrics, { now });
     result.model_metrics++;
   }
   return result;

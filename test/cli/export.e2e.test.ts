@@ -52,7 +52,7 @@ describe("lexi export (built binary)", () => {
   it.each([
     [["--format", "csv"], 2, /format/],
     [["--split", "0.9,0.2"], 2, /--split ratios must add up to 1/],
-    [["--task", "pronunciation"], 3, /no training examples match these filters/],
+    [["--task", "tutor_response"], 3, /no training examples match these filters/],
     [["--since", "2026-13-45"], 2, /since/],
     [["--out", "/dev/null/x/out"], 2, /cannot write to \/dev\/null\/x: ENOTDIR/],
     [["--out", "/dev/null"], 2, /--out \/dev\/null is a device or other special file/],

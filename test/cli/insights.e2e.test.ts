@@ -58,7 +58,7 @@ describe("insight commands (built binary)", () => {
     [["analytics", "--metric", "joy"], /metric/],
     [["analytics", "--metric", "fluency", "--group-by", "year"], /--group-by: /],
     [["analytics", "--metric", "fluency", "--since", "2026-05-01", "--until", "2026-04-01"], /start date must not be after the end date/],
-    [["analytics", "--metric", "fluency", "--since", "yesterday"], /--since: /],
+    [["analytics", "--metric", "fluency", "--since", "the day before"], /--since takes an ISO date/],
     [["metrics", "log", "--model", "tutor", "--version", "v3", "f1=abc"], /"f1=abc" is not/],
     [["metrics", "compare", "tutor", "v1", "v2", "--fail-on-regression", "lots"], /--fail-on-regression takes/],
     [["progress", "snapshot", "--user", "u", "--level", "Z9", "--fluency", "0.5", "--grammar-accuracy", "0.5", "--vocabulary", "1"], /level/],

@@ -47,7 +47,7 @@ function abortAfter(after: number) {
 describe("an import is all or nothing", () => {
   it("writes nothing when a record fails only while writing, late in the file", async () => {
     const taken = new ObjectId();
-    await logInteraction(store, { ...demoInteractions(1, 3)[0], _id: { $oid: taken.toHexString() } });
+    await logInteraction(store, { ...demoInteractions(1, 3)[0]!, _id: { $oid: taken.toHexString() } });
     const records = demoInteractions(1500);
     records[1200] = { ...records[1200]!, _id: taken.toHexString() } as never;
     const error = await importInteractions(store, { path: file(records) }, { batchSize: 100 }).catch((e: unknown) => e);
@@ -114,7 +114,7 @@ describe("the tagged strategy (MongoDB's), run on the embedded engine", () => {
     const records = demoInteractions(500);
     records[450] = { ...records[450]!, _id: "dup" } as never;
     records[460] = { ...records[460]!, _id: { $oid: "0000000000000000000000aa" } } as never;
-    await logInteraction(store, { ...demoInteractions(1, 9)[0], _id: "0000000000000000000000aa" });
+    await logInteraction(store, { ...demoInteractions(1, 9)[0]!, _id: "0000000000000000000000aa" });
     const before = await everything();
     await expect(importInteractions(store, { path: file(records) }, { atomicity: "tagged", batchSize: 50 })).rejects.toBeInstanceOf(ConflictError);
     expect(await everything()).toEqual(before);
@@ -163,10 +163,10 @@ describe("lines that cannot be read", () => {
 
 describe("duplicate visible ids", () => {
   it("refuses an interaction whose string id is an existing ObjectId's hex, and the reverse", async () => {
-    const { interaction_id } = await logInteraction(store, demoInteractions(1)[0]);
-    await expect(logInteraction(store, { ...demoInteractions(1, 4)[0], _id: interaction_id })).rejects.toBeInstanceOf(ConflictError);
-    await logInteraction(store, { ...demoInteractions(1, 5)[0], _id: "5f0c1e2d3a4b5c6d7e8f9012" });
-    await expect(logInteraction(store, { ...demoInteractions(1, 6)[0], _id: { $oid: "5f0c1e2d3a4b5c6d7e8f9012" } })).rejects.toBeInstanceOf(ConflictError);
+    const { interaction_id } = await logInteraction(store, demoInteractions(1)[0]!);
+    await expect(logInteraction(store, { ...demoInteractions(1, 4)[0]!, _id: interaction_id })).rejects.toBeInstanceOf(ConflictError);
+    await logInteraction(store, { ...demoInteractions(1, 5)[0]!, _id: "5f0c1e2d3a4b5c6d7e8f9012" });
+    await expect(logInteraction(store, { ...demoInteractions(1, 6)[0]!, _id: { $oid: "5f0c1e2d3a4b5c6d7e8f9012" } })).rejects.toBeInstanceOf(ConflictError);
     expect(await count()).toBe(2);
   });
 });

@@ -99,7 +99,7 @@ describe.each(engines)("insights on $name", (engine) => {
   describe("progress", () => {
     it("keeps a snapshot's own date and counts it in the trend", async () => {
       const day = (n: number) => new Date(Date.UTC(2026, 0, n)).toISOString();
-      const base = { user_id: "trend-user", level: "B1", grammar_accuracy: 0.7, vocabulary_count: 1000 };
+      const base = { user_id: "trend-user", level: "B1" as const, grammar_accuracy: 0.7, vocabulary_count: 1000 };
       expect((await saveSnapshot(store, { ...base, fluency_score_avg: 0.5, snapshot_date: day(1) })).improvement_trend).toBe("stable");
       expect((await saveSnapshot(store, { ...base, fluency_score_avg: 0.55, snapshot_date: day(8) })).improvement_trend).toBe("stable");
       const third = await saveSnapshot(store, { ...base, fluency_score_avg: 0.65, snapshot_date: day(15) });
@@ -125,7 +125,7 @@ describe.each(engines)("insights on $name", (engine) => {
     });
 
     it("refuse non-numeric values and unknown exports", async () => {
-      await expect(logMetrics(store, { model_name: "m", version: "c", metrics: { f1: "abc" } })).rejects.toThrow(/metrics.f1/);
+      await expect(logMetrics(store, { model_name: "m", version: "c", metrics: { f1: "abc" } } as never)).rejects.toThrow(/metrics.f1/);
       await expect(logMetrics(store, { model_name: "m", version: "c", metrics: {} })).rejects.toThrow(/at least one metric/);
       await expect(logMetrics(store, { model_name: "m", version: "c", metrics: { f1: 1 }, export_id: "exp-missing" })).rejects.toBeInstanceOf(NotFoundError);
     });

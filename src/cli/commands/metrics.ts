@@ -4,7 +4,7 @@
 import { LexiError, InvalidInputError } from "../../errors.js";
 import { parseThreshold, type Threshold } from "../../domain/regression.js";
 import type { MetricsDoc } from "../../schema/metrics.js";
-import { compareVersions, logMetrics, metricsHistory, type VersionComparison } from "../../services/metrics.js";
+import { compareVersions, gateFailures, loggedEntries, logMetrics, metricsHistory, type VersionComparison } from "../../services/metrics.js";
 import type { Store } from "../../store/store.js";
 import { formatDate } from "../output/format.js";
 import { renderTable } from "../output/table.js";
@@ -34,12 +34,46 @@ function parseMeta(pairs: string[] = []): Record<string, string | number> {
   return meta;
 }
 
-export function logCommand(store: Store, pairs: string[], options: { model: string; version: string; meta?: string[]; export?: string }) {
-  return logMetrics(store, { model_name: options.model, version: options.version, metrics: parseMetricPairs(pairs), metadata: parseMeta(options.meta), export_id: options.export });
+/** Comma-separated names, repeatable: `--lower-is-better loss,wer --lower-is-better cer`. */
+export function parseNames(values: string | string[] | undefined): string[] {
+  const list = values === undefined ? [] : Array.isArray(values) ? values : [values];
+  return [...new Set(list.flatMap((value) => value.split(",")).map((name) => name.trim()).filter(Boolean))];
 }
 
-export function renderLogged(result: { metric_id: string }): string {
-  return `Logged metrics ${result.metric_id}`;
+export interface LoggedMetrics {
+  metric_id: string;
+  /** Entries of this model and version logged before this one (deleted with --replace). */
+  earlier_entries: number;
+  replaced: boolean;
+}
+
+export async function logCommand(
+  store: Store,
+  pairs: string[],
+  options: { model: string; version: string; meta?: string[]; export?: string; lowerIsBetter?: string[]; replace?: boolean },
+): Promise<LoggedMetrics> {
+  const lowerIsBetter = parseNames(options.lowerIsBetter);
+  const input = {
+    model_name: options.model,
+    version: options.version,
+    metrics: parseMetricPairs(pairs),
+    metadata: parseMeta(options.meta),
+    export_id: options.export,
+    lower_is_better: lowerIsBetter.length ? lowerIsBetter : undefined,
+  };
+  const earlier = await loggedEntries(store, options.model, options.version);
+  const { metric_id } = await logMetrics(store, input, { replace: options.replace });
+  return { metric_id, earlier_entries: earlier, replaced: Boolean(options.replace) && earlier > 0 };
+}
+
+/** Said on stderr when a version is logged twice without --replace: compare reads only the latest entry. */
+export function duplicateWarning(result: LoggedMetrics, options: { model: string; version: string }): string | undefined {
+  if (result.earlier_entries === 0 || result.replaced) return undefined;
+  return `${options.model} ${options.version} was already logged (${result.earlier_entries} earlier ${result.earlier_entries === 1 ? "entry" : "entries"}); compare reads the latest. Pass --replace to keep only this one.`;
+}
+
+export function renderLogged(result: LoggedMetrics): string {
+  return result.replaced ? `Logged metrics ${result.metric_id}, replacing ${result.earlier_entries} earlier ${result.earlier_entries === 1 ? "entry" : "entries"}` : `Logged metrics ${result.metric_id}`;
 }
 
 export function historyCommand(store: Store, model: string, options: { limit?: number }): Promise<MetricsDoc[]> {
@@ -57,8 +91,11 @@ export function renderMetricsHistory(items: MetricsDoc[]): string {
 
 /** The gate failed: the comparison is printed, then the CLI exits 1. */
 export class RegressionError extends LexiError {
-  constructor(readonly comparison: VersionComparison) {
-    super("regression", `${comparison.candidate_version} regresses against ${comparison.base_version} on ${comparison.regressed.join(", ")}`);
+  constructor(
+    readonly comparison: VersionComparison,
+    failures: string[],
+  ) {
+    super("regression", `${comparison.candidate_version} regresses against ${comparison.base_version} on ${failures.join(", ")}`);
   }
 }
 
@@ -67,11 +104,17 @@ export async function compareCommand(
   model: string,
   base: string,
   candidate: string,
-  options: { failOnRegression?: string; lowerIsBetter?: string },
+  options: { failOnRegression?: string; lowerIsBetter?: string | string[] },
 ): Promise<VersionComparison> {
   const threshold: Threshold | undefined = options.failOnRegression ? parseThreshold(options.failOnRegression) : undefined;
-  const lowerIsBetter = options.lowerIsBetter?.split(",").map((s) => s.trim()).filter(Boolean) ?? [];
-  return compareVersions(store, model, base, candidate, { threshold, lowerIsBetter });
+  return compareVersions(store, model, base, candidate, { threshold, lowerIsBetter: parseNames(options.lowerIsBetter) });
+}
+
+/** With --fail-on-regression: the gate's failures (regressions, and missing metrics unless allowed). */
+export function checkGate(result: VersionComparison, options: { failOnRegression?: string; allowMissing?: boolean }): void {
+  if (!options.failOnRegression) return;
+  const failures = gateFailures(result, { allowMissing: options.allowMissing });
+  if (failures.length) throw new RegressionError(result, failures);
 }
 
 const signed = (value: number | null, percent = false) => (value === null ? "—" : `${value > 0 ? "+" : ""}${percent ? (value * 100).toFixed(2) + "%" : value}`);
@@ -79,8 +122,18 @@ const signed = (value: number | null, percent = false) => (value === null ? "—
 export function renderComparison(result: VersionComparison): string {
   const table = renderTable(
     ["metric", result.base_version, result.candidate_version, "delta", "change", ""],
-    result.metrics.map((m) => [m.metric + (m.lower_is_better ? " (↓ better)" : ""), m.base ?? "—", m.candidate ?? "—", signed(m.delta), signed(m.relative_change, true), m.regressed ? "REGRESSED" : ""]),
+    result.metrics.map((m) => [
+      m.metric + (m.lower_is_better ? " (↓ better)" : ""),
+      m.base ?? "—",
+      m.candidate ?? "—",
+      signed(m.delta),
+      signed(m.relative_change, true),
+      m.regressed ? "REGRESSED" : result.missing.includes(m.metric) ? "MISSING" : "",
+    ]),
   );
-  const verdict = result.regressed.length ? `Regression on ${result.regressed.join(", ")}.` : "No regression past the threshold.";
-  return `${result.model_name}: ${result.base_version} → ${result.candidate_version}\n${table}\n${verdict}`;
+  const verdicts = [
+    result.regressed.length ? `Regression on ${result.regressed.join(", ")}.` : "No regression past the threshold.",
+    ...(result.missing.length ? [`${result.candidate_version} lacks ${result.missing.join(", ")}, which ${result.base_version} has.`] : []),
+  ];
+  return `${result.model_name}: ${result.base_version} → ${result.candidate_version}\n${table}\n${verdicts.join("\n")}`;
 }

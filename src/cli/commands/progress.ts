@@ -1,6 +1,7 @@
 /**
  * `lexi progress snapshot|import|history`.
  */
+import type { CefrLevel } from "../../schema/common.js";
 import type { ProgressDoc } from "../../schema/progress.js";
 import type { ImportSummary } from "../../services/import/import-records.js";
 import { importProgress, progressHistory, saveSnapshot, type SavedSnapshot } from "../../services/progress.js";
@@ -13,7 +14,7 @@ import { renderTable } from "../output/table.js";
 
 export interface SnapshotOptions {
   user: string;
-  level: string;
+  level: CefrLevel;
   fluency: number;
   grammarAccuracy: number;
   vocabulary: number;

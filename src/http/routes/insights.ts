@@ -29,7 +29,7 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     tag: "progress",
     summary: "Save a learner's progress snapshot (its own date is kept; the trend counts it)",
     body: ProgressInput,
-    handler: async (request) => ({ ...(await saveSnapshot(store, request.body)), message: "Progress snapshot saved" }),
+    handler: async (request) => ({ ...(await saveSnapshot(store, request.body as never)), message: "Progress snapshot saved" }),
   });
   routes.add({
     method: "GET",
@@ -94,7 +94,7 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     handler: async (request) => {
       const query = parseQuery(MetricsQuery, request.query);
       const body = (request.body as Record<string, unknown> | undefined) ?? {};
-      return { ...(await logMetrics(store, { ...query, ...body })), message: "Model metrics logged successfully" };
+      return { ...(await logMetrics(store, { ...query, ...body } as never)), message: "Model metrics logged successfully" };
     },
   });
   routes.add({

@@ -26,7 +26,7 @@ export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string
     tag: "interactions",
     summary: "Log a tutor interaction; good examples are queued for training automatically",
     body: InteractionInput,
-    handler: async (request) => ({ ...(await logInteraction(store, request.body)), message: "Interaction logged successfully" }),
+    handler: async (request) => ({ ...(await logInteraction(store, request.body as never)), message: "Interaction logged successfully" }),
   });
   routes.add({
     method: "GET",
@@ -70,7 +70,7 @@ export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string
     handler: async (request) => ({
       success: true,
       message: "Feedback submitted successfully. Thank you for helping improve our AI!",
-      ...(await submitFeedback(store, request.body)),
+      ...(await submitFeedback(store, request.body as never)),
     }),
   });
   routes.add({
