@@ -1,3 +1,4 @@
+import type { InteractionInput } from "../../src/schema/interaction.js";
 import { ObjectId } from "bson";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, InvalidInputError, StoreUnavailableError } from "../../src/errors.js";
@@ -703,8 +704,9 @@ describe("error mapping without a server", () => {
   });
 });
 
-function interaction(overrides: Doc = {}): Doc {
-  return {
+/** A valid interaction, or (with overrides) a deliberately odd one for the engine's own tests. */
+function interaction(overrides: Doc = {}): Doc & InteractionInput {
+  return <Doc & InteractionInput>{
     session_id: "s1",
     user_id: "u1",
     user_input: { text: "I goes to school" },
