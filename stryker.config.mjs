@@ -27,6 +27,7 @@ export default {
   cleanTempDir: "always",
   // The machine is shared: two test processes at most.
   concurrency: 2,
-  timeoutMS: 60_000,
+  // Generous for a loaded machine; a mutant stuck in a loop still ends within seconds.
+  timeoutMS: 15_000,
   thresholds: { high: 90, low: 75, break: null },
 };
