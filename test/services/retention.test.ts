@@ -35,7 +35,7 @@ describe("retention", () => {
 
     expect((await getInteraction(store, kept.interaction_id)).in_training_queue).toBe(true);
     await expect(getInteraction(store, dropped.interaction_id)).rejects.toBeInstanceOf(NotFoundError);
-    expect(String((await getQueueItem(store, example_id)).source_interaction_id)).toBe(kept.interaction_id);
+    expect(String((await getQueueItem(store, { example_id })).source_interaction_id)).toBe(kept.interaction_id);
   });
 
   it("keeps an interaction queued automatically", async () => {
