@@ -12,4 +12,9 @@ describe("improvement trend", () => {
     expect(improvementTrend([0.5, 0.5], 0.6)).toBe("stable"); // exactly +0.1 is not "more than"
     expect(improvementTrend([0.5, 0.5], 0.4)).toBe("stable");
   });
+  it("skips the previous snapshot: the one two before the new one is the reference", () => {
+    expect(improvementTrend([0.5, 0.55], 0.65)).toBe("improving"); // +0.15 vs 0.5; +0.1 vs 0.55 would be stable
+    expect(improvementTrend([0.5, 0.45], 0.38)).toBe("declining"); // −0.12 vs 0.5; −0.07 vs 0.45 would be stable
+    expect(improvementTrend([0.9, 0.5, 0.55], 0.65)).toBe("improving"); // older snapshots fall out of the window
+  });
 });

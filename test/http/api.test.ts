@@ -1,11 +1,13 @@
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../../src/http/serve.js";
+import type { InteractionDoc } from "../../src/schema/interaction.js";
 import { logInteraction } from "../../src/services/interactions.js";
 import { seedDemoData } from "../../src/services/seed.js";
 import { COLLECTIONS } from "../../src/store/collections.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
+import { referenceAnalytics } from "../helpers/analytics-reference.js";
 import { interactionWith } from "../helpers/fixtures.js";
 
 const ADMIN = "admin-key-0123456789-abcdefghijklmnop";
@@ -126,8 +128,21 @@ describe("lexi serve over real HTTP", () => {
     });
 
     it("detects error patterns and a learner's errors", async () => {
-      const patterns = await call("GET", `${T}/error-patterns?min_frequency=2&days=30`);
-      expect(patterns.json.length).toBeGreaterThan(0);
+      // Counted here by (type, level) over the interactions of the last 365 days.
+      const counts = new Map<string, number>();
+      const since = new Date(Date.now() - 365 * 86_400_000);
+      for (const doc of await store.collection<InteractionDoc>(COLLECTIONS.interactions).find({ timestamp: { $gte: since } }).toArray()) {
+        for (const error of doc.analysis.grammar_errors) counts.set(`${error.type} ${doc.analysis.vocabulary_level}`, (counts.get(`${error.type} ${doc.analysis.vocabulary_level}`) ?? 0) + 1);
+      }
+      const frequencies = [...counts.values()].sort((a, b) => a - b);
+      const minFrequency = frequencies[Math.floor(frequencies.length / 2)]!;
+      const expected = [...counts].filter(([, n]) => n >= minFrequency).map(([key, n]) => `${key} ${n}`);
+      expect(expected.length).toBeLessThan(counts.size);
+      expect(expected.length).toBeLessThanOrEqual(50);
+      const patterns = await call("GET", `${T}/error-patterns?min_frequency=${minFrequency}&days=365`);
+      const found = patterns.json.map((p: { _id: { type: string; level: string }; count: number }) => `${p._id.type} ${p._id.level} ${p.count}`);
+      expect(found.sort()).toEqual(expected.sort());
+      expect(patterns.json.map((p: { count: number }) => p.count)).toEqual([...patterns.json.map((p: { count: number }) => p.count)].sort((a, b) => b - a));
       const learner = await call("GET", `${T}/error-patterns/user/learner-0002?days=30`, { key: APP });
       expect(learner.json.length).toBeGreaterThan(0);
       expect((await call("GET", `${T}/error-patterns?min_frequency=-1`)).status).toBe(400);
@@ -136,7 +151,9 @@ describe("lexi serve over real HTTP", () => {
     it("answers analytics as {metric, data, summary}, and refuses unknown metrics and groupings", async () => {
       const result = await call("POST", `${T}/analytics`, { body: { metric: "engagement", group_by: "week" } });
       expect(result.json).toMatchObject({ metric: "engagement", group_by: "week" });
-      expect(result.json.data.length).toBeGreaterThan(0);
+      const docs = await store.collection<InteractionDoc>(COLLECTIONS.interactions).find({}).toArray();
+      const expected = referenceAnalytics(docs, "engagement", "week", "UTC").map(({ group, interactions, ...values }) => ({ _id: group, count: interactions, ...values }));
+      expect(result.json.data).toEqual(expected);
       expect((await call("POST", `${T}/analytics`, { body: { metric: "joy" } })).status).toBe(400);
       expect((await call("POST", `${T}/analytics`, { body: { metric: "fluency", group_by: "year" } })).status).toBe(400);
     });

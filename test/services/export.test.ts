@@ -52,14 +52,17 @@ describe("exportDataset", () => {
   });
 
   it("never exports rejected or flagged examples", async () => {
-    const [first, second] = await listQueue(store, { status: "pending", task_types: ["grammar"] });
+    const [first, second, third] = await listQueue(store, { status: "pending", task_types: ["grammar"] });
     await validateExample(store, { example_id: String(first!._id), approved: false, validated_by: "ana" });
-    await submitFeedback(store, { interaction_id: String(second!.source_interaction_id), user_id: "u9", rating: 1 });
+    // A top rating with a reported issue: flagged, yet its quality (1) passes every quality filter.
+    const flagged = await submitFeedback(store, { interaction_id: String(second!.source_interaction_id), user_id: "u9", rating: 5, helpful: true, accurate: true, reported_issues: ["wrong_correction"] });
+    expect(flagged).toMatchObject({ flagged: true, quality_score: 1 });
     const path = out("raw");
-    await exportDataset(store, { task_types: ["grammar"], dedup: false }, { path });
+    await exportDataset(store, { task_types: ["grammar"], dedup: false, min_quality_score: 0 }, { path });
     const ids = lines(join(path, "data.jsonl")).map((r) => r.id);
     expect(ids).not.toContain(String(first!._id));
     expect(ids).not.toContain(String(second!._id));
+    expect(ids).toContain(String(third!._id));
   });
 
   it("drops repeated learner texts per task, keeping the best quality one", async () => {
