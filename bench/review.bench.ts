@@ -34,7 +34,7 @@ async function keypressLatency(dir: string, pending: number): Promise<number> {
     const start = performance.now();
     await session.decide(i % 3 !== 0);
     const item = await session.next();
-    renderReviewScreen({ item: item!, counts: session.counts, reviewer: session.reviewer });
+    renderReviewScreen({ item: item!, counts: session.counts, reviewer: session.reviewer, width: 80, height: 24 });
     samples.push(performance.now() - start);
   }
   await session.release();

@@ -8,6 +8,7 @@ import { ReviewStartInput, type QueueItemDoc } from "../schema/queue.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Filter, Store } from "../store/store.js";
 import { QUEUE_ORDER, queueListFilter, retractDecision, validateExample, type ValidationResult } from "./queue.js";
+import { pendingTwins } from "./review-context.js";
 import { parseInput } from "./validate.js";
 
 export interface ReviewCounts {
@@ -79,18 +80,39 @@ export class ReviewSession {
       notes,
       require_approvals: this.options.require_approvals,
     });
+    this.record(item, result);
+    this.current = null;
+    return result;
+  }
+
+  private record(item: QueueItemDoc, result: ValidationResult): void {
     this.decided.push({ item, decision: result.decision });
     this.counts.done++;
     this.counts[result.decision]++;
     this.counts.remaining = Math.max(0, this.counts.remaining - 1);
-    this.current = null;
-    return result;
+  }
+
+  /**
+   * Records the same decision on every other pending example with the current item's learner
+   * text (see `pendingTwins`), then on the current item; returns how many were decided.
+   */
+  async decideWithTwins(approved: boolean, notes?: string): Promise<{ decided: number; results: ValidationResult[] }> {
+    const item = this.requireItem();
+    const results: ValidationResult[] = [];
+    for (const twin of await pendingTwins(this.store, item, this.reviewer)) {
+      const result = await validateExample(this.store, { example_id: idText(twin._id), approved, validated_by: this.reviewer, notes, require_approvals: this.options.require_approvals });
+      this.record(twin, result);
+      results.push(result);
+    }
+    results.push(await this.decide(approved, notes));
+    return { decided: results.length, results };
   }
 
   async skip(): Promise<void> {
     const item = this.requireItem();
     this.skipped.push(item._id);
     this.counts.skipped++;
+    this.counts.remaining = Math.max(0, this.counts.remaining - 1);
     await this.release();
   }
 

@@ -1,17 +1,19 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getQueueItem, listQueue } from "../../src/services/queue.js";
+import { logInteraction } from "../../src/services/interactions.js";
+import { addToQueue, getQueueItem, listQueue } from "../../src/services/queue.js";
 import { seedDemoData } from "../../src/services/seed.js";
 import { openStore } from "../../src/store/open-store.js";
 import { LEXI_BIN, requireBuild, runLexi, tempDir } from "../helpers/cli.js";
+import { demoInteractions } from "../helpers/fixtures.js";
 import { TmuxSession } from "../helpers/tmux.js";
 
 describe("lexi review in a real terminal (tmux)", () => {
   const { dir, cleanup } = tempDir();
   const db = join(dir, "review.db");
   const sessions: TmuxSession[] = [];
-  const review = (reviewer: string) => {
-    const session = TmuxSession.start(`lexi-review-${process.pid}-${reviewer}`, `${process.execPath} ${LEXI_BIN} review --by ${reviewer} --db ${db}`, dir);
+  const review = (reviewer: string, size?: { width: number; height: number }, extra = "") => {
+    const session = TmuxSession.start(`lexi-review-${process.pid}-${reviewer}`, `${process.execPath} ${LEXI_BIN} review --by ${reviewer} --db ${db} ${extra}`, dir, size);
     sessions.push(session);
     return session;
   };
@@ -36,7 +38,7 @@ describe("lexi review in a real terminal (tmux)", () => {
     expect(screen).toContain(`Example ${String(first!._id)}`);
     expect(screen).toContain("Learner:");
     expect(screen).toContain(first!.user_input);
-    expect(screen).toContain("[a]pprove  [r]eject  [s]kip  [n]ote  [u]ndo  [q]uit");
+    expect(screen).toContain("[a]pprove  [r]eject  [s]kip  [n]ote  [u]ndo  [g]roup  [?]help  [q]uit");
     expect(screen.split("\n").every((line) => line.length <= 80)).toBe(true);
 
     tty.keys("a");
@@ -61,8 +63,10 @@ describe("lexi review in a real terminal (tmux)", () => {
     expect(screen).toContain("done 1 (✓1 ✗0)");
     expect((await getQueueItem(check, { example_id: String(second!._id) })).status).toBe("pending");
 
+    const left = Number(/left (\d+)/.exec(screen)![1]);
     tty.keys("s");
-    await tty.waitFor("skipped 1");
+    screen = await tty.waitFor("skipped 1");
+    expect(screen).toContain(`left ${left - 1}`);
     tty.keys("q");
     screen = await tty.waitFor("ana: 1 decided (1 approved, 0 rejected), 1 skipped");
     const leased = await check.collection("training_queue").countDocuments({ "lease.by": "ana" });
@@ -86,6 +90,59 @@ describe("lexi review in a real terminal (tmux)", () => {
     await two.waitFor(/cy: 0 decided|Pane is dead \(status 0/);
     const store = await openStore(db);
     expect(await store.collection("training_queue").countDocuments({ "lease.by": { $in: ["bob", "cy"] } })).toBe(0);
+    await store.close();
+  }, 60_000);
+
+  it("uses the terminal's width and height, redraws on resize, and shows help on ?", async () => {
+    const tty = review("dee", { width: 60, height: 20 });
+    let screen = await tty.waitFor("lexi review · dee");
+    const lines = screen.replace(/\n+$/, "").split("\n");
+    expect(lines.every((line) => line.length <= 60)).toBe(true);
+    expect(lines[0]).toMatch(/^lexi review · dee/);
+    expect(screen).toContain("a approve  r reject  s skip  n note  u undo  ? help  q quit");
+    tty.resize(120, 30);
+    screen = await tty.waitFor("─".repeat(120));
+    expect(screen).toContain("[a]pprove  [r]eject");
+    tty.keys("?");
+    screen = await tty.waitFor("lexi review · keys");
+    expect(screen).toContain("g decide once for every pending example with the same learner text");
+    tty.keys("x");
+    await tty.waitFor("lexi review · dee");
+    tty.keys("q");
+    await tty.waitFor(/dee: 0 decided|Pane is dead \(status 0/);
+  }, 60_000);
+
+  it("decides once for every pending example with the same learner text, after asking", async () => {
+    const store = await openStore(db);
+    const text = "Yesterday I go to the market with my mother.";
+    const twins = 3;
+    for (const input of demoInteractions(twins)) {
+      const { interaction_id } = await logInteraction(store, { ...input, user_input: { ...input.user_input, text } });
+      await addToQueue(store, { interaction_id, task_types: ["twins"], quality_score: 1 });
+    }
+    const tty = review("eve", undefined, "--task twins");
+    const screen = await tty.waitFor("lexi review · eve");
+    expect(screen.replace(/\s+/g, " ")).toContain(`g decides for all ${twins}`);
+    tty.keys("g");
+    await tty.waitFor("[a]pprove all, [r]eject all");
+    tty.keys("r");
+    // Those were the only examples of the task: the session ends with its summary.
+    await tty.waitFor(new RegExp(`eve: ${twins} decided \\(0 approved, ${twins} rejected\\)|Pane is dead \\(status 0`));
+    expect(await store.collection("training_queue").countDocuments({ user_input: text, "history.by": "eve", status: "rejected" })).toBe(twins);
+    await store.close();
+  }, 60_000);
+
+  it("Ctrl-C keeps every decision, releases the item and exits 130 with the summary", async () => {
+    const tty = review("fay");
+    await tty.waitFor("lexi review · fay");
+    tty.keys("a");
+    await tty.waitFor("done 1 (✓1 ✗0)");
+    tty.keys("C-c");
+    const screen = await tty.waitFor("Pane is dead (status 130");
+    expect(screen).toContain("fay: 1 decided (1 approved, 0 rejected)");
+    const store = await openStore(db);
+    expect(await store.collection("training_queue").countDocuments({ "history.by": "fay" })).toBe(1);
+    expect(await store.collection("training_queue").countDocuments({ "lease.by": "fay" })).toBe(0);
     await store.close();
   }, 60_000);
 

@@ -6,10 +6,14 @@ import { execFileSync } from "node:child_process";
 export class TmuxSession {
   private constructor(readonly name: string) {}
 
-  static start(name: string, command: string, cwd: string): TmuxSession {
-    execFileSync("tmux", ["new-session", "-d", "-s", name, "-x", "80", "-y", "24", "-c", cwd, command]);
+  static start(name: string, command: string, cwd: string, size = { width: 80, height: 24 }): TmuxSession {
+    execFileSync("tmux", ["new-session", "-d", "-s", name, "-x", String(size.width), "-y", String(size.height), "-c", cwd, command]);
     execFileSync("tmux", ["set-option", "-t", name, "remain-on-exit", "on"]);
     return new TmuxSession(name);
+  }
+
+  resize(width: number, height: number): void {
+    execFileSync("tmux", ["resize-window", "-t", this.name, "-x", String(width), "-y", String(height)]);
   }
 
   keys(...keys: string[]): void {

@@ -4,11 +4,12 @@
 import { execFileSync } from "node:child_process";
 import { emitKeypressEvents } from "node:readline";
 import { createInterface } from "node:readline/promises";
-import { InvalidInputError } from "../../errors.js";
+import { InterruptedError, InvalidInputError } from "../../errors.js";
 import type { QueueFilterInput } from "../../schema/queue.js";
 import { ReviewSession, type ReviewCounts } from "../../services/review.js";
 import type { Store } from "../../store/store.js";
-import { renderReviewScreen } from "../output/review-screen.js";
+import { learnerVerdicts, pendingTwins, type LearnerVerdict } from "../../services/review-context.js";
+import { renderHelpScreen, renderReviewScreen } from "../output/review-screen.js";
 
 export interface ReviewCommandOptions {
   by?: string;
@@ -48,64 +49,112 @@ export async function reviewCommand(store: Store, options: ReviewCommandOptions)
     throw new InvalidInputError("lexi review needs an interactive terminal; in scripts use: lexi queue validate <id> --approve|--reject --by <name>");
   }
   const session = await ReviewSession.start(store, { reviewer: options.by ?? defaultReviewer(), filter: options.filter, require_approvals: options.requireApprovals });
-  const draw = (note?: string, message?: string) => {
+  const view: { note?: string; message?: string; verdicts: LearnerVerdict[]; twins: number; help: boolean } = { verdicts: [], twins: 0, help: false };
+  const size = () => ({ width: output.columns || 80, height: output.rows || 24 });
+  const draw = () => {
     if (!session.item) return;
-    output.write(`\x1b[2J\x1b[H${renderReviewScreen({ item: session.item, counts: session.counts, reviewer: session.reviewer, note, message }).join("\n")}`);
+    const { width, height } = size();
+    const lines = view.help
+      ? renderHelpScreen(width, height)
+      : renderReviewScreen({ item: session.item, counts: session.counts, reviewer: session.reviewer, width, height, note: view.note, message: view.message, verdicts: view.verdicts, twins: view.twins });
+    output.write(`\x1b[2J\x1b[H${lines.join("\n")}`);
+  };
+  const loadContext = async () => {
+    if (!session.item) return;
+    view.verdicts = await learnerVerdicts(store, session.item);
+    view.twins = (await pendingTwins(store, session.item, session.reviewer)).length;
+  };
+  const advance = async () => {
+    await session.next();
+    await loadContext();
   };
   emitKeypressEvents(input);
   input.setRawMode(true);
   input.resume();
-  let note: string | undefined;
-  let message: string | undefined;
+  output.on("resize", draw);
+  let interrupted = false;
   try {
-    await session.next();
+    await advance();
     while (session.item) {
-      draw(note, message);
-      message = undefined;
+      draw();
+      view.message = undefined;
       const key = await readKey(input);
-      const name = key.ctrl && key.name === "c" ? "q" : key.name;
+      if (view.help) {
+        view.help = false;
+        continue;
+      }
+      if (key.ctrl && key.name === "c") {
+        interrupted = true;
+        break;
+      }
+      const name = key.sequence === "?" ? "?" : key.name;
       if (name === "q") break;
       if (name === "a" || name === "r") {
         try {
-          const result = await session.decide(name === "a", note);
-          message = `${result.decision} ${result.example_id} → ${result.status}${result.status === "pending" ? ` (${result.approvals}/${result.required_approvals} approvals)` : ""}`;
-          note = undefined;
-          await session.next();
+          const result = await session.decide(name === "a", view.note);
+          view.message = `${result.decision} ${result.example_id} → ${result.status}${result.status === "pending" ? ` (${result.approvals}/${result.required_approvals} approvals)` : ""}`;
+          view.note = undefined;
+          await advance();
         } catch (error) {
-          message = error instanceof Error ? error.message : String(error);
+          view.message = error instanceof Error ? error.message : String(error);
         }
+      } else if (name === "g") {
+        view.message = await decideGroup(session, view, input, draw);
+        if (!session.item) await advance();
       } else if (name === "s") {
         await session.skip();
-        note = undefined;
-        await session.next();
+        view.note = undefined;
+        await advance();
       } else if (name === "n") {
-        note = await askNote(input, output);
+        view.note = await askNote(input, output, size().height);
       } else if (name === "u") {
         if (session.canUndo) {
-          note = undefined;
+          view.note = undefined;
           await session.undo();
-          message = "undone: the last decision was taken back";
+          await loadContext();
+          view.message = "undone: the last decision was taken back";
         } else {
-          message = "nothing to undo";
+          view.message = "nothing to undo";
         }
+      } else if (name === "?") {
+        view.help = true;
       } else {
-        message = "unknown key — see the help line below";
+        view.message = "unknown key: press ? for help";
       }
     }
   } finally {
+    output.off("resize", draw);
     await session.release();
     input.setRawMode(false);
     input.pause();
     output.write("\x1b[2J\x1b[H");
   }
-  return { reviewer: session.reviewer, ...session.counts };
+  const summary = { reviewer: session.reviewer, ...session.counts };
+  if (interrupted) throw new InterruptedError(`review interrupted; every decision is saved.\n${renderReviewSummary(summary)}`);
+  return summary;
 }
 
-async function askNote(input: NodeJS.ReadStream, output: NodeJS.WriteStream): Promise<string | undefined> {
+/** `g`: asks which decision to apply to the item and its twins, then records it on all of them. */
+async function decideGroup(session: ReviewSession, view: { note?: string; message?: string; twins: number }, input: NodeJS.ReadStream, draw: () => void): Promise<string> {
+  if (view.twins === 0) return "no other pending example has this learner text";
+  view.message = `Decide for all ${view.twins + 1} examples with this text: [a]pprove all, [r]eject all, any other key cancels`;
+  draw();
+  const key = await readKey(input);
+  if (key.name !== "a" && key.name !== "r") return "group decision cancelled";
+  try {
+    const { decided } = await session.decideWithTwins(key.name === "a", view.note);
+    view.note = undefined;
+    return `${key.name === "a" ? "approved" : "rejected"} ${decided} examples with the same learner text`;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+async function askNote(input: NodeJS.ReadStream, output: NodeJS.WriteStream, height: number): Promise<string | undefined> {
   input.setRawMode(false);
   const prompt = createInterface({ input, output, terminal: true });
   try {
-    output.write("\x1b[24;1H\x1b[2K");
+    output.write(`\x1b[${height};1H\x1b[2K`);
     const answer = (await prompt.question("Note for the next decision (empty clears it): ")).trim();
     return answer || undefined;
   } finally {
