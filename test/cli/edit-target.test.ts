@@ -25,7 +25,7 @@ describe("the target file", () => {
 
   it("names what is wrong with an invalid edit, and treats an emptied file as a cancel", () => {
     const text = renderTargetFile(start, context);
-    expect(readTargetFile(text.replace("correction: went", "correction: ''"), start)).toEqual({ kind: "invalid", problem: "grammar_errors.0.correction: must not be empty" });
+    expect(readTargetFile(text.replace("correction: went", "correction: ''"), start)).toEqual({ kind: "invalid", problem: "invalid target: grammar_errors.0.correction: must not be empty" });
     expect(readTargetFile(text.replace(/^tutor_response:/m, "tutor_reply:"), start)).toMatchObject({ kind: "invalid" });
     expect(readTargetFile("grammar_errors: [\n", start)).toMatchObject({ kind: "invalid", problem: expect.stringMatching(/^not valid YAML/) });
     expect(readTargetFile("# nothing\n", start)).toEqual({ kind: "unchanged" });
@@ -71,7 +71,7 @@ writeFileSync(${JSON.stringify(state)}, JSON.stringify(state));
     expect(result?.grammar_errors[0]!.correction).toBe("did go");
     const screens = seen(editor);
     expect(screens).toHaveLength(2);
-    expect(screens[1]).toMatch(/^# NOT SAVED: grammar_errors\.0\.correction: must not be empty/);
+    expect(screens[1]).toMatch(/^# NOT SAVED: invalid target: grammar_errors\.0\.correction: must not be empty/);
     expect(screens[1]).toContain("correction: ''");
   });
 

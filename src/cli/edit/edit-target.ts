@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Interface } from "node:readline/promises";
-import { formatZodIssues } from "../../errors.js";
+import { InvalidInputError } from "../../errors.js";
 import { CorrectedTarget } from "../../schema/correction.js";
 import type { GrammarError } from "../../schema/interaction.js";
 import { readTargetFile, renderTargetFile } from "./target-file.js";
@@ -90,7 +90,7 @@ export async function editInForm(prompt: Interface, write: (text: string) => voi
     const candidate = { grammar_errors: errors, tutor_response: tutor, ...(vocabulary ? { vocabulary_suggestions: vocabulary } : {}) };
     const parsed = CorrectedTarget.safeParse(candidate);
     if (!parsed.success) {
-      write(`Not saved: ${formatZodIssues(parsed.error)}. Try again.\n`);
+      write(`Not saved: ${InvalidInputError.fromZod(parsed.error, "target").message}. Try again.\n`);
       draft = candidate as CorrectedTarget;
       continue;
     }

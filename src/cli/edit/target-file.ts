@@ -4,7 +4,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { parse, stringify } from "yaml";
-import { formatZodIssues } from "../../errors.js";
+import { InvalidInputError } from "../../errors.js";
 import { CorrectedTarget } from "../../schema/correction.js";
 import { GRAMMAR_ERROR_TYPES } from "../../schema/interaction.js";
 
@@ -42,7 +42,7 @@ export function readTargetFile(text: string, previous: CorrectedTarget): TargetF
   }
   if (data === null || data === undefined) return { kind: "unchanged" };
   const parsed = CorrectedTarget.safeParse(data);
-  if (!parsed.success) return { kind: "invalid", problem: formatZodIssues(parsed.error) };
+  if (!parsed.success) return { kind: "invalid", problem: InvalidInputError.fromZod(parsed.error, "target").message };
   if (isDeepStrictEqual(parsed.data, previous)) return { kind: "unchanged" };
   return { kind: "target", target: parsed.data };
 }
