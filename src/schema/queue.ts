@@ -4,6 +4,7 @@
  */
 import type { ObjectId } from "bson";
 import { z } from "zod";
+import { CorrectedTarget, type CorrectionRevision } from "./correction.js";
 import type { Analysis } from "./interaction.js";
 import { IdString, Score01, WordName, type CefrLevel } from "./common.js";
 
@@ -15,6 +16,8 @@ export interface QueueDecision {
   by: string;
   at: Date;
   notes?: string;
+  /** On an approval that corrected the target: the index of its entry in `revisions`. */
+  revision?: number;
 }
 
 export interface QueueItemDoc {
@@ -45,6 +48,10 @@ export interface QueueItemDoc {
   lease?: { by: string; until: Date } | null;
   /** Approvals needed when this item's status was last derived. */
   required_approvals?: number;
+  /** Reviewers' corrections of the target, oldest first; `corrected_output` is the latest one applied. */
+  revisions?: CorrectionRevision[];
+  /** The analysis with the latest correction applied: what exports train on. */
+  corrected_output?: Analysis;
 }
 
 export const QueueAddInput = z.object({
@@ -77,6 +84,11 @@ export const ValidateInput = z.object({
   validated_by: ReviewerName,
   notes: z.string().max(2000).optional(),
   require_approvals: RequiredApprovals,
+  /** A corrected target: the decision is then an approval of that target by this reviewer. */
+  corrected_output: CorrectedTarget.optional(),
+}).refine((input) => input.approved || input.corrected_output === undefined, {
+  message: "a correction approves the corrected target; send approved: true with it",
+  path: ["corrected_output"],
 });
 export type ValidateInput = z.input<typeof ValidateInput>;
 

@@ -17,15 +17,17 @@ export interface ReviewTarget {
 
 export interface AlsoSet {
   item?: Record<string, unknown>;
+  /** Array fields of the example to append to, beside the history entry. */
+  itemPush?: Record<string, unknown>;
   interaction?: Record<string, unknown>;
 }
 
 export async function applyReview(session: StoreSession, target: ReviewTarget, transition: Transition, also: AlsoSet = {}): Promise<void> {
   if (target.itemId !== null) {
-    await session.collection<QueueItemDoc>(COLLECTIONS.queue).updateOne(
-      { _id: target.itemId },
-      { $set: { ...also.item, ...transition.item }, ...(transition.entry ? { $push: { history: transition.entry } } : {}) },
-    );
+    const push = { ...also.itemPush, ...(transition.entry ? { history: transition.entry } : {}) };
+    await session
+      .collection<QueueItemDoc>(COLLECTIONS.queue)
+      .updateOne({ _id: target.itemId }, { $set: { ...also.item, ...transition.item }, ...(Object.keys(push).length ? { $push: push } : {}) });
   }
   await session.collection<InteractionDoc>(COLLECTIONS.interactions).updateOne({ _id: target.interactionId }, { $set: { ...also.interaction, ...transition.interaction } });
 }

@@ -3,9 +3,11 @@
  * decisions with their full history.
  */
 import { ConflictError, NotFoundError } from "../errors.js";
+import { reviseTarget, revertOnRetract } from "../domain/corrections.js";
 import { deriveState, hasDisagreement, initial, onDecision } from "../domain/review-state.js";
 import { idFilter, idText } from "../schema/common.js";
 import type { FeedbackDoc } from "../schema/feedback.js";
+import type { Analysis } from "../schema/interaction.js";
 import {
   ConflictsInput,
   ExampleRef,
@@ -99,7 +101,12 @@ export async function validateExample(store: Store, raw: ValidateInput, now = ne
     const item = await getQueueItem(session, input);
     const decision = input.approved ? "approved" : "rejected";
     const transition = onDecision(item, { decision, by: input.validated_by, at: now, notes: input.notes, requiredApprovals: input.require_approvals });
-    await applyReview(session, { interactionId: item.source_interaction_id, itemId: item._id }, transition, { item: { lease: null } });
+    const correction = input.corrected_output ? reviseTarget(item, input.corrected_output, { by: input.validated_by, at: now, note: input.notes?.trim() || undefined }) : undefined;
+    if (correction && transition.entry) transition.entry.revision = correction.index;
+    await applyReview(session, { interactionId: item.source_interaction_id, itemId: item._id }, transition, {
+      item: { lease: null, ...(correction ? { corrected_output: correction.corrected_output } : {}) },
+      ...(correction ? { itemPush: { revisions: correction.revision } } : {}),
+    });
     return {
       example_id: idText(item._id),
       status: transition.item.status,
@@ -121,10 +128,19 @@ export async function retractDecision(store: Store, raw: RetractInput, now = new
   const input = parseInput(RetractInput, raw, "retraction");
   return store.transaction(async (session) => {
     const item = await getQueueItem(session, input);
+    const revert = revertOnRetract(item, input.validated_by);
     const transition = onDecision(item, { decision: "retracted", by: input.validated_by, at: now });
     await applyReview(session, { interactionId: item.source_interaction_id, itemId: item._id }, transition, { item: { lease: null } });
+    if (revert) await revertRevision(session, item, revert.corrected_output);
     return transition.item.status;
   });
+}
+
+/** Drops the latest revision and restores the output before it. */
+async function revertRevision(session: StoreSession, item: QueueItemDoc, restored: Analysis | null): Promise<void> {
+  await session
+    .collection<QueueItemDoc>(COLLECTIONS.queue)
+    .updateOne({ _id: item._id }, { $pop: { revisions: 1 }, ...(restored ? { $set: { corrected_output: restored } } : { $unset: { corrected_output: "" } }) });
 }
 
 export interface Disagreement {
