@@ -280,6 +280,17 @@ function registerQueue(program: Command): void {
       await runWithStore(command, (store) => validateCommand(store, id, options), renderValidation);
     });
   queue
+    .command("correct <id>")
+    .description("correct an example's target (grammar errors, tutor response, vocabulary suggestions); counts as your approval")
+    .requiredOption("--by <name>", "who corrects")
+    .requiredOption("--file <path>", "the corrected target as JSON or YAML (- reads standard input); see docs/corrections.md")
+    .option("--notes <text>", "why (needed when the example is flagged)")
+    .option("--require-approvals <n>", "approvals from different reviewers needed", numberOption("--require-approvals"), 1)
+    .action(async (id: string, options, command: Command) => {
+      const { correctCommand, renderValidation } = await import("./commands/queue.js");
+      await runWithStore(command, (store) => correctCommand(store, id, options), renderValidation);
+    });
+  queue
     .command("conflicts")
     .description("examples where reviewers disagree")
     .option("--limit <n>", "at most this many", numberOption("--limit"), 100)

@@ -86,6 +86,8 @@ export interface ValidationResult {
   decision: "approved" | "rejected";
   approvals: number;
   required_approvals: number;
+  /** With a correction: the index of its revision. */
+  revision?: number;
 }
 
 /**
@@ -114,6 +116,7 @@ export async function validateExample(store: Store, raw: ValidateInput, now = ne
       decision,
       approvals: transition.state.approvers.length,
       required_approvals: transition.item.required_approvals,
+      ...(correction ? { revision: correction.index } : {}),
     };
   });
 }

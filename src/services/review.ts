@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { idText } from "../schema/common.js";
+import type { CorrectedTarget } from "../schema/correction.js";
 import { ReviewStartInput, type QueueItemDoc } from "../schema/queue.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Filter, Store } from "../store/store.js";
@@ -71,7 +72,8 @@ export class ReviewSession {
     return this.current;
   }
 
-  async decide(approved: boolean, notes?: string): Promise<ValidationResult> {
+  /** Approves or rejects the current item; with `correctedOutput`, approves that corrected target. */
+  async decide(approved: boolean, notes?: string, correctedOutput?: CorrectedTarget): Promise<ValidationResult> {
     const item = this.requireItem();
     const result = await validateExample(this.store, {
       example_id: idText(item._id),
@@ -79,6 +81,7 @@ export class ReviewSession {
       validated_by: this.reviewer,
       notes,
       require_approvals: this.options.require_approvals,
+      ...(correctedOutput ? { corrected_output: correctedOutput } : {}),
     });
     this.record(item, result);
     this.current = null;

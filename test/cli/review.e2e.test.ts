@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logInteraction } from "../../src/services/interactions.js";
@@ -5,15 +6,15 @@ import { addToQueue, getQueueItem, listQueue } from "../../src/services/queue.js
 import { seedDemoData } from "../../src/services/seed.js";
 import { openStore } from "../../src/store/open-store.js";
 import { LEXI_BIN, requireBuild, runLexi, tempDir } from "../helpers/cli.js";
-import { demoInteractions } from "../helpers/fixtures.js";
+import { demoInteractions, interactionWith } from "../helpers/fixtures.js";
 import { TmuxSession } from "../helpers/tmux.js";
 
 describe("lexi review in a real terminal (tmux)", () => {
   const { dir, cleanup } = tempDir();
   const db = join(dir, "review.db");
   const sessions: TmuxSession[] = [];
-  const review = (reviewer: string, size?: { width: number; height: number }, extra = "") => {
-    const session = TmuxSession.start(`lexi-review-${process.pid}-${reviewer}`, `${process.execPath} ${LEXI_BIN} review --by ${reviewer} --db ${db} ${extra}`, dir, size);
+  const review = (reviewer: string, size?: { width: number; height: number }, extra = "", env = "") => {
+    const session = TmuxSession.start(`lexi-review-${process.pid}-${reviewer}`, `${env} ${process.execPath} ${LEXI_BIN} review --by ${reviewer} --db ${db} ${extra}`, dir, size);
     sessions.push(session);
     return session;
   };
@@ -38,7 +39,7 @@ describe("lexi review in a real terminal (tmux)", () => {
     expect(screen).toContain(`Example ${String(first!._id)}`);
     expect(screen).toContain("Learner:");
     expect(screen).toContain(first!.user_input);
-    expect(screen).toContain("[a]pprove  [r]eject  [s]kip  [n]ote  [u]ndo  [g]roup  [?]help  [q]uit");
+    expect(screen).toContain("[a]pprove  [r]eject  [e]dit  [s]kip  [n]ote  [u]ndo  [g]roup  [?]help  [q]uit");
     expect(screen.split("\n").every((line) => line.length <= 80)).toBe(true);
 
     tty.keys("a");
@@ -99,7 +100,7 @@ describe("lexi review in a real terminal (tmux)", () => {
     const lines = screen.replace(/\n+$/, "").split("\n");
     expect(lines.every((line) => line.length <= 60)).toBe(true);
     expect(lines[0]).toMatch(/^lexi review · dee/);
-    expect(screen).toContain("a approve  r reject  s skip  n note  u undo  ? help  q quit");
+    expect(screen).toContain("a:approve r:reject e:edit s:skip n:note u:undo ?:help q:quit");
     tty.resize(120, 30);
     screen = await tty.waitFor("─".repeat(120));
     expect(screen).toContain("[a]pprove  [r]eject");
@@ -129,6 +130,58 @@ describe("lexi review in a real terminal (tmux)", () => {
     // Those were the only examples of the task: the session ends with its summary.
     await tty.waitFor(new RegExp(`eve: ${twins} decided \\(0 approved, ${twins} rejected\\)|Pane is dead \\(status 0`));
     expect(await store.collection("training_queue").countDocuments({ user_input: text, "history.by": "eve", status: "rejected" })).toBe(twins);
+    await store.close();
+  }, 60_000);
+
+  it("e corrects the target in $EDITOR: an invalid edit comes back with the reason, a valid one is saved as an approval, u reverts it", async () => {
+    const store = await openStore(db);
+    const ids: string[] = [];
+    for (const seed of [1, 2]) {
+      // One error, low fluency, A1: not auto-queued, so it can be queued by hand.
+      const input = interactionWith({ grammar_errors: [{ type: "verb_tense", error: "go", correction: "goes" }], fluency_score: 0.3, vocabulary_level: "A1" }, seed);
+      const { interaction_id } = await logInteraction(store, { ...input, user_input: { ...input.user_input, text: `Edit me ${seed}` } });
+      ids.push((await addToQueue(store, { interaction_id, task_types: ["edits"], quality_score: 1 })).example_id);
+    }
+    // A scripted editor: the first save empties a correction (invalid), the second fixes the tutor's response.
+    const state = join(dir, "editor-state.json");
+    const script = join(dir, "fake-editor.mjs");
+    writeFileSync(state, JSON.stringify({ seen: [] }));
+    writeFileSync(
+      script,
+      `import { readFileSync, writeFileSync } from "node:fs";
+const file = process.argv[2];
+const state = JSON.parse(readFileSync(${JSON.stringify(state)}, "utf8"));
+const text = readFileSync(file, "utf8");
+state.seen.push(text);
+const next = state.seen.length === 1 ? text.replace(/^( +)correction: .*$/m, "$1correction: ''") : text.replace(/^# NOT SAVED.*\\n# Fix it.*\\n#\\n/, "").replace(/correction: ''/, "correction: fixed").replace(/^tutor_response: .*$/m, "tutor_response: Fixed by the editor");
+writeFileSync(file, next);
+writeFileSync(${JSON.stringify(state)}, JSON.stringify(state));
+`,
+    );
+    const tty = review("gus", undefined, "--task edits", `EDITOR='${process.execPath} ${script}'`);
+    await tty.waitFor(`Example ${ids[0]}`);
+    tty.keys("e");
+    await tty.waitFor("Note (why, optional)");
+    tty.keys("-l", "tutor was too vague");
+    tty.keys("Enter");
+    let screen = await tty.waitFor(`corrected and approved ${ids[0]} → approved`);
+    expect(screen).toContain(`Example ${ids[1]}`);
+    const seen = JSON.parse(readFileSync(state, "utf8")).seen as string[];
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toContain("tutor_response: what the tutor says back to the learner");
+    expect(seen[1]).toMatch(/^# NOT SAVED: invalid target: grammar_errors\.0\.correction: must not be empty/);
+    let item = await getQueueItem(store, { example_id: ids[0]! });
+    expect(item.corrected_output?.tutor_response).toBe("Fixed by the editor");
+    expect(item.revisions).toEqual([expect.objectContaining({ by: "gus", note: "tutor was too vague" })]);
+
+    tty.keys("u");
+    screen = await tty.waitFor("undone");
+    expect(screen).toContain(`Example ${ids[0]}`);
+    item = await getQueueItem(store, { example_id: ids[0]! });
+    expect(item.corrected_output).toBeUndefined();
+    expect(item.status).toBe("pending");
+    tty.keys("q");
+    await tty.waitFor(/gus: 0 decided|Pane is dead \(status 0/);
     await store.close();
   }, 60_000);
 

@@ -9,6 +9,10 @@ import type { QueueFilterInput } from "../../schema/queue.js";
 import { ReviewSession, type ReviewCounts } from "../../services/review.js";
 import type { Store } from "../../store/store.js";
 import { learnerVerdicts, pendingTwins, type LearnerVerdict } from "../../services/review-context.js";
+import { currentOutput } from "../../domain/corrections.js";
+import { idText } from "../../schema/common.js";
+import { targetOf } from "../../schema/correction.js";
+import { chosenEditor, editInEditor, editInForm } from "../edit/edit-target.js";
 import { renderHelpScreen, renderReviewScreen } from "../output/review-screen.js";
 
 export interface ReviewCommandOptions {
@@ -98,6 +102,9 @@ export async function reviewCommand(store: Store, options: ReviewCommandOptions)
         } catch (error) {
           view.message = error instanceof Error ? error.message : String(error);
         }
+      } else if (name === "e") {
+        view.message = await correctCurrent(session, view, input, output, size().height);
+        if (!session.item) await advance();
       } else if (name === "g") {
         view.message = await decideGroup(session, view, input, draw);
         if (!session.item) await advance();
@@ -132,6 +139,37 @@ export async function reviewCommand(store: Store, options: ReviewCommandOptions)
   const summary = { reviewer: session.reviewer, ...session.counts };
   if (interrupted) throw new InterruptedError(`review interrupted; every decision is saved.\n${renderReviewSummary(summary)}`);
   return summary;
+}
+
+/**
+ * `e`: the reviewer edits the current target (editor or form); a valid change is saved at once as
+ * their approval of the corrected target. Returns the line to show.
+ */
+async function correctCurrent(session: ReviewSession, view: { note?: string }, input: NodeJS.ReadStream, output: NodeJS.WriteStream, height: number): Promise<string> {
+  const item = session.item!;
+  const start = targetOf(currentOutput(item));
+  input.setRawMode(false);
+  output.write("\x1b[2J\x1b[H");
+  const editor = chosenEditor();
+  const prompt = createInterface({ input, output, terminal: true });
+  try {
+    const target = editor
+      ? editInEditor(editor, start, { exampleId: idText(item._id), learnerText: item.user_input })
+      : await editInForm(prompt, (text) => output.write(text), start);
+    if (!target) return "correction cancelled: nothing was saved";
+    let note = view.note;
+    if (!note) note = (await prompt.question(`Note (why${item.status === "flagged" ? "; required, the example is flagged" : ", optional"}): `)).trim() || undefined;
+    const result = await session.decide(true, note, target);
+    view.note = undefined;
+    return `corrected and approved ${result.example_id} → ${result.status}`;
+  } catch (error) {
+    return `not saved: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    prompt.close();
+    output.write(`\x1b[${height};1H`);
+    input.setRawMode(true);
+    input.resume();
+  }
 }
 
 /** `g`: asks which decision to apply to the item and its twins, then records it on all of them. */

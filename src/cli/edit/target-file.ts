@@ -2,6 +2,7 @@
  * The file a reviewer edits to correct an example: YAML, with comments that say what each field
  * is, parsed back and validated before anything is saved.
  */
+import { readFile } from "node:fs/promises";
 import { isDeepStrictEqual } from "node:util";
 import { parse, stringify } from "yaml";
 import { InvalidInputError } from "../../errors.js";
@@ -45,4 +46,25 @@ export function readTargetFile(text: string, previous: CorrectedTarget): TargetF
   if (!parsed.success) return { kind: "invalid", problem: InvalidInputError.fromZod(parsed.error, "target").message };
   if (isDeepStrictEqual(parsed.data, previous)) return { kind: "unchanged" };
   return { kind: "target", target: parsed.data };
+}
+
+/** A target given as a file (JSON or YAML; `-` reads standard input), parsed but not yet validated. */
+export async function readTargetInput(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = file === "-" ? await readStdin() : await readFile(file, "utf8");
+  } catch (error) {
+    throw new InvalidInputError(`cannot read --file ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+  }
+  try {
+    return parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`--file ${file} is neither JSON nor YAML: ${(error as Error).message.split("\n")[0]}`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }

@@ -5,6 +5,7 @@
  */
 import stringWidth from "string-width";
 import wrapAnsi from "wrap-ansi";
+import { currentOutput } from "../../domain/corrections.js";
 import { idText } from "../../schema/common.js";
 import type { QueueItemDoc } from "../../schema/queue.js";
 import type { ReviewCounts } from "../../services/review.js";
@@ -15,14 +16,15 @@ export const MIN_WIDTH = 20;
 export const MIN_HEIGHT = 12;
 
 const HELP_LINES = [
-  "[a]pprove  [r]eject  [s]kip  [n]ote  [u]ndo  [g]roup  [?]help  [q]uit",
-  "a approve  r reject  s skip  n note  u undo  ? help  q quit",
-  "a/r/s/n/u/g  ? help  q quit",
+  "[a]pprove  [r]eject  [e]dit  [s]kip  [n]ote  [u]ndo  [g]roup  [?]help  [q]uit",
+  "a:approve r:reject e:edit s:skip n:note u:undo ?:help q:quit",
+  "a/r/e/s/n/u/g  ? help  q quit",
 ];
 
 export const HELP_TEXT = [
   "a  approve the example (saved at once)",
   "r  reject it",
+  "e  correct the target (grammar errors, tutor response, vocabulary) in $VISUAL/$EDITOR or a short form; saved as your approval, u undoes it",
   "s  skip it for this session (it stays pending for others)",
   "n  write a note for the next decision; approving a flagged example needs one",
   "u  undo the last decision of this session",
@@ -83,7 +85,7 @@ export function renderReviewScreen(state: ScreenState): string[] {
   const width = Math.max(MIN_WIDTH, state.width);
   const height = Math.max(MIN_HEIGHT, state.height);
   const { item, counts } = state;
-  const analysis = item.expected_output;
+  const analysis = currentOutput(item);
   // Extra rows beyond the smallest screen go to the parts that run long.
   const spare = Math.max(0, height - 24);
   const share = (base: number, part: number) => base + Math.floor((spare * part) / 4);
@@ -92,8 +94,10 @@ export function renderReviewScreen(state: ScreenState): string[] {
   const lines: string[] = [];
   lines.push(...wrap(`Example ${idText(item._id)} · ${item.task_types.join(", ")} · ${item.difficulty_level} · quality ${item.quality_score.toFixed(2)}`, width));
   if (item.status === "flagged") {
-    lines.push(...wrap(`FLAGGED: ${item.flag_reasons.join("; ") || "poor feedback"}. Approving clears the flag and needs a note (n).`, width));
+    lines.push(...wrap(`FLAGGED: ${item.flag_reasons.join("; ")}. Approving clears the flag and needs a note (n).`, width));
   }
+  const lastRevision = item.revisions?.at(-1);
+  if (lastRevision) lines.push(...wrapAtMost(`Corrected by ${lastRevision.by} (${item.revisions!.length} revision${item.revisions!.length > 1 ? "s" : ""}); the target below is the corrected one.`, 2, width));
   for (const verdict of (state.verdicts ?? []).slice(0, 2)) lines.push(...wrapAtMost(`Learner said: ${describeVerdict(verdict)}`, 2, width));
   if (state.twins) lines.push(...wrap(`Same learner text in ${state.twins} other pending example(s): g decides for all ${state.twins + 1}.`, width));
   lines.push("Learner:", ...wrapAtMost(item.user_input, share(3, 1), width, "  "));

@@ -3,6 +3,7 @@
  * adapts the service's result to the original's answer in one place.
  */
 import { z } from "zod";
+import { CorrectedTarget } from "../../schema/correction.js";
 import { QUEUE_STATUSES, QueueAddInput } from "../../schema/queue.js";
 import { addToQueue, listQueue, validateExample } from "../../services/queue.js";
 import type { Store } from "../../store/store.js";
@@ -26,6 +27,8 @@ const ValidateRequest = z.object({
   validated_by: z.string(),
   notes: z.string().optional(),
   require_approvals: z.union([z.number().int(), qInt]).optional(),
+  /** lexi's addition: the reviewer's corrected target (grammar_errors, tutor_response, vocabulary_suggestions). */
+  corrected_output: CorrectedTarget.optional(),
 });
 
 export function queueRoutes(routes: RouteRegistry, store: Store, prefix: string): void {
@@ -66,8 +69,15 @@ export function queueRoutes(routes: RouteRegistry, store: Store, prefix: string)
     body: ValidateRequest,
     handler: async (request) => {
       const merged = { ...(request.query as object), ...((request.body as object | undefined) ?? {}) };
-      const { approved, validated_by, notes, require_approvals } = parseInput(ValidateRequest, merged, "validation");
-      const result = await validateExample(store, { example_id: pathParam(request, "example_id"), approved, validated_by, notes, require_approvals });
+      const { approved, validated_by, notes, require_approvals, corrected_output } = parseInput(ValidateRequest, merged, "validation");
+      const result = await validateExample(store, {
+        example_id: pathParam(request, "example_id"),
+        approved,
+        validated_by,
+        notes,
+        require_approvals,
+        corrected_output,
+      });
       return { success: true, message: "Training example validated", ...result };
     },
   });
