@@ -10,6 +10,8 @@ export interface ExportUnit {
   task: string;
   input: string;
   analysis: Analysis;
+  /** The tutor's own output, when a reviewer corrected it: raw records keep it beside the correction. */
+  originalAnalysis?: Analysis;
   taskTypes: string[];
   difficulty: string;
   quality: number;
@@ -90,6 +92,7 @@ export function formatUnit(unit: ExportUnit, format: ExportFormat, templates: Ex
       task_types: unit.taskTypes,
       difficulty_level: unit.difficulty,
       quality_score: unit.quality,
+      ...(unit.originalAnalysis ? { original_output: unit.originalAnalysis } : {}),
     });
   }
   const template = templateFor(unit.task, templates);

@@ -10,6 +10,9 @@
  */
 import { stringify } from "yaml";
 
+/** The files written beside an export's data for trainers (not checksummed: they describe, not hold, data). */
+export const TRAINER_FILES = ["README.md", "dataset_info.json"] as const;
+
 export type TrainerFormat = "raw" | "openai" | "alpaca" | "sharegpt" | "dpo" | "kto";
 
 export interface SplitFile {

@@ -4,7 +4,9 @@
 import { z } from "zod";
 import { CefrLevel, IdString, Score01, Timestamp, WordName } from "./common.js";
 
-export const EXPORT_FORMATS = ["raw", "openai", "alpaca", "sharegpt"] as const;
+export const EXPORT_FORMATS = ["raw", "openai", "alpaca", "sharegpt", "dpo", "kto"] as const;
+/** Formats whose records say which answer is better (TRL's preference and unpaired-preference types). */
+export const PREFERENCE_FORMATS: ReadonlySet<string> = new Set(["dpo", "kto"]);
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const TaskTemplate = z.object({
@@ -67,6 +69,10 @@ export interface ExportCounts {
   per_task: Record<string, number>;
   dropped_duplicates: number;
   excluded: { rejected: number; flagged: number; already_used: number; invalid_for_format: number };
+  /** Examples whose target a reviewer corrected, among those exported. */
+  corrected_examples: number;
+  /** dpo/kto: records per source, and answers left out for want of a clear verdict. */
+  preference?: { per_source: Record<string, number>; unclear: number };
 }
 
 export interface ExportDoc {

@@ -6,13 +6,16 @@
  * finished or undone by the next run).
  */
 import { randomBytes } from "node:crypto";
+import { stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import { InvalidInputError, NotFoundError } from "../../errors.js";
 import { dedupKey } from "../../domain/dedup-key.js";
+import { currentOutput } from "../../domain/corrections.js";
 import { FormatRuleError, formatUnit, type ExportUnit } from "../../domain/export-formats.js";
+import { datasetCard, llamaFactoryDatasetInfo } from "../../domain/trainer-files.js";
 import { idText } from "../../schema/common.js";
-import { ExportInput, SPLIT_NAMES, type ExportCounts, type ExportDoc, type ExportFileRecord, type ValidExport } from "../../schema/export.js";
+import { ExportInput, PREFERENCE_FORMATS, SPLIT_NAMES, type ExportCounts, type ExportDoc, type ExportFileRecord, type ValidExport } from "../../schema/export.js";
 import type { QueueItemDoc } from "../../schema/queue.js";
 import { COLLECTIONS } from "../../store/collections.js";
 import type { Filter, Store } from "../../store/store.js";
@@ -23,6 +26,7 @@ import { defaultDestination, explicitDestination, MANIFEST, type Destination } f
 import { commitExport, owner, publishExport, recoverExports, undoExport } from "./export-record.js";
 import { FileSink, StreamSink, type LineSink } from "./output-file.js";
 import { phaseBoundary } from "./phase-hook.js";
+import { collectFlaggedAnswers, dpoUnits, ktoUnits, type FlaggedAnswers } from "./preference-units.js";
 import { ExportStaging, removeStaleStaging, type StagedUnit } from "./staging.js";
 
 /**
@@ -80,22 +84,33 @@ export async function exportDataset(store: Store, raw: ExportInput, target: Expo
   let committed = false;
   try {
     const counts = record.counts;
+    const preference = PREFERENCE_FORMATS.has(input.format) ? { input, templates: input.templates, tally: { unclear: 0, invalid: 0 } } : null;
+    const flagged = input.format === "dpo" ? await collectFlaggedAnswers(store, queueFilter(input), input.task_types) : new Map();
     let scanned = 0;
     for await (const item of store.collection<QueueItemDoc>(COLLECTIONS.queue).find(queueFilter(input), { sort: { _id: 1 } })) {
       options.signal?.throwIfAborted();
       scanned++;
-      for (const unit of stage(item, input, counts)) await staging.add(unit);
+      const units = preference ? await stagePreference(store, item, flagged, preference, counts) : stage(item, input, counts);
+      if (units.length && item.corrected_output) counts.corrected_examples++;
+      for (const unit of units) await staging.add(unit);
       if (scanned % 1000 === 0) options.onProgress?.(scanned, 0);
     }
     await staging.finish();
     await phaseBoundary("staged");
     const kept = staging.kept;
     if (kept === 0) throw new NotFoundError(`no training examples match these filters${describeExclusions(counts)}; nothing was written`);
+    if (preference) {
+      counts.preference = { per_source: tally([...staging.recordsPerKeySpace(input.limit)]), unclear: preference.tally.unclear };
+      counts.excluded.invalid_for_format += preference.tally.invalid;
+    }
     counts.dropped_duplicates = staging.offered - kept;
     assignSplits(staging, input);
     if (folder) await createTempFolder(folder);
     record.files = await writeOutputs(staging, input, target, destination, folder?.temp ?? null, counts, options);
-    if (folder) await writeManifest(join(folder.temp, MANIFEST), record);
+    if (folder) {
+      await writeManifest(join(folder.temp, MANIFEST), record);
+      await writeTrainerFiles(folder.temp, record);
+    }
     await phaseBoundary("written");
     record.state = folder ? "publishing" : "complete";
     await commitExport(store, record, () => (input.mark_used ? staging.exportedExamples(input.limit) : []), options.signal);
@@ -149,6 +164,7 @@ function emptyCounts(splits: number): ExportCounts {
     per_task: tally(),
     dropped_duplicates: 0,
     excluded: { rejected: 0, flagged: 0, already_used: 0, invalid_for_format: 0 },
+    corrected_examples: 0,
   };
 }
 
@@ -176,7 +192,16 @@ function stage(item: QueueItemDoc, input: ValidExport, counts: ExportCounts): St
   // Raw records keep the original's shape, one per example; chat formats teach one task per record.
   const units = input.format === "raw" ? [[...tasks].sort().join("+")] : tasks;
   for (const task of units) {
-    const unit: ExportUnit = { exampleId, task, input: item.user_input, analysis: item.expected_output, taskTypes: item.task_types, difficulty: item.difficulty_level, quality: item.quality_score };
+    const unit: ExportUnit = {
+      exampleId,
+      task,
+      input: item.user_input,
+      analysis: currentOutput(item),
+      ...(item.corrected_output ? { originalAnalysis: item.expected_output } : {}),
+      taskTypes: item.task_types,
+      difficulty: item.difficulty_level,
+      quality: item.quality_score,
+    };
     let line: string;
     try {
       line = formatUnit(unit, input.format, input.templates);
@@ -199,6 +224,45 @@ function stage(item: QueueItemDoc, input: ValidExport, counts: ExportCounts): St
     });
   }
   return staged;
+}
+
+/** dpo/kto: the records one example contributes; examples already used are left out as in every format. */
+async function stagePreference(store: Store, item: QueueItemDoc, flagged: FlaggedAnswers, context: Parameters<typeof dpoUnits>[2], counts: ExportCounts): Promise<StagedUnit[]> {
+  if (item.used_in_training && !context.input.include_used) return void counts.excluded.already_used++, [];
+  if (context.input.format === "kto") return ktoUnits(store, item, context);
+  // Rejected and flagged answers enter dpo only as the rejected side of a pair.
+  if (item.status === "rejected") return void counts.excluded.rejected++, [];
+  if (item.status === "flagged") return void counts.excluded.flagged++, [];
+  return dpoUnits(item, flagged, context);
+}
+
+/** LLaMA-Factory's dataset_info.json and a Hugging Face dataset card, beside the data files. */
+async function writeTrainerFiles(folder: string, record: ExportDoc): Promise<void> {
+  const files = await Promise.all(
+    record.files.map(async (file) => {
+      const name = file.path.split(/[\\/]/).pop()!;
+      return { split: file.split === "all" ? "train" : file.split, file: name, records: file.records, bytes: (await stat(join(folder, name))).size };
+    }),
+  );
+  const name = `lexi_${record._id.replace(/[^A-Za-z0-9]+/g, "_")}`;
+  const info = llamaFactoryDatasetInfo(name, record.format, files);
+  const facts = [
+    `${record.counts.records} records from ${record.counts.examples} examples, ${record.counts.corrected_examples} of them corrected by a reviewer`,
+    ...files.map((file) => `${file.split}: ${file.records} records (${file.file})`),
+    ...(record.counts.preference ? [`records per source: ${Object.entries(record.counts.preference.per_source).map(([source, n]) => `${source} ${n}`).join(", ")}`] : []),
+  ];
+  const written: Array<[string, string]> = [["README.md", datasetCard({ exportId: record._id, format: record.format, files, facts })]];
+  if (info) written.push(["dataset_info.json", `${JSON.stringify(info, null, 2)}\n`]);
+  for (const [file, text] of written) {
+    const sink = new FileSink(join(folder, file));
+    try {
+      await sink.write(text);
+      await sink.commit();
+    } catch (error) {
+      sink.abort();
+      throw error;
+    }
+  }
 }
 
 async function writeOutputs(

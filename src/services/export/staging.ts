@@ -202,6 +202,12 @@ export class ExportStaging {
     yield* this.db.prepare(`SELECT u.task, g.split, u.line FROM (${this.written(limit)}) AS u JOIN groups AS g ON g.grp = u.grp ORDER BY u.r`).iterate() as Iterable<StagedWinner>;
   }
 
+  /** Written units per key space: the part of the key before its first ":" (a preference record's source). */
+  recordsPerKeySpace(limit?: number): Map<string, number> {
+    const rows = this.db.prepare(`SELECT substr(key, 1, instr(key, ':') - 1) AS space, count(*) AS n FROM (${this.written(limit)}) GROUP BY space`).all() as Array<{ space: string; n: number }>;
+    return new Map(rows.map((row) => [row.space, row.n]));
+  }
+
   /** Distinct learners per split among the written units. */
   learnersPerSplit(limit?: number): Map<number, number> {
     const rows = this.db.prepare(`SELECT g.split, count(DISTINCT u.user_id) AS n FROM (${this.written(limit)}) AS u JOIN groups AS g ON g.grp = u.grp GROUP BY g.split`).all() as Array<{ split: number; n: number }>;

@@ -11,6 +11,7 @@ import { NotFoundError } from "../../errors.js";
 import type { ExportDoc } from "../../schema/export.js";
 import { COLLECTIONS } from "../../store/collections.js";
 import type { Store } from "../../store/store.js";
+import { TRAINER_FILES } from "../../domain/trainer-files.js";
 import { MANIFEST } from "./destination.js";
 import { recoverExports } from "./export-record.js";
 
@@ -99,7 +100,7 @@ export async function verifyExport(store: Store, target: string): Promise<Verifi
     const recorded = record?.files.find((f) => f.split === expected.split);
     if (record && manifest?.export_id === record._id && recorded?.sha256 !== expected.sha256) problems.push(`the manifest's checksum of ${expected.file} differs from the store's record`);
   }
-  const named = new Set([MANIFEST, ...reference.map((f) => f.file)]);
+  const named = new Set<string>([MANIFEST, ...TRAINER_FILES, ...reference.map((f) => f.file)]);
   const extra_files = ((await readdir(folder).catch(() => [])) as string[]).filter((name) => !named.has(name)).sort();
   for (const name of extra_files) problems.push(`${name} is not part of the export`);
   return { export_id: exportId, directory: folder, ok: problems.length === 0, files, extra_files, problems };
