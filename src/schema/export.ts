@@ -3,6 +3,9 @@
  */
 import { z } from "zod";
 import { CefrLevel, IdString, Score01, Timestamp, WordName } from "./common.js";
+import { Analysis } from "./interaction.js";
+
+const ANALYSIS_FIELDS = Object.keys(Analysis.shape) as [string, ...string[]];
 
 export const EXPORT_FORMATS = ["raw", "openai", "alpaca", "sharegpt", "dpo", "kto"] as const;
 /** Formats whose records say which answer is better (TRL's preference and unpaired-preference types). */
@@ -12,8 +15,12 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const TaskTemplate = z.object({
   // Bounded: the export record stores its templates, and MongoDB documents stop at 16 MiB.
   system: z.string().min(1).max(20_000).optional(),
-  /** Which fields of the analysis make the target. */
-  fields: z.array(z.string().min(1).max(200)).min(1).max(50).optional(),
+  /** Which fields of the analysis make the target: a name that is not one would give empty targets. */
+  fields: z
+    .array(z.enum(ANALYSIS_FIELDS, { error: (issue) => `"${String(issue.input)}" is not a field of the analysis; use ${ANALYSIS_FIELDS.join(", ")}` }))
+    .min(1)
+    .max(50)
+    .optional(),
 });
 export type TaskTemplate = z.infer<typeof TaskTemplate>;
 
