@@ -216,7 +216,7 @@ describe("the original's routes over real HTTP", () => {
     it("answers an empty export with data [] and record_count 0, not an error", async () => {
       const answer = await server.send("POST", `${T}/export/training-data`, { json: { task_types: ["pronunciation"] } });
       expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ export_id: null, data: [], record_count: 0, format: "jsonl", message: "Exported 0 training examples" });
+      expect(answer.json).toMatchObject({ export_id: "", data: [], record_count: 0, format: "jsonl", message: "Exported 0 training examples" });
     });
   });
 

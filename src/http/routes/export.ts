@@ -92,9 +92,9 @@ export function exportRoutes(routes: RouteRegistry, store: Store, prefix: string
         { stream: collector },
       );
       // Nothing to export is an empty answer, as the original gave, not an error: lexi records no
-      // export then, so there is no export id.
+      // export then, so the id is an empty string (clients read a string there).
       const result = await exported.catch((error: unknown) => {
-        if (error instanceof NotFoundError) return { _id: null, counts: null };
+        if (error instanceof NotFoundError) return { _id: "", counts: null };
         throw error;
       });
       // The original's answer, then what lexi adds: whether the limit cut it short, and where to stream all of it.
