@@ -7,7 +7,10 @@ describe("the metrics gate (built binary)", () => {
   const db = join(dir, "gate.db");
   const lexi = (args: string[]) => runLexi(["--db", db, ...args], { cwd: dir });
 
-  beforeAll(() => requireBuild());
+  beforeAll(async () => {
+    requireBuild();
+    expect((await lexi(["init"])).code).toBe(0);
+  });
   afterAll(cleanup);
 
   it("fails when the candidate lacks a metric, and passes with --allow-missing", async () => {

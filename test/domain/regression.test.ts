@@ -42,7 +42,9 @@ describe("regression gate", () => {
     expect(parseThreshold("5%")).toEqual({ kind: "relative", value: 0.05 });
     expect(parseThreshold("2.5 %")).toEqual({ kind: "relative", value: 0.025 });
     for (const bad of ["", "-1", "5%%", "abc", "1e-2", "0.02x"]) {
-      expect(() => parseThreshold(bad)).toThrow(`--fail-on-regression takes an absolute change like 0.02 or a relative one like 5%; got "${bad}"`);
+      expect(() => parseThreshold(bad)).toThrow(
+        `--fail-on-regression takes a relative change like 2% (of the base value), or an absolute change below 1 like 0.02 (abs:2 for an absolute change of 1 or more); got "${bad}"`,
+      );
     }
   });
 });

@@ -9,7 +9,10 @@ describe("the sample files in examples/ (built binary)", () => {
   const { dir, cleanup } = tempDir("lexi-samples-");
   const lexi = (args: string[]) => runLexi(["--db", join(dir, "samples.db"), ...args, "--json"], { cwd: dir });
 
-  beforeAll(() => requireBuild());
+  beforeAll(async () => {
+    requireBuild();
+    expect((await runLexi(["--db", join(dir, "samples.db"), "init"], { cwd: dir })).code).toBe(0);
+  });
   afterAll(cleanup);
 
   it("lexi schema prints the committed JSON Schema, and names the kinds when given another", async () => {

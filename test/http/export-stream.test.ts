@@ -17,7 +17,7 @@ import type { Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers/cli.js";
 import { FIXED_NOW } from "../helpers/fixtures.js";
 
-const ADMIN = "admin-key-0123456789";
+const ADMIN = "admin-key-0123456789-abcdefghijklmnop";
 const { dir, cleanup } = tempDir();
 const tmp = join(dir, "tmp");
 

@@ -7,8 +7,8 @@ import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import { interactionWith } from "../helpers/fixtures.js";
 
-const ADMIN = "admin-key-0123456789";
-const APP = "app-key-0123456789";
+const ADMIN = "admin-key-0123456789-abcdefghijklmnop";
+const APP = "app-key-0123456789-qrstuvwxyzABCDEF";
 const T = "/api/v1/training";
 
 interface Call {
@@ -67,7 +67,8 @@ describe("API key scopes, route by route", () => {
   beforeAll(async () => {
     store = await openStore(":memory:");
     interactionId = (await logInteraction(store, interactionWith({ grammar_errors: [{ type: "article", error: "a apple", correction: "an apple" }], fluency_score: 0.9 }, 30))).interaction_id;
-    app = await buildApp(store, { keys: parseApiKeys(`admin:${ADMIN},app:${APP}`), logger: false, rateLimit: 100_000 });
+    // This test sends many refused keys on purpose: the failed-authentication throttle is tested on its own.
+    app = await buildApp(store, { keys: parseApiKeys(`admin:${ADMIN},app:${APP}`), logger: false, rateLimit: 100_000, authThrottle: { maxFailures: 10_000, windowMs: 60_000 } });
     await app.ready();
   });
   afterAll(async () => {

@@ -107,7 +107,7 @@ describe("index reconciliation", () => {
   });
 
   it("replaces an index whose keys changed", async () => {
-    const listed = asListed(90).map((index) => (index.name === "user_id_1" ? { ...index, key: { user_id: -1 } } : index));
+    const listed = asListed(90).map((index) => (index.name === "session_id_1" ? { ...index, key: { session_id: -1 } } : index));
     const { collection, calls } = fakeCollection(listed);
     await ensureIndexes(collection, indexesFor("ai_interactions", 90));
     expect(calls.map(([name]) => name)).toEqual(["dropIndex", "createIndexes"]);
