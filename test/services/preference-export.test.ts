@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { exportDataset } from "../../src/services/export/export-dataset.js";
@@ -22,7 +23,11 @@ afterEach(async () => {
   await store.close();
 });
 
-const rows = (folder: string, file = "data.jsonl") => readFileSync(join(folder, file), "utf8").trim().split("\n").map((line) => JSON.parse(line));
+const rows = (folder: string, file = "data.jsonl") =>
+  readFileSync(join(folder, file), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 const folder = () => join(dir, `export-${++folders}`);
 
 /** An example queued by hand (one grammar error, low fluency, A1: never auto-queued). */
@@ -156,4 +161,39 @@ describe("--template fields", () => {
     expect(error.message).toMatch(/"corrected_sentence" is not a field of the analysis; use fluency_score, vocabulary_level, grammar_errors/);
     expect(existsSync(out)).toBe(false);
   });
+});
+
+describe("dpo splits (property)", () => {
+  it("never puts one learner's pairs in two splits, whatever the learners, seed and ratios", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 4, maxLength: 24 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.constantFrom<number[]>([0.5, 0.5], [0.8, 0.2], [0.6, 0.2, 0.2]),
+        async (owners, seed, split) => {
+          await store.close();
+          store = await openStore(":memory:");
+          const learnerOf = new Map<string, string>();
+          for (const [i, owner] of owners.entries()) {
+            const text = `Pair ${i}: I go to school.`;
+            learnerOf.set(text, `learner-${owner}`);
+            const { example_id } = await example(text, `learner-${owner}`);
+            await validateExample(store, { example_id, approved: true, validated_by: "ana", corrected_output: fix });
+          }
+          const out = folder();
+          await exportDataset(store, { format: "dpo", min_quality_score: 0, split, seed, allow_empty_splits: true }, { path: out });
+          const splitOf = new Map<string, string>();
+          for (const name of ["train", "validation", "test"].slice(0, split.length)) {
+            for (const line of rows(out, `${name}.jsonl`)) {
+              const learner = learnerOf.get(line.prompt[1].content)!;
+              if ((splitOf.get(learner) ?? name) !== name) return false;
+              splitOf.set(learner, name);
+            }
+          }
+          return splitOf.size === new Set(owners).size;
+        },
+      ),
+      { numRuns: 12 },
+    );
+  }, 120_000);
 });
