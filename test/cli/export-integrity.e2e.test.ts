@@ -17,6 +17,7 @@ import { COLLECTIONS } from "../../src/store/collections.js";
 import { openStore } from "../../src/store/open-store.js";
 import { LEXI_BIN, requireBuild, runLexi, tempDir } from "../helpers/cli.js";
 import { TmuxSession } from "../helpers/tmux.js";
+import { dataFiles } from "../helpers/export-files.js";
 
 const { dir, cleanup } = tempDir();
 /** The exports' own temp directory, so the test can see their staging folders. */
@@ -111,12 +112,12 @@ describe("kill -9 at each phase boundary of a split --mark-used export over a pr
     expectHonestMarks(state);
     if (expected === "previous") {
       expect(report.export_id).toBe(previous._id);
-      expect(readdirSync(join(dir, out)).sort()).toEqual(["manifest.json", "test.jsonl", "train.jsonl", "validation.jsonl"]);
+      expect(dataFiles(join(dir, out))).toEqual(["manifest.json", "test.jsonl", "train.jsonl", "validation.jsonl"]);
       expect(state.exports.map((e) => e._id)).toEqual([previous._id]);
       expect(state.items.filter((item) => item.used_in_training)).toHaveLength(0);
     } else {
       expect(report.export_id).not.toBe(previous._id);
-      expect(readdirSync(join(dir, out)).sort()).toEqual(["manifest.json", "train.jsonl", "validation.jsonl"]);
+      expect(dataFiles(join(dir, out))).toEqual(["manifest.json", "train.jsonl", "validation.jsonl"]);
       expect(state.exports.find((e) => e._id === report.export_id)?.state).toBe("complete");
       expect(state.exports.find((e) => e._id === previous._id)?.replaced_by).toBe(report.export_id);
       expect(state.items.filter((item) => item.exports.includes(report.export_id))).toHaveLength(3000);

@@ -20,6 +20,7 @@ import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers/cli.js";
 import { FIXED_NOW } from "../helpers/fixtures.js";
+import { dataFiles } from "../helpers/export-files.js";
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
@@ -73,7 +74,7 @@ describe("splits", () => {
     expect(await store.collection(COLLECTIONS.exports).countDocuments()).toBe(0);
     const allowed = await exportDataset(store, { split: [0.8, 0.1, 0.1], allow_empty_splits: true }, { path });
     expect(allowed.files.map((f) => f.records).filter((r) => r === 0)).toHaveLength(1);
-    expect(readdirSync(path).sort()).toEqual(["manifest.json", "test.jsonl", "train.jsonl", "validation.jsonl"]);
+    expect(dataFiles(path)).toEqual(["manifest.json", "test.jsonl", "train.jsonl", "validation.jsonl"]);
   });
 });
 
@@ -109,7 +110,7 @@ describe("destinations", () => {
     const second = await exportDataset(store, { split: [0.5, 0.5] }, { under: root });
     expect(readdirSync(root).sort()).toEqual([first._id, second._id, "latest"].sort());
     expect(readlinkSync(join(root, "latest"))).toBe(second._id);
-    expect(readdirSync(join(root, "latest")).sort()).toEqual(["manifest.json", "train.jsonl", "validation.jsonl"]);
+    expect(dataFiles(join(root, "latest"))).toEqual(["manifest.json", "train.jsonl", "validation.jsonl"]);
     expect((await verifyExport(store, first._id)).ok).toBe(true);
   });
 
@@ -121,7 +122,7 @@ describe("destinations", () => {
     expect(refused).toBeInstanceOf(ConflictError);
     expect(refused.message).toBe(`--out ${path} holds export ${old._id}; add --force to replace it whole, or choose another folder`);
     const fresh = await exportDataset(store, { split: [0.5, 0.5], seed: 3 }, { path, force: true });
-    expect(readdirSync(path).sort()).toEqual(["manifest.json", "train.jsonl", "validation.jsonl"]);
+    expect(dataFiles(path)).toEqual(["manifest.json", "train.jsonl", "validation.jsonl"]);
     expect(readdirSync(dir).filter((name) => name.includes("replaced"))).toEqual([path.split("/").pop()]);
     expect((await store.collection(COLLECTIONS.exports).findOne({ _id: old._id }))?.replaced_by).toBe(fresh._id);
     expect((await verifyExport(store, path)).ok).toBe(true);
@@ -213,8 +214,8 @@ describe("on a full disk", () => {
     await exportDataset(store, { dedup: false, split: [0.5, 0.5] }, { path: probe });
     const pages = ["train.jsonl", "validation.jsonl"].reduce((sum, file) => sum + Math.ceil(statSync(join(probe, file)).size / 4096), 0);
     await store.collection(COLLECTIONS.exports).deleteMany({});
-    // Room for the previous export (a data file and a manifest: two pages) and the new data, not its manifest.
-    if (!mountSmall((2 + pages) * 4096)) return context.skip();
+    // Room for the previous export (a data file, a manifest and a dataset card: three pages) and the new data, not its manifest.
+    if (!mountSmall((3 + pages) * 4096)) return context.skip();
     const path = join(small, "dataset");
     const previous = await exportDataset(store, { limit: 1 }, { path });
     const before = readFileSync(join(path, "data.jsonl"), "utf8");
@@ -225,8 +226,8 @@ describe("on a full disk", () => {
     expect(await store.collection(COLLECTIONS.queue).countDocuments({ used_in_training: true })).toBe(0);
     expect((await store.collection(COLLECTIONS.exports).find({}).toArray()).map((e) => e._id)).toEqual([previous._id]);
     expect((await verifyExport(store, path)).ok).toBe(true);
-    // One page more, for the manifest, and the same export fits: the manifest was what failed.
-    execFileSync("mount", ["-o", `remount,size=${(3 + pages) * 4096}`, small]);
+    // Two pages more, for the manifest and the dataset card, and the same export fits: the manifest was what failed.
+    execFileSync("mount", ["-o", `remount,size=${(5 + pages) * 4096}`, small]);
     const fitted = await exportDataset(store, { dedup: false, split: [0.5, 0.5], mark_used: true }, { path, force: true });
     expect((await verifyExport(store, fitted._id)).ok).toBe(true);
   });

@@ -15,6 +15,7 @@ import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers/cli.js";
 import { FIXED_NOW, interactionWith } from "../helpers/fixtures.js";
+import { dataFiles } from "../helpers/export-files.js";
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
@@ -39,7 +40,7 @@ describe("exportDataset", () => {
     const records = lines(join(path, "data.jsonl"));
     expect(records).toHaveLength(result.counts.records);
     expect({ ...result.counts.per_task }).toEqual({ grammar: records.length });
-    expect(readdirSync(path).sort()).toEqual(["data.jsonl", "manifest.json"]);
+    expect(dataFiles(path)).toEqual(["data.jsonl", "manifest.json"]);
     const manifest = JSON.parse(readFileSync(join(path, "manifest.json"), "utf8"));
     expect(manifest).toMatchObject({ export_id: result._id, engine: "embedded", format: "openai", counts: JSON.parse(JSON.stringify(result.counts)) });
     expect(manifest.files[0]).toMatchObject({ file: "data.jsonl", sha256: sha(join(path, "data.jsonl")), records: records.length });
@@ -88,7 +89,7 @@ describe("exportDataset", () => {
     const first = await exportDataset(store, options, { path: a });
     const second = await exportDataset(store, options, { path: b });
     expect(first.files.map((f) => f.sha256)).toEqual(second.files.map((f) => f.sha256));
-    expect(readdirSync(a).sort()).toEqual(["manifest.json", "test.jsonl", "train.jsonl", "validation.jsonl"]);
+    expect(dataFiles(a)).toEqual(["manifest.json", "test.jsonl", "train.jsonl", "validation.jsonl"]);
     const queue = new Map((await store.collection(COLLECTIONS.queue).find({}).toArray()).map((item) => [String(item._id), item.user_id as string]));
     const usersOf = (file: string) => new Set(lines(join(a, file)).map((r) => queue.get(r.id)));
     const [train, validation, test] = ["train.jsonl", "validation.jsonl", "test.jsonl"].map(usersOf);
