@@ -1,10 +1,9 @@
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { editInEditor } from "../../src/cli/edit/edit-target.js";
 import { readTargetFile, renderTargetFile } from "../../src/cli/edit/target-file.js";
 import type { CorrectedTarget } from "../../src/schema/correction.js";
 import { tempDir } from "../helpers/cli.js";
+import { fakeEditor, literal } from "../helpers/fake-editor.js";
 
 const start: CorrectedTarget = {
   grammar_errors: [{ type: "verb_tense", error: "go", correction: "went", explanation: "past time" }],
@@ -35,47 +34,22 @@ describe("the target file", () => {
 describe("editing in $EDITOR", () => {
   const { dir, cleanup } = tempDir();
   afterAll(cleanup);
-  /** A fake editor: applies the next scripted edit (a search/replace) and logs what it was shown. */
-  function fakeEditor(edits: Array<[string, string]>): string {
-    const script = join(dir, `editor-${edits.length}-${Math.random().toString(36).slice(2)}.mjs`);
-    const state = `${script}.state.json`;
-    writeFileSync(state, JSON.stringify({ edits, seen: [] }));
-    writeFileSync(
-      script,
-      `import { readFileSync, writeFileSync } from "node:fs";
-const file = process.argv[2];
-const state = JSON.parse(readFileSync(${JSON.stringify(state)}, "utf8"));
-const text = readFileSync(file, "utf8");
-state.seen.push(text);
-const [from, to] = state.edits.shift() ?? ["", ""];
-writeFileSync(file, from ? text.replace(from, to) : text);
-writeFileSync(${JSON.stringify(state)}, JSON.stringify(state));
-`,
-    );
-    chmodSync(script, 0o755);
-    return `${process.execPath} ${script}`;
-  }
-  const seen = (editor: string) => JSON.parse(readFileSync(`${editor.split(" ")[1]}.state.json`, "utf8")).seen as string[];
-
   it("returns the edited target", () => {
-    const editor = fakeEditor([["tutor_response: Good try, say I went to school.", "tutor_response: Nearly, say I went to school."]]);
-    expect(editInEditor(editor, start, context)).toEqual({ ...start, tutor_response: "Nearly, say I went to school." });
+    const editor = fakeEditor(dir, [[literal("tutor_response: Good try, say I went to school.", "tutor_response: Nearly, say I went to school.")]]);
+    expect(editInEditor(editor.command, start, context)).toEqual({ ...start, tutor_response: "Nearly, say I went to school." });
   });
 
   it("shows an invalid edit again with the reason, keeping what the reviewer wrote", () => {
-    const editor = fakeEditor([
-      ["correction: went", "correction: ''"],
-      ["correction: ''", "correction: did go"],
-    ]);
-    const result = editInEditor(editor, start, context);
+    const editor = fakeEditor(dir, [[literal("correction: went", "correction: ''")], [literal("correction: ''", "correction: did go")]]);
+    const result = editInEditor(editor.command, start, context);
     expect(result?.grammar_errors[0]!.correction).toBe("did go");
-    const screens = seen(editor);
+    const screens = editor.seen();
     expect(screens).toHaveLength(2);
     expect(screens[1]).toMatch(/^# NOT SAVED: invalid target: grammar_errors\.0\.correction: must not be empty/);
     expect(screens[1]).toContain("correction: ''");
   });
 
   it("cancels when the file is closed unchanged", () => {
-    expect(editInEditor(fakeEditor([]), start, context)).toBeUndefined();
+    expect(editInEditor(fakeEditor(dir, []).command, start, context)).toBeUndefined();
   });
 });

@@ -1,4 +1,3 @@
-import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logInteraction } from "../../src/services/interactions.js";
@@ -7,6 +6,7 @@ import { seedDemoData } from "../../src/services/seed.js";
 import { openStore } from "../../src/store/open-store.js";
 import { LEXI_BIN, requireBuild, runLexi, tempDir } from "../helpers/cli.js";
 import { demoInteractions, interactionWith } from "../helpers/fixtures.js";
+import { fakeEditor, literal } from "../helpers/fake-editor.js";
 import { TmuxSession } from "../helpers/tmux.js";
 
 describe("lexi review in a real terminal (tmux)", () => {
@@ -142,23 +142,16 @@ describe("lexi review in a real terminal (tmux)", () => {
       const { interaction_id } = await logInteraction(store, { ...input, user_input: { ...input.user_input, text: `Edit me ${seed}` } });
       ids.push((await addToQueue(store, { interaction_id, task_types: ["edits"], quality_score: 1 })).example_id);
     }
-    // A scripted editor: the first save empties a correction (invalid), the second fixes the tutor's response.
-    const state = join(dir, "editor-state.json");
-    const script = join(dir, "fake-editor.mjs");
-    writeFileSync(state, JSON.stringify({ seen: [] }));
-    writeFileSync(
-      script,
-      `import { readFileSync, writeFileSync } from "node:fs";
-const file = process.argv[2];
-const state = JSON.parse(readFileSync(${JSON.stringify(state)}, "utf8"));
-const text = readFileSync(file, "utf8");
-state.seen.push(text);
-const next = state.seen.length === 1 ? text.replace(/^( +)correction: .*$/m, "$1correction: ''") : text.replace(/^# NOT SAVED.*\\n# Fix it.*\\n#\\n/, "").replace(/correction: ''/, "correction: fixed").replace(/^tutor_response: .*$/m, "tutor_response: Fixed by the editor");
-writeFileSync(file, next);
-writeFileSync(${JSON.stringify(state)}, JSON.stringify(state));
-`,
-    );
-    const tty = review("gus", undefined, "--task edits", `EDITOR='${process.execPath} ${script}'`);
+    // A scripted editor: the first save empties a correction (invalid), the second fixes it and the tutor's response.
+    const editor = fakeEditor(dir, [
+      [{ pattern: "^( +)correction: .*$", flags: "m", replacement: "$1correction: ''" }],
+      [
+        { pattern: "^# NOT SAVED.*\\n# Fix it.*\\n#\\n", replacement: "" },
+        literal("correction: ''", "correction: fixed"),
+        { pattern: "^tutor_response: .*$", flags: "m", replacement: "tutor_response: Fixed by the editor" },
+      ],
+    ]);
+    const tty = review("gus", undefined, "--task edits", `EDITOR='${editor.command}'`);
     await tty.waitFor(`Example ${ids[0]}`);
     tty.keys("e");
     await tty.waitFor("Note (why, optional)");
@@ -166,7 +159,7 @@ writeFileSync(${JSON.stringify(state)}, JSON.stringify(state));
     tty.keys("Enter");
     let screen = await tty.waitFor(`corrected and approved ${ids[0]} → approved`);
     expect(screen).toContain(`Example ${ids[1]}`);
-    const seen = JSON.parse(readFileSync(state, "utf8")).seen as string[];
+    const seen = editor.seen();
     expect(seen).toHaveLength(2);
     expect(seen[0]).toContain("tutor_response: what the tutor says back to the learner");
     expect(seen[1]).toMatch(/^# NOT SAVED: invalid target: grammar_errors\.0\.correction: must not be empty/);
