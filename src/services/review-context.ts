@@ -30,6 +30,11 @@ export async function learnerVerdicts(store: Store, item: QueueItemDoc, limit = 
   }));
 }
 
+/** Examples nobody holds, whose lease expired, or that `reviewer` holds already. */
+export function claimableBy(reviewer: string, now: Date): { $or: Array<Record<string, unknown>> } {
+  return { $or: [{ lease: null }, { "lease.until": { $lt: now } }, { "lease.by": reviewer }] };
+}
+
 /**
  * Other examples in the same review state with exactly the same learner text that `reviewer` has
  * not decided and nobody else holds right now.
@@ -43,7 +48,7 @@ export async function pendingTwins(store: Store, item: QueueItemDoc, reviewer: s
         status: item.status,
         _id: { $ne: item._id },
         "history.by": { $ne: reviewer },
-        $or: [{ lease: null }, { "lease.until": { $lt: now } }, { "lease.by": reviewer }],
+        ...claimableBy(reviewer, now),
       },
       { sort: { _id: 1 }, limit: 500 },
     )

@@ -9,7 +9,7 @@ import { ReviewStartInput, type QueueItemDoc } from "../schema/queue.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Filter, Store } from "../store/store.js";
 import { QUEUE_ORDER, queueListFilter, retractDecision, validateExample, type ValidationResult } from "./queue.js";
-import { pendingTwins } from "./review-context.js";
+import { claimableBy, pendingTwins } from "./review-context.js";
 import { parseInput } from "./validate.js";
 
 export interface ReviewCounts {
@@ -64,7 +64,7 @@ export class ReviewSession {
       {
         ...this.baseFilter,
         ...(this.skipped.length ? { _id: { $nin: this.skipped } } : {}),
-        $or: [{ lease: null }, { "lease.until": { $lt: now } }, { "lease.by": this.reviewer }],
+        ...claimableBy(this.reviewer, now),
       },
       { $set: { lease: { by: this.reviewer, until: new Date(now.getTime() + leaseMs) } } },
       { sort: QUEUE_ORDER, returnDocument: "after" },

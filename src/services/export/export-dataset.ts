@@ -253,16 +253,7 @@ async function writeTrainerFiles(folder: string, record: ExportDoc): Promise<voi
   ];
   const written: Array<[string, string]> = [["README.md", datasetCard({ exportId: record._id, format: record.format, files, facts })]];
   if (info) written.push(["dataset_info.json", `${JSON.stringify(info, null, 2)}\n`]);
-  for (const [file, text] of written) {
-    const sink = new FileSink(join(folder, file));
-    try {
-      await sink.write(text);
-      await sink.commit();
-    } catch (error) {
-      sink.abort();
-      throw error;
-    }
-  }
+  for (const [file, text] of written) await writeWholeFile(join(folder, file), text);
 }
 
 async function writeOutputs(
@@ -325,9 +316,14 @@ async function writeManifest(path: string, record: ExportDoc): Promise<void> {
     marked_used: record.marked_used,
     replaces: record.replaces,
   };
+  await writeWholeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** One small file, written and fsynced whole, or not left behind at all. */
+async function writeWholeFile(path: string, text: string): Promise<void> {
   const file = new FileSink(path);
   try {
-    await file.write(`${JSON.stringify(manifest, null, 2)}\n`);
+    await file.write(text);
     await file.commit();
   } catch (error) {
     file.abort();
