@@ -10,18 +10,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LEXI_BIN, requireBuild, runLexi, tempDir } from "../helpers/cli.js";
 import { demoInteractions } from "../helpers/fixtures.js";
 import { TmuxSession } from "../helpers/tmux.js";
+import { openStore } from "../../src/store/open-store.js";
+import type { Store } from "../../src/store/store.js";
 
 const { dir, cleanup } = tempDir("lexi-edge-");
 const db = join(dir, "lexi.db");
 const jsonl = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join("\n") + "\n";
 const lexi = (args: string[], options: { input?: string } = {}) => runLexi(["--db", db, ...args], { cwd: dir, ...options });
-async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 60_000, pollMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error("the condition never held");
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
+const checkpointed = async (store: Store) => (await store.collection("import_runs").countDocuments({})) > 0;
 const interactionCount = async () => JSON.parse((await lexi(["status", "--json"])).stdout).collections.find((c: { name: string }) => c.name === "ai_interactions").count as number;
 
 beforeAll(async () => {
@@ -138,22 +141,26 @@ describe("the rejects file is guarded", () => {
 describe("interrupts", () => {
   const tmuxAvailable = spawnSync("tmux", ["-V"]).status === 0;
 
-  it("Ctrl-C in a real terminal stops an import within a second: exit 130, one line, nothing written", { timeout: 120_000 }, async () => {
+  it("Ctrl-C in a real terminal stops an import waiting on a pipe within a second: exit 130, one line, nothing written", { timeout: 120_000 }, async () => {
     if (!tmuxAvailable) {
       console.log("skipped: tmux is not installed");
       return;
     }
     const before = await interactionCount();
+    // A FIFO that sends 3,000 records and then stays open: the import has read them and waits for more.
+    execFileSync("mkfifo", [join(dir, "feed.jsonl")]);
+    writeFileSync(join(dir, "part.jsonl"), jsonl(demoInteractions(3000, 11)));
     const name = `lexi-edge-${process.pid}`;
-    const session = TmuxSession.start(name, `node ${LEXI_BIN} --db ${db} interactions import big.jsonl; echo "exit=$?"; sleep 30`, dir);
+    const feeders = "sleep 120 > feed.jsonl & cat part.jsonl > feed.jsonl &";
+    const session = TmuxSession.start(name, `${feeders} node ${LEXI_BIN} --db ${db} interactions import feed.jsonl; echo "exit=$?"; sleep 30`, dir);
     try {
-      await session.waitFor(/importing interactions… [\d,]+ read/, 60_000);
+      await session.waitFor(/importing interactions… 3,000 read/, 60_000);
       const pressed = Date.now();
       session.keys("C-c");
       const screen = await session.waitFor(/exit=\d+/, 10_000);
       expect(Date.now() - pressed).toBeLessThan(3000);
       expect(screen).toContain("exit=130");
-      expect(screen).toMatch(/lexi: interaction import interrupted after [\d]+ records: nothing was written/);
+      expect(screen).toMatch(/lexi: interaction import interrupted after 3000 records: nothing was written/);
     } finally {
       session.kill();
     }
@@ -178,10 +185,16 @@ describe("interrupts", () => {
     const resumable = spawn(process.execPath, [LEXI_BIN, "--db", db, "interactions", "import", "big.jsonl", "--resume"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     let resumeErr = "";
     resumable.stderr.on("data", (chunk) => (resumeErr += chunk));
-    await waitFor(() => existsSync(`${db}-wal`) && statSync(`${db}-wal`).size > 4_000_000).catch((error: unknown) => {
-      resumable.kill("SIGKILL");
-      throw error;
-    });
+    // Stop it once its first batch has committed (the checkpoint is written with each batch).
+    const observer = await openStore(db, { ensureIndexes: false });
+    try {
+      await waitFor(() => checkpointed(observer), 120_000, 5).catch((error: unknown) => {
+        resumable.kill("SIGKILL");
+        throw error;
+      });
+    } finally {
+      await observer.close();
+    }
     resumable.kill("SIGTERM");
     expect(await new Promise((resolve) => resumable.on("close", resolve))).toBe(130);
     expect(resumeErr).toMatch(/records up to line \d+ are stored; run the same command with --resume to continue/);

@@ -1,7 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requireBuild, runLexi, tempDir } from "../helpers/cli.js";
+import { LEXI_BIN, requireBuild, runLexi, tempDir } from "../helpers/cli.js";
 import { demoInteractions } from "../helpers/fixtures.js";
 
 describe("intake commands (built binary)", () => {
@@ -76,6 +78,19 @@ describe("intake commands (built binary)", () => {
     expect(result.stderr).toContain(`line ${chunks.length}: invalid interaction: user_id`);
     expect(JSON.parse((await lexi(["status", "--json"])).stdout)).toEqual(before);
   }, 120_000);
+
+  it("imports from a pipe given as a path (like <(zcat data.jsonl.gz)), a JSON array from stdin, and --resume from stdin", async () => {
+    const records = demoInteractions(30, 5).map((r, i) => ({ ...r, _id: `pipe-${i}` }));
+    const gzipped = join(dir, "pipe.jsonl.gz");
+    writeFileSync(gzipped, gzipSync(records.slice(0, 10).map((r) => JSON.stringify(r)).join("\n")));
+    const viaPath = spawnSync("bash", ["-c", `node ${LEXI_BIN} interactions import <(zcat ${gzipped}) --json`], { cwd: dir, encoding: "utf8" });
+    expect(viaPath.stderr).toBe("");
+    expect(JSON.parse(viaPath.stdout).written.inserted).toBe(10);
+    const array = await lexi(["interactions", "import", "-", "--json"], Buffer.from(`\uFEFF  ${JSON.stringify(records.slice(10, 20))}`));
+    expect(JSON.parse(array.stdout)).toMatchObject({ read: 10, written: { inserted: 10 } });
+    const resumed = await lexi(["interactions", "import", "-", "--resume", "--json"], Buffer.from(records.slice(20).map((r) => JSON.stringify(r)).join("\n")));
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ read: 10, written: { inserted: 10 }, resumed_after_line: 0 });
+  });
 
   it("imports a file, then the same file again without duplicates", async () => {
     const path = join(dir, "history.jsonl");

@@ -7,13 +7,15 @@
  * the same input continues after the last committed line.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, open } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import type { Readable } from "node:stream";
+import { Socket } from "node:net";
+import { addAbortSignal, type Readable } from "node:stream";
+import { promisify } from "node:util";
 import { pipeline } from "node:stream/promises";
-import { InvalidInputError, LexiError } from "../../errors.js";
+import { InterruptedError, InvalidInputError, LexiError } from "../../errors.js";
 import type { Store } from "../../store/store.js";
 import { checkOutputPath } from "../files/output-path.js";
 import { NewFile } from "../files/new-file.js";
@@ -58,14 +60,15 @@ export interface ImportSummary {
 const MAX_LISTED_ERRORS = 20;
 
 export async function importRecords<T>(store: Store, source: ImportSource, importer: Importer<T>, options: ImportOptions = {}): Promise<ImportSummary> {
-  const spooled = "stream" in source ? await spool(source.stream) : undefined;
-  const path = spooled?.path ?? (source as { path: string }).path;
+  const input = await resolveInput(source);
+  const spooled = options.resume && input.kind === "stream" ? await spool(await input.open(options.signal), importer.what, options.signal) : undefined;
+  const file = spooled?.path ?? (input.kind === "file" ? input.path : undefined);
   try {
-    if (!spooled) await checkInput(path);
-    const rejects = options.skipInvalid ? new NewFile(await rejectsPath(store, spooled ? "stdin" : path, options.rejectedPath)) : undefined;
+    const rejects = options.skipInvalid ? new NewFile(await rejectsPath(store, input, options.rejectedPath)) : undefined;
     const loop = new ImportLoop(importer, options, rejects);
     try {
-      const summary = options.resume ? await loop.resumable(store, path) : await loop.allOrNothing(store, path);
+      const openInput = async () => (file !== undefined ? fileStream(file, options.signal) : (input as StreamInput).open(options.signal));
+      const summary = options.resume && file !== undefined ? await loop.resumable(store, file) : await loop.allOrNothing(store, openInput);
       if (summary.rejected && rejects) await rejects.commit();
       else await rejects?.discard();
       return { ...summary, rejected_file: summary.rejected && rejects ? rejects.path : null };
@@ -78,33 +81,71 @@ export async function importRecords<T>(store: Store, source: ImportSource, impor
   }
 }
 
-async function checkInput(path: string): Promise<void> {
-  const info = await stat(path).catch((error: unknown) => {
-    throw fromSystemError(error) ?? error;
-  });
-  if (info.isDirectory()) throw new InvalidInputError(`${path} is a folder; give a .jsonl or .json file (or - for standard input)`);
+/**
+ * A regular file can be read more than once (a resumable import reads it three times); a pipe, a
+ * FIFO or standard input only once, as it arrives.
+ */
+type Input = { kind: "file"; path: string } | StreamInput;
+interface StreamInput {
+  kind: "stream";
+  /** Names the default rejects file in the working folder. */
+  name: string;
+  open: (signal?: AbortSignal) => Promise<Readable>;
 }
 
-async function rejectsPath(store: Store, input: string, chosen: string | undefined): Promise<string> {
-  const path = chosen ?? (input === "stdin" ? "stdin.rejected.jsonl" : join(dirname(input), `${basename(input)}.rejected.jsonl`));
+async function resolveInput(source: ImportSource): Promise<Input> {
+  if ("stream" in source) return { kind: "stream", name: "stdin", open: async (signal) => (signal ? addAbortSignal(signal, source.stream) : source.stream) };
+  const info = await stat(source.path).catch((error: unknown) => {
+    throw fromSystemError(error) ?? error;
+  });
+  if (info.isDirectory()) throw new InvalidInputError(`${source.path} is a folder; give a .jsonl or .json file (or - for standard input)`);
+  if (info.isFile()) return { kind: "file", path: source.path };
+  if (info.isFIFO()) return { kind: "stream", name: "input", open: (signal) => pipeStream(source.path, signal) };
+  return { kind: "stream", name: "input", open: async (signal) => fileStream(source.path, signal) };
+}
+
+/**
+ * A FIFO (`<(zcat …)`, mkfifo) read through a libuv pipe, not the file-system thread pool: an fs
+ * read of a pipe blocks a worker until data comes, so neither Ctrl-C nor the process's exit could
+ * stop it. Opening waits for the writer, like `cat` does.
+ */
+async function pipeStream(path: string, signal: AbortSignal | undefined): Promise<Readable> {
+  const fd = await promisify(open)(path, "r");
+  const socket = new Socket({ fd, readable: true, writable: false });
+  return signal ? addAbortSignal(signal, socket) : socket;
+}
+
+function fileStream(path: string, signal: AbortSignal | undefined): Readable {
+  return createReadStream(path, { signal });
+}
+
+async function rejectsPath(store: Store, input: Input, chosen: string | undefined): Promise<string> {
+  // A pipe has no folder of its own: its rejects go to the working folder (stdin.rejected.jsonl, input.rejected.jsonl).
+  const path = chosen ?? (input.kind === "stream" ? `${input.name}.rejected.jsonl` : join(dirname(input.path), `${basename(input.path)}.rejected.jsonl`));
   return checkOutputPath(path, {
     flag: chosen ? "--rejected" : "the rejects file",
-    inputs: input === "stdin" ? [] : [input],
+    inputs: input.kind === "file" ? [input.path] : [],
     storePath: store.backend === "embedded" ? store.location : undefined,
   });
 }
 
-/** Copies a stream (stdin) to a temporary file, so it can be read twice in constant memory. */
-async function spool(stream: Readable): Promise<{ dir: string; path: string }> {
+/** Copies a one-pass input to a temporary file, so a resumable import can read it again. */
+async function spool(stream: Readable, what: string, signal: AbortSignal | undefined): Promise<{ dir: string; path: string }> {
   const dir = await mkdtemp(join(tmpdir(), "lexi-import-"));
   const path = join(dir, "input.jsonl");
-  await pipeline(stream, createWriteStream(path));
+  try {
+    await pipeline(stream, createWriteStream(path));
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    if (signal?.aborted) throw new InterruptedError(`${what} import interrupted while reading its input: nothing was written`, { cause: error });
+    throw error;
+  }
   return { dir, path };
 }
 
-async function fileDigest(path: string): Promise<string> {
+async function fileDigest(path: string, signal: AbortSignal | undefined): Promise<string> {
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of fileStream(path, signal)) hash.update(chunk as Buffer);
   return hash.digest("hex");
 }
 
@@ -130,15 +171,17 @@ class ImportLoop<T> {
   }
 
   /** Everything inside one atomic run; any failure undoes it all. */
-  async allOrNothing(store: Store, path: string): Promise<ImportSummary> {
+  async allOrNothing(store: Store, openInput: () => Promise<Readable>): Promise<ImportSummary> {
     const interrupt = new Interruptible(this.options.signal, () => `${this.importer.what} import interrupted after ${this.read} records: nothing was written (an import is all or nothing; --resume commits as it goes)`);
     await atomically(
       store,
       async (run) => {
-        for await (const record of readRecords(path)) {
-          await interrupt.checkpoint();
-          await this.take(record, run, (items) => this.importer.writeBatch(items, run));
-        }
+        await interrupt.during(async () => {
+          for await (const record of readRecords(await openInput())) {
+            await interrupt.checkpoint();
+            await this.take(record, run, (items) => this.importer.writeBatch(items, run));
+          }
+        });
         await this.flush((items) => this.importer.writeBatch(items, run));
         this.finish();
         // The rejects are on disk before the records commit: a full disk fails the whole import.
@@ -151,39 +194,46 @@ class ImportLoop<T> {
 
   /** Batch by batch, each with the checkpoint of its last line in the same transaction. */
   async resumable(store: Store, path: string): Promise<ImportSummary> {
-    const checkpointId = `resume:${this.importer.what}:${await fileDigest(path)}`;
-    const runs = store.collection(IMPORT_RUNS);
-    const after = ((await runs.findOne({ _id: checkpointId }))?.line as number | undefined) ?? 0;
-    if (!this.options.skipInvalid) await new ImportLoop(this.importer, { ...this.options, skipInvalid: false }, undefined).validateOnly(store, path);
-    const interrupt = new Interruptible(this.options.signal, () =>
-      `${this.importer.what} import interrupted: records up to line ${this.committedLine} are stored; run the same command with --resume to continue`,
-    );
-    const commit = (items: T[]) =>
-      store.transaction(async (session) => {
-        const run = joined(store, session);
-        const counts = await this.importer.writeBatch(items, run);
-        await run.collection(IMPORT_RUNS).updateOne({ _id: checkpointId }, { $set: { line: this.lastLine, updated: new Date() } }, { upsert: true });
-        return counts;
-      });
-    for await (const record of readRecords(path)) {
-      await interrupt.checkpoint();
-      this.outcome = `records up to line ${this.committedLine} are stored; fix the input and rerun with --resume`;
-      if (record.line <= after) {
-        this.read++;
-        if (this.rejects) await this.rejectIfInvalid(record, store);
-        continue;
+    const signal = this.options.signal;
+    let after = 0;
+    const interrupt = new Interruptible(signal, () => {
+      const stored = Math.max(this.committedLine, after);
+      const kept = stored > 0 ? `records up to line ${stored} are stored` : "nothing was written";
+      return `${this.importer.what} import interrupted: ${kept}; run the same command with --resume to continue`;
+    });
+    return interrupt.during(async () => {
+      const checkpointId = `resume:${this.importer.what}:${await fileDigest(path, signal)}`;
+      const runs = store.collection(IMPORT_RUNS);
+      after = ((await runs.findOne({ _id: checkpointId }))?.line as number | undefined) ?? 0;
+      if (!this.options.skipInvalid) await new ImportLoop(this.importer, { ...this.options, skipInvalid: false }, undefined).validateOnly(store, path, interrupt);
+      const commit = (items: T[]) =>
+        store.transaction(async (session) => {
+          const run = joined(store, session);
+          const counts = await this.importer.writeBatch(items, run);
+          await run.collection(IMPORT_RUNS).updateOne({ _id: checkpointId }, { $set: { line: this.lastLine, updated: new Date() } }, { upsert: true });
+          return counts;
+        });
+      for await (const record of readRecords(fileStream(path, signal))) {
+        await interrupt.checkpoint();
+        this.outcome = `records up to line ${this.committedLine} are stored; fix the input and rerun with --resume`;
+        if (record.line <= after) {
+          this.read++;
+          if (this.rejects) await this.rejectIfInvalid(record, store);
+          continue;
+        }
+        await this.take(record, store, commit);
       }
-      await this.take(record, store, commit);
-    }
-    await this.flush(commit);
-    this.finish();
-    if (this.invalid) await this.rejects?.finish();
-    await runs.deleteOne({ _id: checkpointId });
-    return { ...this.summary(), resumed_after_line: after };
+      await this.flush(commit);
+      this.finish();
+      if (this.invalid) await this.rejects?.finish();
+      await runs.deleteOne({ _id: checkpointId });
+      return { ...this.summary(), resumed_after_line: after };
+    });
   }
 
-  private async validateOnly(store: Store, path: string): Promise<void> {
-    for await (const record of readRecords(path)) {
+  private async validateOnly(store: Store, path: string, interrupt: Interruptible): Promise<void> {
+    for await (const record of readRecords(fileStream(path, this.options.signal))) {
+      await interrupt.checkpoint();
       this.read++;
       await this.rejectIfInvalid(record, store);
     }

@@ -1,11 +1,11 @@
 /**
- * Reads JSONL/NDJSON line by line (constant memory), or a JSON array (read whole). Each record
- * carries its line number (for an array, its position) so errors can point at it. Bytes that are
- * not UTF-8, lines nested too deep and lines too long are errors of their line, never silently
- * altered.
+ * Reads JSONL/NDJSON line by line (constant memory), or a JSON array (read whole), from one pass
+ * over a stream: a file, a pipe (`<(zcat …)`, a FIFO) or standard input, none of which needs to be
+ * seekable. Each record carries its line number (for an array, its position) so errors can point
+ * at it. Bytes that are not UTF-8, lines nested too deep and lines too long are errors of their
+ * line, never silently altered.
  */
-import { createReadStream } from "node:fs";
-import { open, readFile } from "node:fs/promises";
+import type { Readable } from "node:stream";
 import { InvalidInputError } from "../../errors.js";
 import { MAX_JSON_DEPTH, parseBoundedJson } from "./bounded-json.js";
 
@@ -19,16 +19,18 @@ export interface RawRecord {
 /** Larger than any real record; a longer line is refused instead of filling memory. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 const NEWLINE = 10;
+const OPEN_BRACKET = 0x5b;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+const BLANK = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
-async function startsWithArray(path: string): Promise<boolean> {
-  const handle = await open(path, "r");
-  try {
-    const buffer = Buffer.alloc(4096);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return /^\s*\[/.test(buffer.subarray(0, bytesRead).toString("utf8").replace(/^\uFEFF/, ""));
-  } finally {
-    await handle.close();
-  }
+type Shape = "array" | "lines";
+
+/** What the first byte that is not a BOM or blank says, or undefined while there is none yet. */
+function shapeOf(head: Buffer): Shape | undefined {
+  let i = UTF8_BOM.every((byte, k) => head[k] === byte) ? UTF8_BOM.length : 0;
+  while (i < head.length && BLANK.has(head[i]!)) i++;
+  if (i === head.length) return undefined;
+  return head[i] === OPEN_BRACKET ? "array" : "lines";
 }
 
 function decodeLine(bytes: Buffer): string | undefined {
@@ -53,15 +55,35 @@ function parseLine(line: number, bytes: Buffer): RawRecord | undefined {
   }
 }
 
-export async function* readRecords(path: string): AsyncGenerator<RawRecord> {
-  if (await startsWithArray(path)) {
-    yield* readArray(path);
-    return;
+/** Reads `input` to its end; stopping early (a break, an error) destroys it. */
+export async function* readRecords(input: Readable): AsyncGenerator<RawRecord> {
+  const chunks = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let shape: Shape | undefined;
+  try {
+    while (shape === undefined) {
+      const next = await chunks.next();
+      if (next.done) break;
+      head.push(Buffer.from(next.value));
+      shape = shapeOf(Buffer.concat(head));
+    }
+    const rest = { [Symbol.asyncIterator]: () => chunks };
+    if (shape === "array") yield* arrayRecords(head, rest);
+    else yield* lineRecords(head, rest);
+  } finally {
+    await chunks.return?.();
   }
+}
+
+async function* lineRecords(head: Buffer[], rest: AsyncIterable<Buffer>): AsyncGenerator<RawRecord> {
   let line = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+  async function* all(): AsyncGenerator<Buffer> {
+    yield* head;
+    yield* rest;
+  }
+  for await (const chunk of all()) {
     let start = 0;
     for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
       const piece = chunk.subarray(start, end);
@@ -82,8 +104,10 @@ export async function* readRecords(path: string): AsyncGenerator<RawRecord> {
   }
 }
 
-async function* readArray(path: string): AsyncGenerator<RawRecord> {
-  const text = decodeLine(await readFile(path));
+async function* arrayRecords(head: Buffer[], rest: AsyncIterable<Buffer>): AsyncGenerator<RawRecord> {
+  const parts = [...head];
+  for await (const chunk of rest) parts.push(chunk);
+  const text = decodeLine(Buffer.concat(parts));
   if (text === undefined) {
     yield { line: 1, raw: "", error: "the JSON array is not valid UTF-8 (convert the file to UTF-8)" };
     return;
