@@ -96,6 +96,9 @@ export async function buildApp(store: Store, options: AppOptions): Promise<Fasti
   });
   app.addHook("onSend", async (request, reply) => {
     void reply.header("x-request-id", request.id);
+    // An answer finished while stopping ends its connection: a kept-alive one would hold the
+    // shutdown until the client's keep-alive timeout.
+    if (closing) void reply.header("connection", "close");
   });
   const throttle = new AuthThrottle(options.authThrottle ?? DEFAULT_AUTH_THROTTLE);
   app.addHook("onRequest", async (request, reply) => {

@@ -241,9 +241,21 @@ describe("serve safety", () => {
   it("lets in-flight requests finish on shutdown, then closes the store", async () => {
     const store = await openStore(":memory:");
     await seedDemoData(store, { users: 5, interactions: 200, seed: 2 });
-    const server = await startServer(store, { host: "127.0.0.1", port: 0, logger: false });
+    // Shut down only once the export's handler uses the store: the request is then in flight.
+    let started = false;
+    let handlerRunning!: () => void;
+    const inFlight = new Promise<void>((resolve) => (handlerRunning = resolve));
+    const observed = new Proxy(store, {
+      get: (target, prop) => {
+        if (started) handlerRunning();
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const server = await startServer(observed, { host: "127.0.0.1", port: 0, logger: false });
+    started = true;
     const pending = fetch(`${server.url}${T}/export/training-data`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ min_quality_score: 0 }) });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await inFlight;
     const closing = server.close();
     const response = await pending;
     expect(response.status).toBe(200);
