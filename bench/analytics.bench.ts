@@ -26,6 +26,17 @@ const PATTERN_DAYS = 7;
 const LEXI_BIN = join(import.meta.dirname, "../bin/lexi.js");
 const DUCKDB_SCRIPT = join(import.meta.dirname, "duckdb-insights.mjs");
 
+/**
+ * `lexi patterns detect` counts from its own clock, minutes after `now`; no interaction lies within
+ * an hour of the window's start, so lexi and DuckDB (given the start for `now`) count the same ones.
+ */
+function clearOfPatternCutoff(timestamp: Date, now: Date): Date {
+  const hour = 3_600_000;
+  const cutoff = now.getTime() - PATTERN_DAYS * 86_400_000;
+  const t = timestamp.getTime();
+  return Math.abs(t - cutoff) < hour ? new Date(t - 2 * hour) : timestamp;
+}
+
 /** The store at `path` and the same interactions as JSONL at `jsonl`, timestamps spread over 90 days. */
 async function buildData(path: string, jsonl: string, count: number, now: Date): Promise<void> {
   const store = await openStore(path, { retentionDays: 0 });
@@ -37,7 +48,7 @@ async function buildData(path: string, jsonl: string, count: number, now: Date):
     const batch = [];
     for (let j = i; j < Math.min(count, i + 5000); j++) {
       const doc = base[j % base.length]!;
-      batch.push({ ...doc, _id: `a-${j}`, timestamp: new Date(doc.timestamp.getTime() - (j % 7) * 3_600_000) });
+      batch.push({ ...doc, _id: `a-${j}`, timestamp: clearOfPatternCutoff(new Date(doc.timestamp.getTime() - (j % 7) * 3_600_000), now) });
     }
     await collection.insertMany(batch);
     if (!out.write(batch.map((doc) => JSON.stringify(doc)).join("\n") + "\n")) await once(out, "drain");
