@@ -28,13 +28,13 @@ const DUCKDB_SCRIPT = join(import.meta.dirname, "duckdb-insights.mjs");
 
 /**
  * `lexi patterns detect` counts from its own clock, minutes after `now`; no interaction lies within
- * an hour of the window's start, so lexi and DuckDB (given the start for `now`) count the same ones.
+ * six hours of the window's start, so lexi and DuckDB (given the start for `now`) count the same ones.
  */
 function clearOfPatternCutoff(timestamp: Date, now: Date): Date {
   const hour = 3_600_000;
   const cutoff = now.getTime() - PATTERN_DAYS * 86_400_000;
   const t = timestamp.getTime();
-  return Math.abs(t - cutoff) < hour ? new Date(t - 2 * hour) : timestamp;
+  return Math.abs(t - cutoff) < 6 * hour ? new Date(t - 12 * hour) : timestamp;
 }
 
 /** The store at `path` and the same interactions as JSONL at `jsonl`, timestamps spread over 90 days. */
