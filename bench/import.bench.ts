@@ -36,7 +36,7 @@ function runInsertMany(dir: string, input: string): { ms: number; inserted: numb
     import { readFileSync } from "node:fs";
     import { openStore, InteractionInput, buildInteractionDoc, COLLECTIONS } from ${JSON.stringify(join(import.meta.dirname, "../dist/index.js"))};
     const now = new Date();
-    const docs = readFileSync(${JSON.stringify(input)}, "utf8").trim().split("\n").map((line) => buildInteractionDoc(InteractionInput.parse(JSON.parse(line)), now));
+    const docs = readFileSync(${JSON.stringify(input)}, "utf8").trim().split("\\n").map((line) => buildInteractionDoc(InteractionInput.parse(JSON.parse(line)), now));
     const store = await openStore(${JSON.stringify(join(dir, "insert-many.db"))});
     const interactions = store.collection(COLLECTIONS.interactions);
     const start = performance.now();
