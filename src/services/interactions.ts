@@ -14,7 +14,7 @@ import type { Filter, Store, StoreSession } from "../store/store.js";
 import { ObjectId } from "bson";
 import { z } from "zod";
 import { buildQueueItem } from "./queue-items.js";
-import { upsertQueueItem } from "./queue-upsert.js";
+import { upsertQueueItems } from "./queue-upsert.js";
 import { parseInput } from "./validate.js";
 
 /** The most interactions one listing returns; more come page by page. */
@@ -116,8 +116,7 @@ export async function writeInteractionBatch(store: Store, inputs: ValidInteracti
  * is not yet marked — never an interaction marked as queued without its example.
  */
 async function queueFresh(session: StoreSession, docs: InteractionDoc[], items: QueueItemDoc[]): Promise<unknown[]> {
-  const ids: unknown[] = [];
-  for (const item of items) ids.push(await upsertQueueItem(session, item));
+  const ids = await upsertQueueItems(session, items);
   await session.collection(COLLECTIONS.interactions).updateMany({ _id: { $in: docs.map((doc) => doc._id) } }, { $set: { in_training_queue: true } });
   return ids;
 }

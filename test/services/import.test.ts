@@ -32,6 +32,25 @@ function file(name: string, text: string): string {
 }
 
 describe("importing interactions", () => {
+  it("queues each interaction once: an example already stored for it is kept, not duplicated", async () => {
+    const records = demoInteractions(40).map((record, i) => ({ ...record, _id: `once-${i}` }));
+    const path = file("once.jsonl", jsonl(records));
+    const first = await importInteractions(store, { path: file("first.jsonl", jsonl(records.slice(0, 20))) });
+    const queue = store.collection(COLLECTIONS.queue);
+    const queuedFirst = await queue.countDocuments();
+    expect(queuedFirst).toBe(first.written.queued);
+    // An example left behind for an interaction that is no longer stored (a run cut short on a server without transactions).
+    const orphan = (await queue.findOne({}))!;
+    await store.collection(COLLECTIONS.interactions).deleteOne({ _id: orphan.source_interaction_id });
+    const summary = await importInteractions(store, { path });
+    expect(summary.written).toMatchObject({ inserted: 21, duplicates: 19 });
+    const items = await queue.find({}).toArray();
+    expect(new Set(items.map((item) => String(item.source_interaction_id))).size).toBe(items.length);
+    expect(items.find((item) => item.source_interaction_id === orphan.source_interaction_id)?._id).toEqual(orphan._id);
+    const requeued = await getInteraction(store, String(orphan.source_interaction_id));
+    expect(requeued.in_training_queue).toBe(true);
+  });
+
   it("writes every record, applies auto-queue and keeps given ids and timestamps", async () => {
     const records = demoInteractions(50).map((record, i) => ({ ...record, _id: i === 0 ? { $oid: "5f0c1e2d3a4b5c6d7e8f9012" } : `hist-${i}` }));
     const path = file("ok.jsonl", jsonl(records));

@@ -219,6 +219,30 @@ describe.each(engines)("store conformance: $name", (engine) => {
       for (const name of ["ref_1", "flag_1_n_1", "n_1"]) await things.dropIndex(name);
     });
 
+    it("answers $in on indexed fields by type, as MongoDB does (1 is not true, an ObjectId is not its hex)", async () => {
+      await things.createIndexes([{ name: "ref_1", keys: { ref: 1 } }, { name: "flag_1_n_1", keys: { flag: 1, n: 1 } }]);
+      const ref = new ObjectId();
+      await things.insertMany([
+        { _id: 1, ref, flag: true, n: 1 },
+        { _id: 2, ref: ref.toHexString(), flag: false, n: 1.0 },
+        { _id: 3, ref: "other", flag: 1, n: 2 },
+        { _id: 4, ref: null, n: 3 },
+        { _id: 5, n: 4 },
+      ]);
+      const ids = async (filter: Doc) => (await things.find(filter, { sort: { _id: 1 } }).toArray()).map((d) => d._id);
+      expect(await ids({ ref: { $in: [ref] } })).toEqual([1]);
+      expect(await ids({ ref: { $in: [ref.toHexString(), "other"] } })).toEqual([2, 3]);
+      expect(await ids({ ref: { $in: [ref, "other", "absent"] } })).toEqual([1, 3]);
+      expect(await ids({ flag: { $in: [true] } })).toEqual([1]);
+      expect(await ids({ flag: { $in: [1, false] } })).toEqual([2, 3]);
+      // null matches a null value and a missing field alike.
+      expect(await ids({ ref: { $in: [null] } })).toEqual([4, 5]);
+      expect(await ids({ ref: { $in: [] } })).toEqual([]);
+      expect(await ids({ flag: { $in: [true, 1] }, n: { $in: [1, 2] } })).toEqual([1, 3]);
+      expect(await things.countDocuments({ ref: { $in: [ref, "other"] } })).toBe(2);
+      for (const name of ["ref_1", "flag_1_n_1"]) await things.dropIndex(name);
+    });
+
     it("lists the indexes that were created", async () => {
       const names = (await store.collection(COLLECTIONS.queue).listIndexes()).map((index) => index.name);
       expect(names).toContain("source_interaction_id_1");

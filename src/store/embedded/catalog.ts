@@ -27,6 +27,7 @@ export class Catalog {
   private sqlIndexes = new Set<string>();
   /** SQLite's schema counter when the catalog was read: another process's DDL changes it. */
   private loadedAt = -1;
+  private schemaVersion?: Database.Statement<[], number>;
 
   constructor(
     private readonly db: Database.Database,
@@ -95,7 +96,9 @@ export class Catalog {
 
   /** Reads the catalog again if another process changed the schema; call inside a write transaction. */
   refresh(): void {
-    if ((this.db.pragma("schema_version", { simple: true }) as number) !== this.loadedAt) this.load();
+    // A prepared statement: `db.pragma()` compiles its SQL on every call, and writes call this per row.
+    this.schemaVersion ??= this.db.prepare<[], number>("PRAGMA schema_version").pluck();
+    if (this.schemaVersion.get() !== this.loadedAt) this.load();
   }
 
   layout(collection: string): Layout {

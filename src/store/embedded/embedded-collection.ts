@@ -302,9 +302,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     return this.run("insertMany", () =>
       this.engine.atomic(() => {
         const duplicateIndexes: number[] = [];
+        const writes = this.writeStatements();
         docs.forEach((doc, index) => {
           try {
-            this.insertRow(doc);
+            this.insertRow(doc, writes);
           } catch (error) {
             if (ordered || !isUniqueViolation(error)) throw error;
             duplicateIndexes.push(index);
@@ -315,11 +316,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     );
   }
 
-  private insertRow(doc: Doc): unknown {
+  private insertRow(doc: Doc, writes = this.writeStatements()): unknown {
     const { _id, ...rest } = doc;
     const id = _id ?? new ObjectId();
     const stored = { _id: id, ...rest };
-    const writes = this.writeStatements();
     const { types, values } = cellsOf(stored, writes.layout);
     this.checkUniqueNulls(writes, values, null);
     writes.insert.run(idKey(id), encodeDoc(stored), types, ...values);

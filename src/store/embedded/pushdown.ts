@@ -78,6 +78,31 @@ function dateRange(column: HotColumn, condition: unknown): Pushdown | undefined 
   };
 }
 
+/** More values than this stay with mingo: SQLite caps the parameters of one statement. */
+const MAX_IN_VALUES = 10_000;
+
+/**
+ * `{$in: [scalars]}` as one `IN` list per stored type (the type letter keeps 1 and true, a string
+ * and a Date's text apart), so an index answers it; lists holding null, arrays, Dates or regular
+ * expressions, which MongoDB matches by other rules, stay with mingo.
+ */
+function inList(column: HotColumn, condition: unknown): Pushdown | undefined {
+  if (!condition || typeof condition !== "object" || Object.keys(condition).length !== 1) return undefined;
+  const values = (condition as Doc).$in;
+  if (!Array.isArray(values) || values.length === 0 || values.length > MAX_IN_VALUES) return undefined;
+  const byLetter = new Map<string, Array<string | number>>();
+  for (const value of values) {
+    const sql = sqlValue(value);
+    if (sql === undefined) return undefined;
+    const typeLetter = cellLetter(value);
+    const list = byLetter.get(typeLetter);
+    if (list) list.push(sql);
+    else byLetter.set(typeLetter, [sql]);
+  }
+  const terms = [...byLetter].map(([typeLetter, list]) => `(${quoted(column)} IN (${list.map(() => "?").join(", ")}) AND ${letter(column)} = '${typeLetter}')`);
+  return { where: `(${terms.join(" OR ")})`, params: [...byLetter.values()].flat(), exact: true };
+}
+
 /**
  * `{path: {$exists: true}}` on any path, as a superset MongoDB's matches fall in: the path holds a
  * value, or a prefix holds an array (MongoDB would look inside it). A last segment that is a
@@ -136,6 +161,13 @@ export function pushdown(filter: Filter, indexedPaths: Set<string>, layout: Layo
       // With the type letter, a range on an indexed (single-valued) path selects exactly the Dates in it.
       clauses.push(indexed ? `${range.where} AND ${letter(column!)} = '${CELL.date}'` : onColumn(column!, range.where, false));
       params.push(...range.params);
+      if (!indexed) exact = false;
+      continue;
+    }
+    const list = column ? inList(column, condition) : undefined;
+    if (list) {
+      clauses.push(onColumn(column!, list.where, indexed));
+      params.push(...list.params);
       if (!indexed) exact = false;
       continue;
     }
