@@ -62,8 +62,8 @@ export async function logInteraction(store: Store, raw: InteractionInput, option
   try {
     exampleId = await store.transaction(async (session) => {
       await withoutStored(session, [doc]);
-      await session.collection(COLLECTIONS.interactions).insertOne(doc);
-      return item ? queueFresh(session, [doc], [item]).then(([id]) => id) : null;
+      const [exampleOf] = await storeFresh(session, [doc], item ? [doc] : [], item ? [item] : []);
+      return exampleOf ?? null;
     });
   } catch (error) {
     if (error instanceof ConflictError) throw new ConflictError(`interaction ${idText(doc._id)} already exists`, { cause: error });
@@ -102,23 +102,23 @@ export async function writeInteractionBatch(store: Store, inputs: ValidInteracti
       queued.push(doc);
       items.push(buildQueueItem(doc, { tasks: decision.tasks, quality: decision.score, origin: "auto", now }));
     }
-    if (fresh.length) await session.collection(COLLECTIONS.interactions).insertMany(fresh);
-    if (items.length) await queueFresh(session, queued, items);
+    await storeFresh(session, fresh, queued, items);
     return { inserted: fresh.length, duplicates: docs.length - fresh.length, queued: items.length };
   });
 }
 
 /**
- * Queues just-stored interactions, in an order that stays consistent where writes cannot be
- * undone (a standalone MongoDB server): the interactions went in unmarked, each example is an
- * upsert keyed on its interaction, and only then are the interactions marked as queued. A
- * failure in between leaves an interaction that is not queued, or an example whose interaction
- * is not yet marked — never an interaction marked as queued without its example.
+ * Stores new interactions and the examples of those that are `queued`, in an order that stays
+ * consistent where writes cannot be undone (a standalone MongoDB server): the examples first (each
+ * keyed on its interaction, so a rerun keeps the one stored), then the interactions, already
+ * marked as queued. A failure in between leaves examples whose interaction a rerun stores — never
+ * an interaction marked as queued without its example. Returns the stored example ids of `queued`.
  */
-async function queueFresh(session: StoreSession, docs: InteractionDoc[], items: QueueItemDoc[]): Promise<unknown[]> {
-  const ids = await upsertQueueItems(session, items);
-  await session.collection(COLLECTIONS.interactions).updateMany({ _id: { $in: docs.map((doc) => doc._id) } }, { $set: { in_training_queue: true } });
-  return ids;
+async function storeFresh(session: StoreSession, fresh: InteractionDoc[], queued: InteractionDoc[], items: QueueItemDoc[]): Promise<unknown[]> {
+  const exampleIds = items.length ? await upsertQueueItems(session, items) : [];
+  for (const doc of queued) doc.in_training_queue = true;
+  if (fresh.length) await session.collection(COLLECTIONS.interactions).insertMany(fresh);
+  return exampleIds;
 }
 
 /**

@@ -36,6 +36,40 @@ describe("logging an interaction", () => {
     expect((await getInteraction(store, logged.interaction_id)).in_training_queue).toBe(false);
   });
 
+  it("without transactions (a standalone server), a failure between its writes never leaves an interaction marked as queued without its example, and a retry completes it", async () => {
+    let failInsert = true;
+    // A store whose units of work are not atomic, and whose interaction insert fails once.
+    const standalone = new Proxy(store, {
+      get: (target, prop) => {
+        if (prop === "transaction") return (work: (session: Store) => Promise<unknown>) => work(standalone);
+        if (prop === "collection")
+          return (name: string) => {
+            const collection = target.collection(name);
+            if (name !== COLLECTIONS.interactions) return collection;
+            return new Proxy(collection, {
+              get: (inner, method) => {
+                const value: unknown = Reflect.get(inner, method);
+                if (method.toString().startsWith("insert") && failInsert) return () => Promise.reject(new Error("connection lost"));
+                return typeof value === "function" ? value.bind(inner) : value;
+              },
+            });
+          };
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const input = { ...interactionWith({ grammar_errors: oneError, fluency_score: 0.9 }), _id: "cut-short" };
+    await expect(logInteraction(standalone, input)).rejects.toThrow("connection lost");
+    expect(await store.collection(COLLECTIONS.interactions).countDocuments({ in_training_queue: true })).toBe(0);
+    const [orphan] = await queueItems();
+    expect(orphan?.source_interaction_id).toBe("cut-short");
+    failInsert = false;
+    const retried = await logInteraction(standalone, input);
+    expect(retried).toMatchObject({ queued: true, example_id: String(orphan!._id) });
+    expect(await queueItems()).toHaveLength(1);
+    expect((await getInteraction(store, "cut-short")).in_training_queue).toBe(true);
+  });
+
   it("makes one queue item per interaction, even when the same id is logged twice at once", async () => {
     const input = { ...interactionWith({ grammar_errors: oneError, fluency_score: 0.9 }), _id: "imported-1" };
     const results = await Promise.allSettled([logInteraction(store, input), logInteraction(store, input)]);
