@@ -5,16 +5,28 @@
 import { createHash } from "node:crypto";
 import { ObjectId } from "bson";
 
-/** JSON with object keys sorted, so key order does not change the key. */
+/**
+ * JSON with object keys sorted, so key order does not change the key. Built by appending to one
+ * string (this runs once per imported line); its output must never change, or a rerun of an old
+ * import would store its records again.
+ */
 function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, inner]) => inner !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonical(inner)}`).join(",")}}`;
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i ? "," : "") + canonical(value[i]);
+    return `${out}]`;
   }
-  return JSON.stringify(value) ?? "null";
+  const record = value as Record<string, unknown>;
+  let out = "{";
+  let first = true;
+  for (const key of Object.keys(record).sort()) {
+    const inner = record[key];
+    if (inner === undefined) continue;
+    out += `${first ? "" : ","}${JSON.stringify(key)}:${canonical(inner)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /**

@@ -146,8 +146,12 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       }
     };
     if (ids && !order) {
-      const byId = this.statement(`${select} WHERE id = ?`);
-      for (const id of new Set(ids)) yield* matches(byId.all(idKey(id)));
+      // One query per chunk of ids: an import checks a thousand ids at a time.
+      const keys = [...new Set(ids.map(idKey))];
+      for (let start = 0; start < keys.length; start += CHUNK_ROWS) {
+        const chunk = keys.slice(start, start + CHUNK_ROWS);
+        yield* matches(this.statement(`${select} WHERE id IN (${chunk.map(() => "?").join(", ")})`).all(...chunk));
+      }
       return;
     }
     if (order === ID_ORDER) {
