@@ -107,6 +107,7 @@ function registerInsights(program: Command): void {
     });
 
   const metrics = program.command("metrics").description("evaluation metrics per model version, and a CI gate");
+  addImportCommand(metrics, "import evaluation entries from JSONL/NDJSON or a JSON array (- reads stdin), e.g. a mongoexport of model_metrics", async () => (await import("./commands/metrics.js")).importMetricsCommand);
   metrics
     .command("log <metrics...>")
     .description("log name=number metrics for a model version")
@@ -206,7 +207,7 @@ function registerExport(program: Command): void {
     });
 }
 
-type ImportRunner = (store: Store, file: string, options: { skipInvalid?: boolean; rejected?: string; resume?: boolean; json?: boolean }) => Promise<ImportSummary>;
+type ImportRunner = (store: Store, file: string, options: { skipInvalid?: boolean; rejected?: string; resume?: boolean; strict?: boolean; json?: boolean }) => Promise<ImportSummary>;
 
 /** `<group> import <file|->`, the same flags for every kind of record. */
 function addImportCommand(parent: Command, description: string, load: () => Promise<ImportRunner>): void {
@@ -216,6 +217,7 @@ function addImportCommand(parent: Command, description: string, load: () => Prom
     .option("--skip-invalid", "write the valid records and save the rejected ones with their reasons")
     .option("--rejected <file>", "where --skip-invalid saves rejected records (default: <file>.rejected.jsonl)")
     .option("--resume", "commit batch by batch; after an interrupt, the same command with --resume continues where it stopped")
+    .option("--strict", "refuse the import (nothing written) when a record has a field its format does not know; by default such fields are kept and listed")
     .action(async (file: string, options, command: Command) => {
       const run = await load();
       const { renderImport } = await import("./output/import-summary.js");

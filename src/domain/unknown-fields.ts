@@ -71,7 +71,8 @@ export function unknownFields(schema: z.ZodType, value: unknown, prefix = ""): U
     const element = elementOf(schema);
     return element ? value.flatMap((item, index) => unknownFields(element, item, `${prefix}${index}.`)) : [];
   }
-  if (!value || typeof value !== "object" || value instanceof Date) return [];
+  // Only plain objects have fields: a Date or an ObjectId is one value.
+  if (!value || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return [];
   const shapes = shapesOf(schema);
   // Not an object schema (a record, an id wrapper, a free-form object): every key is allowed.
   if (shapes.length === 0) return [];

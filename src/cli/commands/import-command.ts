@@ -1,7 +1,8 @@
 /**
  * What every `<group> import` command shares: the flags, a progress line, and Ctrl-C.
  */
-import type { ImportOptions, ImportSummary } from "../../services/import/import-records.js";
+import type { ImportSummary } from "../../services/import/import-records.js";
+import type { KindImportOptions } from "../../services/intake-import.js";
 import { withInterrupt } from "../interrupt.js";
 import { withProgress } from "../output/progress.js";
 
@@ -9,16 +10,18 @@ export interface ImportCommandOptions {
   skipInvalid?: boolean;
   rejected?: string;
   resume?: boolean;
+  strict?: boolean;
   json?: boolean;
 }
 
-export function runImport(what: string, options: ImportCommandOptions, run: (options: ImportOptions) => Promise<ImportSummary>): Promise<ImportSummary> {
+export function runImport(what: string, options: ImportCommandOptions, run: (options: KindImportOptions) => Promise<ImportSummary>): Promise<ImportSummary> {
   return withInterrupt((signal) =>
     withProgress(`importing ${what}…`, options, (update) =>
       run({
         skipInvalid: options.skipInvalid,
         rejectedPath: options.rejected,
         resume: options.resume,
+        strict: options.strict,
         signal,
         onProgress: (read) => update(`importing ${what}… ${read.toLocaleString("en")} read`),
       }),

@@ -6,6 +6,10 @@ import { parseThreshold, type Threshold } from "../../domain/regression.js";
 import type { MetricsDoc } from "../../schema/metrics.js";
 import { compareVersions, gateFailures, loggedEntries, logMetrics, metricsHistory, type VersionComparison } from "../../services/metrics.js";
 import type { Store } from "../../store/store.js";
+import type { ImportSummary } from "../../services/import/import-records.js";
+import { importMetrics } from "../../services/intake-import.js";
+import { importSource } from "../input.js";
+import { runImport, type ImportCommandOptions } from "./import-command.js";
 import { formatDate } from "../output/format.js";
 import { renderTable } from "../output/table.js";
 
@@ -136,4 +140,8 @@ export function renderComparison(result: VersionComparison): string {
     ...(result.missing.length ? [`${result.candidate_version} lacks ${result.missing.join(", ")}, which ${result.base_version} has.`] : []),
   ];
   return `${result.model_name}: ${result.base_version} → ${result.candidate_version}\n${table}\n${verdicts.join("\n")}`;
+}
+
+export function importMetricsCommand(store: Store, file: string, options: ImportCommandOptions): Promise<ImportSummary> {
+  return runImport("metrics", options, (importOptions) => importMetrics(store, importSource(file), importOptions));
 }

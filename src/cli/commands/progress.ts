@@ -4,7 +4,8 @@
 import type { CefrLevel } from "../../schema/common.js";
 import type { ProgressDoc } from "../../schema/progress.js";
 import type { ImportSummary } from "../../services/import/import-records.js";
-import { importProgress, progressHistory, saveSnapshot, type SavedSnapshot } from "../../services/progress.js";
+import { importProgress } from "../../services/intake-import.js";
+import { progressHistory, saveSnapshot, type SavedSnapshot } from "../../services/progress.js";
 import type { Store } from "../../store/store.js";
 import { importSource } from "../input.js";
 import { runImport, type ImportCommandOptions } from "./import-command.js";
