@@ -92,6 +92,18 @@ describe("lexi serve over real HTTP", () => {
       expect((await call("POST", `${T}/feedback`, { body: { ...example, interaction_id: "0123456789abcdef01234567" }, key: APP })).status).toBe(404);
     });
 
+    it("accepts keys the original did not know, as it did, and names them in unknown_fields", async () => {
+      const answer = await call("POST", `${T}/feedback`, { body: { interaction_id: interactionId, user_id: "typo-user", rating: 4, text: "nice" }, key: APP });
+      expect(answer.status).toBe(200);
+      expect(answer.json).toMatchObject({ success: true, unknown_fields: ["text: unknown field; did you mean feedback_text?"] });
+      const snapshot = { user_id: "typo-user", level: "B1", fluency_score_avg: 0.5, grammar_accuracy: 0.5, vocabulary_count: 10, streak: 3 };
+      const saved = await call("POST", `${T}/progress/snapshot`, { body: snapshot, key: APP });
+      expect(saved.status).toBe(200);
+      expect(saved.json.unknown_fields).toEqual(["streak: unknown field; did you mean study_streak_days?"]);
+      const clean = await call("POST", `${T}/feedback`, { body: { interaction_id: interactionId, user_id: "typo-user", rating: 4, feedback_text: "nice" }, key: APP });
+      expect(clean.json).not.toHaveProperty("unknown_fields");
+    });
+
     it("reports feedback statistics with the original's names", async () => {
       const stats = await call("GET", `${T}/feedback/stats?user_id=user123&days=30`);
       expect(stats.json).toMatchObject({ total_feedbacks: 1, avg_rating: 5, helpful_percentage: 100, accurate_percentage: 100 });

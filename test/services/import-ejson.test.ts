@@ -124,7 +124,7 @@ describe("canonical Extended JSON imports", () => {
     const path = join(dir, "operators.jsonl");
     writeFileSync(path, [rating({ $gt: 0 }), rating({ $where: "sleep(1000)" }), JSON.stringify({ $set: { rating: 5 } }), rating({ $numberDecimal: "4" }), rating({ $numberInt: "4", $comment: "x" })].join("\n"));
     await importInteractions(store, { path: canonicalFile([storedInteraction()]) });
-    const error = await importFeedback(store, { path }).catch((e: Error) => e);
+    const error = (await importFeedback(store, { path }).catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(/^5 of 5 feedback records are invalid; nothing was written/);
     expect(error.message).toContain("line 1: invalid feedback: rating.$gt: keys starting with $ are not allowed");
     expect(error.message).toContain("line 2: invalid feedback: rating.$where: keys starting with $ are not allowed");
@@ -139,7 +139,7 @@ describe("canonical Extended JSON imports", () => {
     const path = join(dir, "malformed.jsonl");
     writeFileSync(path, [line({ $numberInt: "four" }), line({ $numberLong: "9007199254740993" }), line({ $numberDouble: "x" })].join("\n"));
     await importInteractions(store, { path: canonicalFile([storedInteraction()]) });
-    const error = await importFeedback(store, { path }).catch((e: Error) => e);
+    const error = (await importFeedback(store, { path }).catch((e: unknown) => e)) as Error;
     expect(error.message).toContain("line 1: invalid Extended JSON: rating: $numberInt must hold a 32-bit integer as a string");
     expect(error.message).toContain("line 2: invalid Extended JSON: rating: 9007199254740993 is too large to keep exactly");
     expect(error.message).toContain("line 3: invalid Extended JSON: rating: $numberDouble must hold a number as a string");

@@ -14,6 +14,7 @@ import type { Store } from "../../store/store.js";
 import { qDays, qIntIn } from "../query.js";
 import { parseQuery, pathParam, type RouteRegistry } from "../route.js";
 import { analyticsAnswer } from "../wire/analytics.js";
+import { unknownFieldsAnswer } from "../wire/unknown-fields.js";
 import { learnerPatternsAnswer, MAX_PATTERNS, patternsAnswer } from "../wire/error-patterns.js";
 
 const DaysQuery = z.object({ days: qDays.optional() }).strict();
@@ -29,7 +30,7 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     tag: "progress",
     summary: "Save a learner's progress snapshot (its own date is kept; the trend counts it)",
     body: ProgressInput,
-    handler: async (request) => ({ ...(await saveSnapshot(store, request.body as never)), message: "Progress snapshot saved" }),
+    handler: async (request) => ({ ...(await saveSnapshot(store, request.body as never)), message: "Progress snapshot saved", ...unknownFieldsAnswer(ProgressInput, request.body) }),
   });
   routes.add({
     method: "GET",
@@ -94,7 +95,7 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     handler: async (request) => {
       const query = parseQuery(MetricsQuery, request.query);
       const body = (request.body as Record<string, unknown> | undefined) ?? {};
-      return { ...(await logMetrics(store, { ...query, ...body } as never)), message: "Model metrics logged successfully" };
+      return { ...(await logMetrics(store, { ...query, ...body } as never)), message: "Model metrics logged successfully", ...unknownFieldsAnswer(MetricsInput, { ...query, ...body }) };
     },
   });
   routes.add({

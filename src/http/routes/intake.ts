@@ -10,6 +10,7 @@ import { feedbackStats, submitFeedback } from "../../services/feedback.js";
 import { countInteractions, listInteractions, logInteraction, MAX_PAGE } from "../../services/interactions.js";
 import type { Store } from "../../store/store.js";
 import { pageHeaders } from "../page-headers.js";
+import { unknownFieldsAnswer } from "../wire/unknown-fields.js";
 import { qDays, qIntIn } from "../query.js";
 import { parseQuery, pathParam, type RouteRegistry } from "../route.js";
 import { feedbackStatsAnswer } from "../wire/feedback-stats.js";
@@ -26,7 +27,7 @@ export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string
     tag: "interactions",
     summary: "Log a tutor interaction; good examples are queued for training automatically",
     body: InteractionInput,
-    handler: async (request) => ({ ...(await logInteraction(store, request.body as never)), message: "Interaction logged successfully" }),
+    handler: async (request) => ({ ...(await logInteraction(store, request.body as never)), message: "Interaction logged successfully", ...unknownFieldsAnswer(InteractionInput, request.body) }),
   });
   routes.add({
     method: "GET",
@@ -71,6 +72,7 @@ export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string
       success: true,
       message: "Feedback submitted successfully. Thank you for helping improve our AI!",
       ...(await submitFeedback(store, request.body as never)),
+      ...unknownFieldsAnswer(FeedbackInput, request.body),
     }),
   });
   routes.add({
