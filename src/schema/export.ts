@@ -5,7 +5,11 @@ import { z } from "zod";
 import { CefrLevel, IdString, Score01, Timestamp, WordName } from "./common.js";
 import { Analysis } from "./interaction.js";
 
-const ANALYSIS_FIELDS = Object.keys(Analysis.shape) as [string, ...string[]];
+/**
+ * What a target can hold: the analysis's fields, and `corrected_sentence`, the learner's sentence
+ * with the grammar corrections applied (derived at export).
+ */
+export const TARGET_FIELDS: [string, ...string[]] = ["corrected_sentence", ...Object.keys(Analysis.shape)];
 
 export const EXPORT_FORMATS = ["raw", "openai", "alpaca", "sharegpt", "dpo", "kto"] as const;
 /** Formats whose records say which answer is better (TRL's preference and unpaired-preference types). */
@@ -15,9 +19,9 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const TaskTemplate = z.object({
   // Bounded: the export record stores its templates, and MongoDB documents stop at 16 MiB.
   system: z.string().min(1).max(20_000).optional(),
-  /** Which fields of the analysis make the target: a name that is not one would give empty targets. */
+  /** Which fields make the target: a name that is not one would give empty targets. */
   fields: z
-    .array(z.enum(ANALYSIS_FIELDS, { error: (issue) => `"${String(issue.input)}" is not a field of the analysis; use ${ANALYSIS_FIELDS.join(", ")}` }))
+    .array(z.enum(TARGET_FIELDS, { error: (issue) => `"${String(issue.input)}" is not a field of the analysis; use ${TARGET_FIELDS.join(", ")}` }))
     .min(1)
     .max(50)
     .optional(),
@@ -78,6 +82,8 @@ export interface ExportCounts {
   excluded: { rejected: number; flagged: number; already_used: number; invalid_for_format: number };
   /** Examples whose target a reviewer corrected, among those exported. */
   corrected_examples: number;
+  /** Records whose target asks for corrected_sentence but leaves it out: an error's words are not in the learner's text. */
+  without_corrected_sentence: number;
   /** dpo/kto: records per source, and answers left out for want of a clear verdict. */
   preference?: { per_source: Record<string, number>; unclear: number };
 }

@@ -111,6 +111,7 @@ export function renderExport(result: ExportResult): string {
     `Export ${result._id}: ${counts.records} records from ${counts.examples} examples (${result.format})`,
     files,
     `tasks: ${tasks || "—"} · duplicates dropped: ${counts.dropped_duplicates} · left out: ${excluded || "none"}`,
+    counts.without_corrected_sentence ? `${counts.without_corrected_sentence} grammar targets without corrected_sentence (an error's words are not in the learner's text)` : "",
     result.manifest_path ? `manifest: ${result.manifest_path}` : "",
     result.marked_used ? "The exported examples are now marked as used in training." : "",
   ]

@@ -29,12 +29,17 @@ export interface StagedUnit {
   line: string;
   /** The example was already used in training when it was read. */
   used: boolean;
+  note?: UnitNote;
 }
+
+/** What the counts say of a written unit: its grammar target left out the corrected sentence. */
+export type UnitNote = "" | "uncorrected";
 
 export interface StagedWinner {
   task: string;
   split: number;
   line: string;
+  note: UnitNote;
 }
 
 export interface ExportedExample {
@@ -144,7 +149,7 @@ export class ExportStaging {
 
   async add(unit: StagedUnit): Promise<void> {
     this.offered++;
-    this.pending.push([unit.key, unit.ord, unit.exampleId, unit.task, unit.group, unit.userId, unit.quality, unit.line]);
+    this.pending.push([unit.key, unit.ord, unit.exampleId, unit.task, unit.group, unit.userId, unit.quality, unit.line, unit.note ?? ""]);
     if (this.trackMembers) this.pendingMembers.push([unit.key, unit.exampleId, unit.used ? 1 : 0]);
     if (this.pending.length >= BATCH) await this.flush();
   }
@@ -199,7 +204,7 @@ export class ExportStaging {
 
   /** The kept units in output order, at most `limit`, with their split (after assignSplits). */
   *winners(limit?: number): Generator<StagedWinner> {
-    yield* this.db.prepare(`SELECT u.task, g.split, u.line FROM (${this.written(limit)}) AS u JOIN groups AS g ON g.grp = u.grp ORDER BY u.r`).iterate() as Iterable<StagedWinner>;
+    yield* this.db.prepare(`SELECT u.task, g.split, u.line, u.note FROM (${this.written(limit)}) AS u JOIN groups AS g ON g.grp = u.grp ORDER BY u.r`).iterate() as Iterable<StagedWinner>;
   }
 
   /** Written units per key space: the part of the key before its first ":" (a preference record's source). */
