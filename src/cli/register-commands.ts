@@ -171,6 +171,7 @@ function registerExport(program: Command): void {
     .option("--allow-empty-splits", "write a split that gets no learner instead of refusing")
     .option("--mark-used", "mark the exported examples as used in training, once the files are complete")
     .option("--template <file>", "JSON of per-task prompts and target fields: {\"grammar\": {\"system\": \"…\", \"fields\": [\"grammar_errors\"]}}")
+    .option("--clean-share <0..0.9>", "this share of the grammar records are clean examples: fluent, error-free, well-rated interactions (openai, alpaca, sharegpt; picked by --seed)", numberOption("--clean-share"), 0)
     .action(async (options, command: Command) => {
       const { exportCommand, renderExport } = await import("./commands/export.js");
       const global = globalOptions(command);

@@ -15,6 +15,8 @@ export const EXPORT_FORMATS = ["raw", "openai", "alpaca", "sharegpt", "dpo", "kt
 /** Formats whose records say which answer is better (TRL's preference and unpaired-preference types). */
 export const PREFERENCE_FORMATS: ReadonlySet<string> = new Set(["dpo", "kto"]);
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** Formats with one record per task and a target text: the ones a clean example can join. */
+const CHAT_FORMATS: ReadonlySet<string> = new Set(["openai", "alpaca", "sharegpt"]);
 
 export const TaskTemplate = z.object({
   // Bounded: the export record stores its templates, and MongoDB documents stop at 16 MiB.
@@ -51,12 +53,22 @@ export const ExportInput = z
     /** Write a split that got no learner (too few of them) instead of refusing. */
     allow_empty_splits: z.boolean().default(false),
     templates: ExportTemplates.default({}),
+    /**
+     * The share of the grammar records that are clean examples (fluent, error-free, well-rated
+     * interactions), so a model also learns that a sentence can be right. 0: none.
+     */
+    clean_share: z.number().min(0).max(0.9, "must be at most 0.9 (the grammar task also needs sentences with errors)").default(0),
   })
   .refine((input) => Math.abs(input.split.reduce((a, b) => a + b, 0) - 1) < 1e-6, {
     message: "split ratios must add up to 1 (e.g. 0.9,0.05,0.05)",
     path: ["split"],
   })
-  .refine((input) => !input.since || !input.until || input.since <= input.until, { message: "since must not be after until", path: ["since"] });
+  .refine((input) => !input.since || !input.until || input.since <= input.until, { message: "since must not be after until", path: ["since"] })
+  .refine((input) => input.clean_share === 0 || CHAT_FORMATS.has(input.format), { message: "clean examples are grammar records of a chat format: use openai, alpaca or sharegpt", path: ["clean_share"] })
+  .refine((input) => input.clean_share === 0 || input.task_types.length === 0 || input.task_types.includes("grammar"), {
+    message: "clean examples are grammar records: add the grammar task",
+    path: ["clean_share"],
+  });
 export type ExportInput = z.input<typeof ExportInput>;
 export type ValidExport = z.output<typeof ExportInput>;
 
@@ -84,6 +96,11 @@ export interface ExportCounts {
   corrected_examples: number;
   /** Records whose target asks for corrected_sentence but leaves it out: an error's words are not in the learner's text. */
   without_corrected_sentence: number;
+  /**
+   * With clean_share: the clean grammar records written, the share asked for, how many records
+   * that share called for (before --limit), and how many interactions qualified.
+   */
+  clean?: { records: number; share: number; wanted: number; available: number };
   /** dpo/kto: records per source, and answers left out for want of a clear verdict. */
   preference?: { per_source: Record<string, number>; unclear: number };
 }

@@ -186,6 +186,20 @@ describe("lexi serve over real HTTP", () => {
       expect((await call("GET", `${T}/export/training-data.jsonl?format=csv`)).status).toBe(400);
     });
 
+    it("adds a share of clean grammar examples when the export asks for one", async () => {
+      const inline = await call("POST", `${T}/export/training-data`, { body: { task_types: ["grammar"], format: "openai", clean_share: 0.25 } });
+      expect(inline.status).toBe(200);
+      const clean = inline.json.data.filter((line: { messages: Array<{ content: string }> }) => JSON.parse(line.messages[2]!.content).grammar_errors.length === 0);
+      expect(clean.length).toBeGreaterThan(0);
+      expect(inline.json.counts.clean).toMatchObject({ records: clean.length, share: 0.25 });
+      expect(Math.abs(clean.length / inline.json.record_count - 0.25)).toBeLessThanOrEqual(0.5 / inline.json.record_count + 1e-9);
+      const stream = await call("GET", `${T}/export/training-data.jsonl?task_type=grammar&format=alpaca&clean_share=0.25`);
+      expect(stream.text.trim().split("\n").filter((line) => JSON.parse(JSON.parse(line).output).grammar_errors.length === 0)).toHaveLength(clean.length);
+      const raw = await call("POST", `${T}/export/training-data`, { body: { format: "jsonl", clean_share: 0.25 } });
+      expect(raw.status).toBe(400);
+      expect(raw.json.message).toContain("clean examples are grammar records of a chat format");
+    });
+
     it("logs model metrics from a body or from query parameters, and lists them newest first", async () => {
       const body = await call("POST", `${T}/metrics/model-performance`, { body: { model_name: "qwen-unified", version: "v2.0.0", metrics: { bleu: 0.44 }, metadata: { epochs: 3 } } });
       expect(body.status).toBe(200);

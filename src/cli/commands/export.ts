@@ -32,6 +32,7 @@ export interface ExportCommandOptions {
   allowEmptySplits?: boolean;
   markUsed?: boolean;
   template?: string;
+  cleanShare?: number;
   json?: boolean;
 }
 
@@ -82,6 +83,7 @@ export async function exportCommand(store: Store, options: ExportCommandOptions)
         mark_used: Boolean(options.markUsed),
         allow_empty_splits: Boolean(options.allowEmptySplits),
         templates: (await readTemplates(options.template)) as never,
+        clean_share: options.cleanShare,
       },
       targetOf(options),
       {
@@ -112,12 +114,21 @@ export function renderExport(result: ExportResult): string {
     files,
     `tasks: ${tasks || "—"} · duplicates dropped: ${counts.dropped_duplicates} · left out: ${excluded || "none"}`,
     counts.without_corrected_sentence ? `${counts.without_corrected_sentence} grammar targets without corrected_sentence (an error's words are not in the learner's text)` : "",
+    counts.clean ? cleanLine(counts.clean, counts.per_task.grammar ?? 0) : "",
     result.manifest_path ? `manifest: ${result.manifest_path}` : "",
     result.marked_used ? "The exported examples are now marked as used in training." : "",
   ]
     .filter(Boolean)
     .join("\n");
 }
+
+function cleanLine(clean: NonNullable<ExportResult["counts"]["clean"]>, grammar: number): string {
+  const reached = grammar ? clean.records / grammar : 0;
+  const short = clean.available < clean.wanted ? ` (${formatPercent(clean.share)} asked for ${clean.wanted}: only ${clean.available} interactions qualify)` : "";
+  return `clean grammar examples: ${clean.records} of ${grammar} grammar records (${formatPercent(reached)})${short}`;
+}
+
+const formatPercent = (share: number) => `${(share * 100).toFixed(1)}%`;
 
 export function listExportsCommand(store: Store, options: { limit?: number }): Promise<ExportDoc[]> {
   return listExports(store, options.limit);

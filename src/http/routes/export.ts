@@ -30,6 +30,8 @@ const InlineExport = z
     include_used: boolish.default(false),
     mark_used: boolish.default(false),
     limit: z.number().int().min(1).max(MAX_INLINE).default(10_000),
+    /** The share of clean grammar records (fluent, error-free, well-rated interactions); openai, alpaca or sharegpt only. */
+    clean_share: Score01.optional(),
   })
   .strict();
 
@@ -47,6 +49,7 @@ const StreamQuery = z
     mark_used: qBool.optional(),
     dedup: qBool.optional(),
     limit: qInt.optional(),
+    clean_share: qNumber.optional(),
   })
   .strict();
 
@@ -88,6 +91,7 @@ export function exportRoutes(routes: RouteRegistry, store: Store, prefix: string
           include_used: input.include_used,
           mark_used: input.mark_used,
           limit: input.limit,
+          clean_share: input.clean_share,
         },
         { stream: collector },
       );
@@ -142,6 +146,7 @@ export function exportRoutes(routes: RouteRegistry, store: Store, prefix: string
           mark_used: query.mark_used,
           dedup: query.dedup,
           limit: query.limit,
+          clean_share: query.clean_share,
         },
         { stream: body },
         { signal: abort.signal },

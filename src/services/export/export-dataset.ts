@@ -21,6 +21,8 @@ import { COLLECTIONS } from "../../store/collections.js";
 import type { Filter, Store } from "../../store/store.js";
 import { LEXI_VERSION } from "../../version.js";
 import { parseInput } from "../validate.js";
+import { cleanCount } from "../../domain/clean-share.js";
+import { stageCleanExamples } from "./clean-examples.js";
 import { createTempFolder, planFolder, removeLeftovers } from "./dataset-folder.js";
 import { defaultDestination, explicitDestination, MANIFEST, type Destination } from "./destination.js";
 import { commitExport, owner, publishExport, recoverExports, undoExport } from "./export-record.js";
@@ -95,15 +97,22 @@ export async function exportDataset(store: Store, raw: ExportInput, target: Expo
       for (const unit of units) await staging.add(unit);
       if (scanned % 1000 === 0) options.onProgress?.(scanned, 0);
     }
+    const cleanOffered = input.clean_share > 0 ? await stageCleanExamples(store, input, staging, options.signal) : 0;
     await staging.finish();
     await phaseBoundary("staged");
+    let cleanKept = 0;
+    if (input.clean_share > 0) {
+      const clean = staging.keepClean((errorful) => cleanCount(errorful, input.clean_share));
+      cleanKept = clean.kept;
+      counts.clean = { records: 0, share: input.clean_share, wanted: clean.wanted, available: clean.available };
+    }
     const kept = staging.kept;
     if (kept === 0) throw new NotFoundError(`no training examples match these filters${describeExclusions(counts)}; nothing was written`);
     if (preference) {
       counts.preference = { per_source: tally([...staging.recordsPerKeySpace(input.limit)]), unclear: preference.tally.unclear };
       counts.excluded.invalid_for_format += preference.tally.invalid;
     }
-    counts.dropped_duplicates = staging.offered - kept;
+    counts.dropped_duplicates = staging.offered - cleanOffered - (kept - cleanKept);
     assignSplits(staging, input);
     if (folder) await createTempFolder(folder);
     record.files = await writeOutputs(staging, input, target, destination, folder?.temp ?? null, counts, options);
@@ -264,6 +273,8 @@ function grammarTargetFacts(record: ExportDoc, templates: ExportTemplates): stri
   if (record.format === "raw" || PREFERENCE_FORMATS.has(record.format) || !record.counts.per_task.grammar) return [];
   const fields = templateFor("grammar", templates).fields;
   const facts = [`grammar targets: JSON with ${fields.join(", ")}${fields.includes("corrected_sentence") ? " (corrected_sentence: the learner's sentence with the corrections applied)" : ""}`];
+  const clean = record.counts.clean;
+  if (clean) facts.push(`${clean.records} clean grammar records (fluent, error-free, well-rated interactions; target: no errors, the sentence as written), share asked ${clean.share}`);
   if (record.counts.without_corrected_sentence) facts.push(`${record.counts.without_corrected_sentence} grammar targets without corrected_sentence (an error's words are not in the learner's text)`);
   return facts;
 }
@@ -296,6 +307,7 @@ async function writeOutputs(
       counts.per_split[names[unit.split]!]!++;
       counts.per_task[unit.task] = (counts.per_task[unit.task] ?? 0) + 1;
       if (unit.note === "uncorrected") counts.without_corrected_sentence++;
+      if (unit.note === "clean") counts.clean!.records++;
       if (counts.records % 1000 === 0) options.onProgress?.(0, counts.records);
     }
     for (let split = 0; split < splits; split++) await drain(split);
@@ -356,6 +368,7 @@ function describeFilters(input: ValidExport): Record<string, unknown> {
     limit: input.limit ?? null,
     include_used: input.include_used,
     dedup: input.dedup,
+    clean_share: input.clean_share,
   };
 }
 

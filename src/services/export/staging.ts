@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { splitEnds, splitHash } from "../../domain/split.js";
+import { CLEAN_KEY_PREFIX } from "./clean-examples.js";
 import { processAlive } from "./process-alive.js";
 import { StagingTable, type MemberRow, type StagedRow } from "./staging-table.js";
 
@@ -32,8 +33,8 @@ export interface StagedUnit {
   note?: UnitNote;
 }
 
-/** What the counts say of a written unit: its grammar target left out the corrected sentence. */
-export type UnitNote = "" | "uncorrected";
+/** What the counts say of a written unit: its grammar target left out the corrected sentence, or it is a clean example. */
+export type UnitNote = "" | "uncorrected" | "clean";
 
 export interface StagedWinner {
   task: string;
@@ -150,7 +151,8 @@ export class ExportStaging {
   async add(unit: StagedUnit): Promise<void> {
     this.offered++;
     this.pending.push([unit.key, unit.ord, unit.exampleId, unit.task, unit.group, unit.userId, unit.quality, unit.line, unit.note ?? ""]);
-    if (this.trackMembers) this.pendingMembers.push([unit.key, unit.exampleId, unit.used ? 1 : 0]);
+    // A clean example comes from an interaction, not a queue item: there is nothing to mark as used.
+    if (this.trackMembers && unit.note !== "clean") this.pendingMembers.push([unit.key, unit.exampleId, unit.used ? 1 : 0]);
     if (this.pending.length >= BATCH) await this.flush();
   }
 
@@ -172,6 +174,22 @@ export class ExportStaging {
   private get db(): Database.Database {
     if (!this.reader) throw new Error("staging is read only after finish()");
     return this.reader;
+  }
+
+  /**
+   * Keeps `count(grammar records with errors)` of the staged clean units, the lowest seeded ranks
+   * first, after leaving out those whose text is also exported with errors. Returns how many
+   * were wanted, how many qualified and how many are kept.
+   */
+  keepClean(count: (errorful: number) => number): { wanted: number; available: number; kept: number } {
+    const prefix = CLEAN_KEY_PREFIX.length;
+    this.db.exec(`DELETE FROM units WHERE note = 'clean' AND substr(key, ${prefix + 1}) IN (SELECT key FROM units WHERE note != 'clean')`);
+    const available = (this.db.prepare("SELECT count(*) AS n FROM units WHERE note = 'clean'").get() as { n: number }).n;
+    const errorful = (this.db.prepare("SELECT count(*) AS n FROM units WHERE task = 'grammar' AND note != 'clean'").get() as { n: number }).n;
+    const wanted = count(errorful);
+    const kept = Math.min(available, wanted);
+    this.db.prepare("DELETE FROM units WHERE note = 'clean' AND rowid NOT IN (SELECT rowid FROM units WHERE note = 'clean' ORDER BY ord, rowid LIMIT ?)").run(kept);
+    return { wanted, available, kept };
   }
 
   get kept(): number {
