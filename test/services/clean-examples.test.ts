@@ -53,6 +53,9 @@ beforeAll(async () => {
   const { example_id } = await addToQueue(store, { interaction_id: rejected, task_types: ["fluency"], quality_score: 0.9 });
   await validateExample(store, { example_id, approved: false, validated_by: "ana" });
   await logged("A sentence nobody rated.", "u1", fluent);
+  // Qualifies, but its text is exported with an error too: a sentence is never both right and wrong.
+  const twin = await logged(errorfulText(0).toUpperCase(), "u2", fluent);
+  await submitFeedback(store, { interaction_id: twin, user_id: "r", rating: 5, helpful: true, accurate: true });
 });
 afterAll(async () => {
   await store.close();

@@ -182,8 +182,8 @@ export class ExportStaging {
    * were wanted, how many qualified and how many are kept.
    */
   keepClean(count: (errorful: number) => number): { wanted: number; available: number; kept: number } {
-    const prefix = CLEAN_KEY_PREFIX.length;
-    this.db.exec(`DELETE FROM units WHERE note = 'clean' AND substr(key, ${prefix + 1}) IN (SELECT key FROM units WHERE note != 'clean')`);
+    // Keys hold a NUL (see dedupKey), where SQLite's substr stops: the prefix is added, not cut off.
+    this.db.prepare("DELETE FROM units WHERE note = 'clean' AND key IN (SELECT ? || key FROM units WHERE note != 'clean')").run(CLEAN_KEY_PREFIX);
     const available = (this.db.prepare("SELECT count(*) AS n FROM units WHERE note = 'clean'").get() as { n: number }).n;
     const errorful = (this.db.prepare("SELECT count(*) AS n FROM units WHERE task = 'grammar' AND note != 'clean'").get() as { n: number }).n;
     const wanted = count(errorful);
