@@ -89,8 +89,13 @@ export function unknownFields(schema: z.ZodType, value: unknown, prefix = ""): U
   return found;
 }
 
+/** What is wrong with the field, without its name: "unknown field; did you mean feedback_text?". */
+export function unknownFieldReason(field: Pick<UnknownField, "suggestion">): string {
+  return `unknown field${field.suggestion ? `; did you mean ${field.suggestion}?` : ""}`;
+}
+
 export function describeUnknownField(field: UnknownField): string {
-  return `${field.path}: unknown field${field.suggestion ? `; did you mean ${field.suggestion}?` : ""}`;
+  return `${field.path}: ${unknownFieldReason(field)}`;
 }
 
 export interface UnknownFieldCount extends UnknownField {

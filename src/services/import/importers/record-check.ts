@@ -6,7 +6,7 @@
  * any is invalid, so the import writes nothing.
  */
 import type { z } from "zod";
-import { countUnknownFields, describeUnknownField, unknownFields, type UnknownField } from "../../../domain/unknown-fields.js";
+import { countUnknownFields, describeUnknownField, unknownFieldReason, unknownFields, type UnknownField } from "../../../domain/unknown-fields.js";
 import { InvalidInputError } from "../../../errors.js";
 import { fromExtendedJson } from "../../../schema/extended-json.js";
 import { parseInput } from "../../validate.js";
@@ -36,8 +36,6 @@ export interface CheckedRecord<T> {
   item: T;
   /** The record after Extended JSON conversion. */
   converted: unknown;
-  /** The record after Extended JSON conversion, without the derived fields. */
-  input: Record<string, unknown>;
   unknown: UnknownField[];
 }
 
@@ -59,10 +57,10 @@ export class RecordCheck<S extends z.ZodType> {
     const item = parseInput(this.schema, input, this.what);
     const unknown = unknownFields(this.schema, input);
     if (unknown.length && this.strict) {
-      throw InvalidInputError.forFields(`invalid ${this.what} (--strict)`, unknown.map((field) => ({ field: field.path, reason: describeUnknownField(field).slice(field.path.length + 2) })));
+      throw InvalidInputError.forFields(`invalid ${this.what} (--strict)`, unknown.map((field) => ({ field: field.path, reason: unknownFieldReason(field) })));
     }
     if (unknown.length) this.seen.set(contentId(value).toHexString(), unknown);
-    return { item: keepUnknown(item, input as Record<string, unknown>, unknown), converted, input: input as Record<string, unknown>, unknown };
+    return { item: keepUnknown(item, input as Record<string, unknown>, unknown), converted, unknown };
   }
 
   report(): UnknownFieldReport[] {
