@@ -23,7 +23,8 @@ import type {
   UpdateResult,
 } from "../store.js";
 import { decodeDoc, encodeDoc, idKey } from "./codec.js";
-import { type CellValue, type Layout, cellsOf } from "./columns.js";
+import { checkDocumentSize } from "./document-limit.js";
+import { type CellValue, type Layout, cellsOf, rankOfLetter, rankSql } from "./columns.js";
 import { findPaths, pipelinePaths } from "./pipeline-paths.js";
 import type { EmbeddedEngine } from "./embedded-engine.js";
 import { type GroupPlan, planFastGroup, runFastGroup } from "./fast-group.js";
@@ -91,7 +92,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       .filter((spec) => spec.unique && !spec.multikey)
       .map((spec) => {
         const columns = Object.keys(spec.keys).map((path) => layout.byPath.get(path)!);
-        const where = columns.map((column) => `"${column.name}" IS ?`).join(" AND ");
+        // Rank and value per key part, as the index holds them, so the index answers.
+        const where = columns.map((column) => `${rankSql(column)} = ? AND "${column.name}" IS ?`).join(" AND ");
         return { positions: columns.map((column) => column.position - 1), other: db.prepare(`SELECT 1 FROM "${this.table}" WHERE ${where} AND rid IS NOT ? LIMIT 1`) };
       });
     this.writes = {
@@ -108,10 +110,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
    * MongoDB indexes a missing key as null, so a unique index admits one document without the
    * key; SQLite admits any number of NULLs. A key with a NULL part is checked here.
    */
-  private checkUniqueNulls(writes: WriteStatements, values: CellValue[], rid: number | null): void {
+  private checkUniqueNulls(writes: WriteStatements, types: string, values: CellValue[], rid: number | null): void {
     for (const unique of writes.uniques) {
-      const key = unique.positions.map((position) => values[position] ?? null);
-      if (key.every((part) => part !== null)) continue;
+      if (unique.positions.every((position) => values[position] !== null)) continue;
+      const key = unique.positions.flatMap((position) => [rankOfLetter(types[position] ?? ""), values[position] ?? null]);
       if (unique.other.get(...key, rid)) throw uniqueViolation(this.name);
     }
   }
@@ -325,8 +327,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     const id = _id ?? new ObjectId();
     const stored = { _id: id, ...rest };
     const { types, values } = cellsOf(stored, writes.layout);
-    this.checkUniqueNulls(writes, values, null);
-    writes.insert.run(idKey(id), encodeDoc(stored), types, ...values);
+    const json = encodeDoc(stored);
+    checkDocumentSize(stored, json, `inserting into ${this.name}`);
+    this.checkUniqueNulls(writes, types, values, null);
+    writes.insert.run(idKey(id), json, types, ...values);
     return id;
   }
 
@@ -368,7 +372,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     const writes = this.writeStatements();
     const { types, values } = cellsOf(match.doc, writes.layout);
     const changed = values.flatMap((value, i) => (value === before[i] ? [] : [i]));
-    if (changed.length) this.checkUniqueNulls(writes, values, match.rid);
+    if (changed.length) this.checkUniqueNulls(writes, types, values, match.rid);
     const key = changed.join(",");
     let update = writes.updates.get(key);
     if (!update) {
@@ -376,7 +380,9 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       update = this.engine.db.prepare(`UPDATE "${this.table}" SET doc = ?, ctypes = ?${sets} WHERE rid = ?`);
       writes.updates.set(key, update);
     }
-    update.run(encodeDoc(match.doc), types, ...changed.map((i) => values[i]), match.rid);
+    const json = encodeDoc(match.doc);
+    checkDocumentSize(match.doc, json, `updating ${this.name}`);
+    update.run(json, types, ...changed.map((i) => values[i]), match.rid);
   }
 
   async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
