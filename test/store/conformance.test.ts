@@ -1,7 +1,7 @@
 import type { InteractionInput } from "../../src/schema/interaction.js";
 import { ObjectId } from "bson";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ConflictError, InvalidInputError, StoreUnavailableError } from "../../src/errors.js";
+import { ConflictError, InterruptedError, InvalidInputError, StoreUnavailableError } from "../../src/errors.js";
 import { analytics } from "../../src/services/analytics.js";
 import { listInteractions, logInteraction } from "../../src/services/interactions.js";
 import { listQueue } from "../../src/services/queue.js";
@@ -702,6 +702,24 @@ describe.each(engines)("MongoDB's rules on both engines: $name", (engine) => {
     it("estimates a collection's size", async () => {
       await things.insertMany([{ _id: 1 }, { _id: 2 }]);
       expect(await things.estimatedDocumentCount()).toBe(2);
+    });
+  });
+
+  describe("reads stopped by a signal", () => {
+    it("stops a stream, an aggregation and a count once the signal aborts, with the signal's reason", async () => {
+      await things.insertMany(Array.from({ length: 1000 }, (_, i) => ({ _id: i })));
+      const abort = new AbortController();
+      const reason = new InterruptedError("the client went away");
+      let read = 0;
+      const drain = async () => {
+        for await (const _ of things.find({}, { signal: abort.signal })) if (++read === 1) abort.abort(reason);
+      };
+      await expect(drain()).rejects.toBe(reason);
+      expect(read).toBeLessThan(1000);
+      await expect(things.aggregate([{ $match: {} }], { signal: abort.signal }).toArray()).rejects.toBe(reason);
+      await expect(things.countDocuments({}, { signal: abort.signal })).rejects.toBe(reason);
+      await expect(things.findOne({}, { signal: abort.signal })).rejects.toBe(reason);
+      expect(await things.countDocuments()).toBe(1000);
     });
   });
 

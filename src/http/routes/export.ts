@@ -8,7 +8,9 @@ import { z } from "zod";
 import { CefrLevel, IdString, Score01, Timestamp, WordName } from "../../schema/common.js";
 import { NotFoundError } from "../../errors.js";
 import { exportDataset } from "../../services/export/export-dataset.js";
+import { abortable } from "../../store/abortable.js";
 import type { Store } from "../../store/store.js";
+import { clientGoneSignal } from "../client-gone.js";
 import { boolish, qBool, qInt, qList, qNumber } from "../query.js";
 import { parseQuery, type RouteRegistry } from "../route.js";
 import { parseInput } from "../../services/validate.js";
@@ -126,13 +128,10 @@ export function exportRoutes(routes: RouteRegistry, store: Store, prefix: string
     handler: async (request, reply) => {
       const query = parseQuery(StreamQuery, request.query);
       const body = new PassThrough();
-      // A client that goes away stops the export (and with it, its staging and any marks).
-      const abort = new AbortController();
-      reply.raw.on("close", () => {
-        if (!reply.raw.writableFinished) abort.abort();
-      });
+      // A client that goes away stops the export (its reads, its staging and any marks).
+      const signal = clientGoneSignal(reply);
       const done = exportDataset(
-        store,
+        abortable(store, signal),
         {
           task_types: query.task_type ?? [],
           min_quality_score: query.min_quality_score,
@@ -149,7 +148,7 @@ export function exportRoutes(routes: RouteRegistry, store: Store, prefix: string
           clean_share: query.clean_share,
         },
         { stream: body },
-        { signal: abort.signal },
+        { signal },
       );
       // Errors found before the first line (bad filters, nothing to export) still get a JSON answer.
       const first = await Promise.race([once(body, "readable").then(() => "data" as const), done.then(() => "done" as const)]);

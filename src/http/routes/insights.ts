@@ -11,6 +11,7 @@ import { logMetrics, metricsHistory } from "../../services/metrics.js";
 import { detectPatterns, userPatterns } from "../../services/patterns.js";
 import { progressHistory, saveSnapshot } from "../../services/progress.js";
 import type { Store } from "../../store/store.js";
+import { storeForRequest } from "../client-gone.js";
 import { qDays, qIntIn } from "../query.js";
 import { parseQuery, pathParam, type RouteRegistry } from "../route.js";
 import { analyticsAnswer } from "../wire/analytics.js";
@@ -53,7 +54,7 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     query: PatternsQuery,
     handler: async (request, reply) => {
       const query = parseQuery(PatternsQuery, request.query);
-      const patterns = await detectPatterns(store, { min_frequency: query.min_frequency ?? 5, days: query.days ?? 7 });
+      const patterns = await detectPatterns(storeForRequest(store, reply), { min_frequency: query.min_frequency ?? 5, days: query.days ?? 7 });
       void reply.header("x-total-count", String(patterns.length));
       return patternsAnswer(patterns);
     },
@@ -65,9 +66,9 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     tag: "error patterns",
     summary: "One learner's error types of the last 1..365 days (default 30), most frequent first, with examples",
     query: DaysQuery,
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const query = parseQuery(DaysQuery, request.query);
-      const result = await userPatterns(store, { user_id: pathParam(request, "user_id"), days: query.days ?? 30 });
+      const result = await userPatterns(storeForRequest(store, reply), { user_id: pathParam(request, "user_id"), days: query.days ?? 30 });
       return learnerPatternsAnswer(result.error_types);
     },
   });
@@ -78,10 +79,10 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     tag: "analytics",
     summary: "Fluency, grammar, vocabulary or engagement, grouped by day (default, as the original), week, month or level",
     body: AnalyticsInput,
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const body = (request.body as Record<string, unknown> | undefined) ?? {};
       // The original always grouped by day; without a group_by, so does this route.
-      return analyticsAnswer(await analytics(store, { group_by: "day", ...body } as AnalyticsInput));
+      return analyticsAnswer(await analytics(storeForRequest(store, reply), { group_by: "day", ...body } as AnalyticsInput));
     },
   });
   routes.add({

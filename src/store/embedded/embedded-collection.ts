@@ -18,6 +18,7 @@ import type {
   InsertManyOptions,
   InsertManyResult,
   Pipeline,
+  ReadOptions,
   Update,
   UpdateOptions,
   UpdateResult,
@@ -211,11 +212,15 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     return matches.find((match) => match.doc === best);
   }
 
-  /** Pulls a sync iterator in batches under the gate, so a long stream never blocks writers. */
-  private streamOf<R>(operation: string, open: () => Iterator<R>): DocStream<R> {
+  /**
+   * Pulls a sync iterator in batches under the gate, so a long stream never blocks writers; an
+   * aborted `signal` stops it between two batches.
+   */
+  private streamOf<R>(operation: string, open: () => Iterator<R>, signal?: AbortSignal): DocStream<R> {
     return docStream(async function* (this: EmbeddedCollection<T>) {
       let iterator: Iterator<R> | undefined;
       for (;;) {
+        signal?.throwIfAborted();
         const batch = await this.run(operation, () => {
           iterator ??= open();
           const items: R[] = [];
@@ -248,7 +253,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
         return shape(all, options)[Symbol.iterator]() as Iterator<T>;
       }
       return this.page(this.scan(filter, undefined, reader), options) as Iterator<T>;
-    });
+    }, options.signal);
   }
 
   /** Skip, limit and projection over rows already in the right order. */
@@ -274,6 +279,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   async findOne(filter: Filter, options: Omit<FindOptions, "limit"> = {}): Promise<T | null> {
+    options.signal?.throwIfAborted();
     return this.run("findOne", () => {
       const order = this.sortOrder(options.sort);
       if ((!options.sort || order) && !options.skip) {
@@ -285,7 +291,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     });
   }
 
-  async countDocuments(filter: Filter = {}): Promise<number> {
+  async countDocuments(filter: Filter = {}, options: ReadOptions = {}): Promise<number> {
+    options.signal?.throwIfAborted();
     return this.run("countDocuments", () => {
       if (Object.keys(filter).length === 0) return (this.statement(`SELECT count(*) AS n FROM "${this.table}"`).get() as unknown as { n: number }).n;
       let count = 0;
@@ -427,7 +434,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     );
   }
 
-  aggregate<R extends Doc = Doc>(pipeline: Pipeline): DocStream<R> {
+  aggregate<R extends Doc = Doc>(pipeline: Pipeline, options: ReadOptions = {}): DocStream<R> {
     if (!Array.isArray(pipeline)) throw new InvalidInputError("an aggregation pipeline must be an array of stages");
     const [head, ...rest] = pipeline;
     const leadingMatch = head && "$match" in head ? (head.$match as Filter) : undefined;
@@ -444,7 +451,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
         return (fast.rest.length ? aggregateStream(fast.rest, groups) : groups) as Iterator<R>;
       }
       return (stages.length ? aggregateStream(stages, source) : source) as Iterator<R>;
-    });
+    }, options.signal);
   }
 
   /** The groups computed by SQLite from hot columns, when the filter and the group allow it. */
