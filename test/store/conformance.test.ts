@@ -1,4 +1,5 @@
 import type { InteractionInput } from "../../src/schema/interaction.js";
+import { existsSync } from "node:fs";
 import { ObjectId } from "bson";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, InterruptedError, InvalidInputError, StoreUnavailableError } from "../../src/errors.js";
@@ -836,5 +837,28 @@ describe.each(engines)("unique indexes and missing keys: $name", (engine) => {
     await expect(pairs.insertOne({ _id: 5, b: 1, c: 0 })).resolves.toBeDefined();
     await expect(pairs.insertOne({ _id: 6, b: 1 })).rejects.toBeInstanceOf(ConflictError);
     expect(await pairs.countDocuments()).toBe(4);
+  });
+});
+
+/** Runs last: every other block of this file has closed its stores by now. */
+describe.each(engines)("test databases dropped afterwards: $name", (engine) => {
+  it("removes every database (or file) the engine case created", async () => {
+    const location = engine.newLocation();
+    const store = await openStore(location);
+    await store.collection("dropped").insertOne({ _id: "x" });
+    await store.close();
+    await engine.dropAll();
+    if (engine.name === "embedded") {
+      expect(existsSync(location)).toBe(false);
+      return;
+    }
+    const client = await adminClient();
+    try {
+      const { databases } = await client.db("admin").admin().listDatabases({ nameOnly: true });
+      const name = location.split("?")[0]!.split("/").pop();
+      expect(databases.map((database) => database.name)).not.toContain(name);
+    } finally {
+      await client.close();
+    }
   });
 });
