@@ -600,6 +600,15 @@ describe.each(engines)("MongoDB's rules on both engines: $name", (engine) => {
       await things.dropIndex("v_1");
     });
 
+    it("sorts _ids of any type in BSON order", async () => {
+      const oid = new ObjectId("0123456789abcdef01234567");
+      await things.insertMany([{ _id: "b" }, { _id: oid }, { _id: "a" }]);
+      expect(ids(await things.find({}, { sort: { _id: 1 } }).toArray())).toEqual(["a", "b", oid]);
+      await things.insertMany([{ _id: 10 }, { _id: 9 }, { _id: -1.5 }, { _id: true }, { _id: new Date(0) }]);
+      expect(ids(await things.find({}, { sort: { _id: 1 } }).toArray())).toEqual([-1.5, 9, 10, "a", "b", oid, true, new Date(0)]);
+      expect(ids(await things.find({ _id: { $gte: 9 } }, { sort: { _id: 1 }, limit: 2 }).toArray())).toEqual([9, 10]);
+    });
+
     it("orders ObjectIds by their bytes, dates by time and booleans false first, unindexed and in a pipeline", async () => {
       await things.insertMany([
         { _id: "later-oid", x: new ObjectId("ffffffffffffffffffffffff") },

@@ -188,8 +188,19 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   private sortOrder(sort: FindOptions["sort"]): string | undefined {
-    if (sort && Object.keys(sort).length === 1 && sort._id === 1) return ID_ORDER;
+    if (sort && Object.keys(sort).length === 1 && sort._id === 1 && this.idTextSortsAsBson()) return ID_ORDER;
     return orderBy(sort, this.engine.scalarIndexPaths(this.name), this.layout);
+  }
+
+  /**
+   * Whether the primary key's text sorts as MongoDB sorts the `_id`s: true while every `_id` is a
+   * string (`"…"`) or an ObjectId (`{"$oid":"…"}`), which sort in that order, by bytes and by hex.
+   * Numbers, booleans, dates or subdocuments as `_id`s would not (`10` before `9`), so a sort on
+   * them takes the in-memory path. Range probes on the primary key, no scan.
+   */
+  private idTextSortsAsBson(): boolean {
+    const other = this.statement(`SELECT 1 FROM "${this.table}" WHERE id < '"' OR (id >= '#' AND id < '{"$oid":"') OR id >= '{"$oid":#' LIMIT 1`);
+    return other.get() === undefined;
   }
 
   private readonly adHocStatements = new Map<string, Statement<unknown[], Row>>();
