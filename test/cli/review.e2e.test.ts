@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logInteraction } from "../../src/services/interactions.js";
@@ -179,13 +180,15 @@ describe("lexi review in a real terminal (tmux)", () => {
   }, 60_000);
 
   it("Ctrl-C stops the review as interrupted, keeps every decision, releases the item and prints the summary", async () => {
-    const tty = review("fay");
+    // What lexi says on stderr goes to a file, and the pane stays open after it exits: tmux may
+    // redraw a dead pane without what was printed last.
+    const tty = review("fay", undefined, `2> ${join(dir, "fay.err")}; echo "exit=$?"; sleep 30`);
     await tty.waitFor("lexi review · fay");
     tty.keys("a");
     await tty.waitFor("done 1 (✓1 ✗0)");
     tty.keys("C-c");
-    const screen = await tty.waitFor("fay: 1 decided (1 approved, 0 rejected)");
-    expect(screen).toContain("review interrupted; every decision is saved.");
+    await tty.waitFor("exit=130");
+    expect(readFileSync(join(dir, "fay.err"), "utf8")).toMatch(/^lexi: review interrupted; every decision is saved\.\nfay: 1 decided \(1 approved, 0 rejected\), 0 skipped, \d+ left\.\n$/);
     const store = await openStore(db);
     expect(await store.collection("training_queue").countDocuments({ "history.by": "fay" })).toBe(1);
     expect(await store.collection("training_queue").countDocuments({ "lease.by": "fay" })).toBe(0);
