@@ -39,6 +39,15 @@ describe("the sample files in examples/ (built binary)", () => {
     expect(history.map((snapshot) => snapshot.improvement_trend).at(-1)).toBe("improving");
   });
 
+  it("imports the metrics of two model versions, which compare as an improvement", async () => {
+    const imported = await lexi(["metrics", "import", example("metrics.jsonl")]);
+    expect(imported.stderr).toBe("");
+    expect(JSON.parse(imported.stdout)).toMatchObject({ read: 2, rejected: 0 });
+    const compared = await runLexi(["--db", join(dir, "samples.db"), "metrics", "compare", "qwen-unified", "v1.2.0", "v1.3.0", "--fail-on-regression", "2%"], { cwd: dir });
+    expect(compared.code).toBe(0);
+    expect(compared.stdout).toMatch(/wer/);
+  });
+
   it("exports with the sample template's system prompt", async () => {
     const out = join(dir, "grammar");
     const result = await lexi(["export", "--task", "grammar", "--format", "openai", "--min-quality", "0", "--template", example("export-template.json"), "--out", out]);
