@@ -26,6 +26,8 @@ describe("--split", () => {
     expect(() => parseSplit("1.5,-0.5")).toThrow(range);
     expect(() => parseSplit("-0.5,1.5")).toThrow(range);
     expect(() => parseSplit("0.9,x")).toThrow(range);
+    expect(() => parseSplit("1,-0.5,0.5")).toThrow(range);
+    expect(() => parseSplit("1.5")).toThrow(`${range}; got "1.5"`);
     expect(() => parseSplit("0.9,0.05")).toThrow('--split ratios must add up to 1; got "0.9,0.05"');
     expect(parseSplit("0.3333333,0.6666667")).toEqual([0.3333333, 0.6666667]);
   });
@@ -89,6 +91,7 @@ describe("did you mean", () => {
     expect(nearName("fl", ["fluency_score_average_long"])).toBeUndefined();
     expect(nearName("score", ["fluency_score_avg_x"])).toBe("fluency_score_avg_x");
     expect(nearName("core", ["fluency_score"])).toBeUndefined();
+    expect(nearName("text", ["abc_text", "xyz_text"])).toBe("abc_text");
   });
 
   it("suggests a typo fix within one edit in three letters (at least two), the closest first", () => {
