@@ -28,6 +28,7 @@ describe("corrected sentence edges", () => {
 
   it("trims padded errors and corrections, and folds the spaces a deletion leaves", () => {
     expect(correctedSentence("I go home", [{ error: " go ", correction: " went " }])).toBe("I went home");
+    expect(correctedSentence("I go home", [{ error: "go", correction: "went\n" }])).toBe("I went home");
     expect(correctedSentence("I very like it", [{ error: "very", correction: "" }])).toBe("I like it");
     expect(correctedSentence("So I go", [{ error: "So", correction: "" }])).toBe("I go");
   });
