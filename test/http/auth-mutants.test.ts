@@ -30,6 +30,7 @@ describe("LEXI_API_KEYS", () => {
     expect(() => parseApiKeys(`admin:${ADMIN},${APP}`)).toThrow("LEXI_API_KEYS entry 2 must be app:<key> or admin:<key>");
     expect(() => parseApiKeys(`root:${ADMIN}`)).toThrow("LEXI_API_KEYS entry 1 must be app:<key> or admin:<key>");
     expect(() => parseApiKeys(`:${ADMIN}`)).toThrow("entry 1 must be app:<key> or admin:<key>");
+    expect(() => parseApiKeys("appx")).toThrow("entry 1 must be app:<key> or admin:<key>");
   });
 
   it("takes a key of exactly 32 characters with 8 distinct ones, and no shorter or plainer key", () => {
@@ -70,6 +71,7 @@ describe("the presented key", () => {
   it("is absent without either header, or when a header is repeated", () => {
     expect(presentedKey({})).toBeUndefined();
     expect(presentedKey({ "x-api-key": [APP, ADMIN] })).toBeUndefined();
+    expect(presentedKey({ authorization: [`Bearer ${APP}`, `Bearer ${ADMIN}`], "x-api-key": ADMIN })).toBe(ADMIN);
   });
 });
 
@@ -91,18 +93,19 @@ describe("key-like query parameters", () => {
     expect(redactUrl("/x?token")).toBe("/x?token");
     expect(redactUrl("/x?%E0%A4%A=1&key=s")).toBe("/x?%E0%A4%A=1&key=****");
     expect(redactUrl("/x?")).toBe("/x?");
+    expect(redactUrl("?token=abc")).toBe("?token=****");
   });
 });
 
 describe("loopback addresses", () => {
   it("include the IPv6 loopback written out in full, bracketed or mapped from IPv4 in any case", () => {
-    for (const host of ["0:0:0:0:0:0:0:1", "0000:0000:0000:0000:0000:0000:0000:0001", "[::ffff:127.0.0.1]", "::FFFF:127.1.2.3", "127.255.255.255"]) {
+    for (const host of ["::1", "[::1]", "0:0:0:0:0:0:0:1", "::ffff:127.10.20.30", "0000:0000:0000:0000:0000:0000:0000:0001", "[::ffff:127.0.0.1]", "::FFFF:127.1.2.3", "127.255.255.255"]) {
       expect({ host, loopback: isLoopback(host) }).toEqual({ host, loopback: true });
     }
   });
 
   it("exclude every other address, mapped or not", () => {
-    for (const host of ["::2", "0:0:0:0:0:0:0:2", "::ffff:10.0.0.1", "::ffff:0.0.0.0", "128.0.0.1", "27.0.0.1", "[127.0.0.1", "fe80::1"]) {
+    for (const host of ["::2", "0:0:0:0:0:0:0:2", "::ffff:10.0.0.1", "::ffff:0.0.0.0", "128.0.0.1", "27.0.0.1", "[127.0.0.1", "fe80::1", "[::]1", ":[:1]", "1:0:0:0:0:0:0:1", "0:0:0:0:0:0:0:10", "1::ffff:127.0.0.1", "127.example.com"]) {
       expect({ host, loopback: isLoopback(host) }).toEqual({ host, loopback: false });
     }
   });
