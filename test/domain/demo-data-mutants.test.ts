@@ -4,14 +4,19 @@
  * feedback there is and how much of it is poor, the weekly progress snapshots and the three model
  * versions.
  */
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { generateDemoData } from "../../src/domain/demo-data.js";
 import { SeededRandom } from "../../src/domain/random.js";
 
 const DAY = 86_400_000;
 const NOW = new Date("2026-03-01T00:00:00Z");
 const options = { users: 12, interactions: 3000, days: 28, seed: 3, now: NOW };
-const data = generateDemoData(options);
+// Built inside each test, not when the file loads: a mutation run switches a mutant on only for
+// the tests themselves.
+let data: ReturnType<typeof generateDemoData>;
+beforeEach(() => {
+  data = generateDemoData(options);
+});
 const share = (part: number, whole: number) => part / whole;
 
 describe("demo learners and turns", () => {
@@ -23,7 +28,7 @@ describe("demo learners and turns", () => {
   });
 
   it("spreads the requested number of turns over the last days, oldest first", () => {
-    const times = data.interactions.map((i) => Date.parse(i.timestamp));
+    const times = data.interactions.map((i) => Date.parse(String(i.timestamp)));
     expect(times).toHaveLength(3000);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(Math.min(...times)).toBeGreaterThanOrEqual(NOW.getTime() - 28 * DAY);
@@ -38,7 +43,7 @@ describe("demo learners and turns", () => {
     const sessions = new Map<string, number[]>();
     for (const turn of data.interactions) {
       expect(turn.session_id.startsWith(`${turn.user_id}-s`)).toBe(true);
-      sessions.set(turn.session_id, [...(sessions.get(turn.session_id) ?? []), Date.parse(turn.timestamp)]);
+      sessions.set(turn.session_id, [...(sessions.get(turn.session_id) ?? []), Date.parse(String(turn.timestamp))]);
     }
     for (const times of sessions.values()) expect(Math.max(...times) - Math.min(...times)).toBeLessThan(3 * 3_600_000);
     // 28 days hold 224 three-hour blocks per learner: most sessions have a few turns each.
@@ -47,8 +52,8 @@ describe("demo learners and turns", () => {
   });
 
   it("names the tutor's models and its time within 180–900 ms", () => {
-    const second = data.interactions.map((i) => i.models_used[1]);
-    expect(data.interactions.every((i) => i.models_used.length === 2 && i.models_used[0] === "qwen-unified")).toBe(true);
+    const second = data.interactions.map((i) => i.models_used![1]);
+    expect(data.interactions.every((i) => i.models_used!.length === 2 && i.models_used![0] === "qwen-unified")).toBe(true);
     expect(share(second.filter((m) => m === "whisper-small").length, 3000)).toBeGreaterThan(0.2);
     expect(share(second.filter((m) => m === "whisper-small").length, 3000)).toBeLessThan(0.4);
     expect(new Set(second)).toEqual(new Set(["whisper-small", "grammar-checker"]));
@@ -73,8 +78,8 @@ describe("demo learners and turns", () => {
 });
 
 describe("demo feedback", () => {
-  const ratings = data.feedback.map((f) => f.feedback.rating);
-  const poor = data.feedback.filter((f) => f.feedback.rating <= 2);
+  const ratingsOf = () => data.feedback.map((f) => f.feedback.rating);
+  const poorOnes = () => data.feedback.filter((f) => f.feedback.rating <= 2);
 
   it("rates about two turns in five, by the learner who wrote them, a minute later at most", () => {
     expect(share(data.feedback.length, 3000)).toBeGreaterThan(0.35);
@@ -82,18 +87,21 @@ describe("demo feedback", () => {
     for (const { index, feedback } of data.feedback) {
       const turn = data.interactions[index]!;
       expect(feedback.user_id).toBe(turn.user_id);
-      const delay = Date.parse(feedback.timestamp!) - Date.parse(turn.timestamp);
-      expect(delay === 60_000 || (delay >= 0 && Date.parse(feedback.timestamp!) === NOW.getTime())).toBe(true);
+      const delay = Date.parse(String(feedback.timestamp)) - Date.parse(String(turn.timestamp));
+      expect(delay === 60_000 || (delay >= 0 && Date.parse(String(feedback.timestamp)) === NOW.getTime())).toBe(true);
     }
   });
 
   it("is poor (rating 1 or 2) about one time in seven, and uses all five ratings", () => {
+    const poor = poorOnes();
+    const ratings = ratingsOf();
     expect(new Set(ratings)).toEqual(new Set([1, 2, 3, 4, 5]));
     expect(share(poor.length, ratings.length)).toBeGreaterThan(0.1);
     expect(share(poor.length, ratings.length)).toBeLessThan(0.2);
   });
 
   it("reports issues only with poor ratings, about half of the time", () => {
+    const poor = poorOnes();
     const reported = data.feedback.filter((f) => (f.feedback.reported_issues ?? []).length > 0);
     expect(reported.every((f) => f.feedback.rating <= 2 && f.feedback.reported_issues!.length === 1)).toBe(true);
     expect(share(reported.length, poor.length)).toBeGreaterThan(0.35);
@@ -102,6 +110,7 @@ describe("demo feedback", () => {
   });
 
   it("finds good answers helpful and accurate, and poor ones mostly neither", () => {
+    const poor = poorOnes();
     const good = data.feedback.filter((f) => f.feedback.rating >= 3);
     expect(good.every((f) => f.feedback.helpful === true)).toBe(true);
     expect(share(good.filter((f) => f.feedback.accurate).length, good.length)).toBeGreaterThan(0.9);
@@ -160,7 +169,7 @@ describe("demo progress and model versions", () => {
   });
 
   it("lists three weekly versions of the tutor model, the latest a week ago, with fluency_mae lower-is-better", () => {
-    expect(data.metrics.map((m) => [m.model_name, m.version, new Date(m.timestamp!).toISOString()])).toEqual([
+    expect(data.metrics.map((m) => [m.model_name, m.version, new Date(String(m.timestamp)).toISOString()])).toEqual([
       ["qwen-unified", "v1.1.0", "2026-02-08T00:00:00.000Z"],
       ["qwen-unified", "v1.2.0", "2026-02-15T00:00:00.000Z"],
       ["qwen-unified", "v1.3.0", "2026-02-22T00:00:00.000Z"],
