@@ -56,13 +56,13 @@ describe("targets and raw records", () => {
   const unit: ExportUnit = { exampleId: "e1", task: "grammar", input: "I go to school yesterday.", analysis, taskTypes: ["grammar"], difficulty: "B1", quality: 0.9 };
 
   it("are JSON of the named fields when a template names several, even if the first is text", () => {
-    const line = JSON.parse(formatUnit(unit, "alpaca", { grammar: { system: "Reply.", fields: ["tutor_response", "fluency_score"] } }));
+    const line = JSON.parse(formatUnit(unit, "alpaca", { grammar: { system: "Reply.", fields: ["tutor_response", "fluency_score"] } }).line);
     expect(JSON.parse(line.output)).toEqual({ tutor_response: analysis.tutor_response, fluency_score: analysis.fluency_score });
   });
 
   it("keep the tutor's original output beside a corrected one, and only then", () => {
     const corrected = { ...analysis, tutor_response: "Use went." };
-    expect(JSON.parse(formatUnit({ ...unit, analysis: corrected, originalAnalysis: analysis }, "raw", {}))).toMatchObject({ output: corrected, original_output: analysis });
-    expect("original_output" in JSON.parse(formatUnit(unit, "raw", {}))).toBe(false);
+    expect(JSON.parse(formatUnit({ ...unit, analysis: corrected, originalAnalysis: analysis }, "raw", {}).line)).toMatchObject({ output: corrected, original_output: analysis });
+    expect("original_output" in JSON.parse(formatUnit(unit, "raw", {}).line)).toBe(false);
   });
 });

@@ -18,9 +18,9 @@ const prompt = { system: "List the grammar errors as JSON.", user: unit.input };
 type Line = Record<string, unknown>;
 
 const lineOf: Record<Exclude<TrainerFormat, "raw">, () => Line> = {
-  openai: () => JSON.parse(formatUnit(unit, "openai", {})),
-  sharegpt: () => JSON.parse(formatUnit(unit, "sharegpt", {})),
-  alpaca: () => JSON.parse(formatUnit(unit, "alpaca", {})),
+  openai: () => JSON.parse(formatUnit(unit, "openai", {}).line),
+  sharegpt: () => JSON.parse(formatUnit(unit, "sharegpt", {}).line),
+  alpaca: () => JSON.parse(formatUnit(unit, "alpaca", {}).line),
   dpo: () => JSON.parse(JSON.stringify(dpoRecord(prompt, "better", "worse"))),
   kto: () => JSON.parse(JSON.stringify(ktoRecord(prompt, "answer", true))),
 };
