@@ -9,8 +9,7 @@ import { maskSecrets } from "../store/location.js";
 import { LEXI_VERSION } from "../version.js";
 import { EXIT_CODES } from "./exit-codes.js";
 import { flagNamer } from "./flag-names.js";
-import { runWithStore } from "./run-command.js";
-import { registerCommands } from "./register-commands.js";
+import { registerCommands, specOf } from "./register-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("lexi")
@@ -20,38 +19,11 @@ export function buildProgram(): Command {
     .option("--json", "print machine-readable JSON instead of tables")
     .showHelpAfterError()
     .exitOverride();
-
-  program
-    .command("init")
-    .description("create the collections and indexes (safe to run again) and list them")
-    .action(async (_options, command: Command) => {
-      const { init, renderInit } = await import("./commands/init.js");
-      await runWithStore(command, init, renderInit, { create: "quietly" });
-    });
-
-  program
-    .command("status")
-    .description("show the engine, where the data lives and how many documents each collection holds")
-    .action(async (_options, command: Command) => {
-      const { status, renderStatus } = await import("./commands/status.js");
-      await runWithStore(command, status, renderStatus);
-    });
-
-  registerCommands(program);
   // Root options are read only before the command, so a command may have its own --version
   // (`lexi metrics log --version v2`); --db and --json are declared on every command instead.
   program.enablePositionalOptions();
-  for (const command of leafCommands(program)) {
-    command
-      .option("--db <uri>", "store (default: $LEXI_DB, else .lexi/lexi.db)")
-      .option("--create", "create the store if its file does not exist (init and seed always may)")
-      .option("--json", "print machine-readable JSON");
-  }
+  registerCommands(program);
   return program;
-}
-
-function leafCommands(command: Command): Command[] {
-  return command.commands.length === 0 ? [command] : command.commands.flatMap(leafCommands);
 }
 
 /** Runs the CLI and returns the exit code; nothing below here calls `process.exit`. */
@@ -78,7 +50,8 @@ function reportError(error: unknown, running: Command | undefined): number {
   // Operating-system conditions (a missing file, a full disk, a port in use) are the user's to fix.
   const known = error instanceof LexiError ? error : fromSystemError(error);
   if (known) {
-    const message = running ? known.phrase(flagNamer(running)) : known.message;
+    const spec = running && specOf(running);
+    const message = spec ? known.phrase(flagNamer(spec)) : known.message;
     process.stderr.write(`lexi: ${maskSecrets(message)}\n`);
     return EXIT_CODES[known.code];
   }

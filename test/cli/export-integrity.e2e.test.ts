@@ -111,15 +111,15 @@ describe("kill -9 at each phase boundary of a split --mark-used export over a pr
     const state = await readState(db);
     expectHonestMarks(state);
     if (expected === "previous") {
-      expect(report.export_id).toBe(previous._id);
+      expect(report.export_id).toBe(previous.export_id);
       expect(dataFiles(join(dir, out))).toEqual(["manifest.json", "test.jsonl", "train.jsonl", "validation.jsonl"]);
-      expect(state.exports.map((e) => e._id)).toEqual([previous._id]);
+      expect(state.exports.map((e) => e._id)).toEqual([previous.export_id]);
       expect(state.items.filter((item) => item.used_in_training)).toHaveLength(0);
     } else {
-      expect(report.export_id).not.toBe(previous._id);
+      expect(report.export_id).not.toBe(previous.export_id);
       expect(dataFiles(join(dir, out))).toEqual(["manifest.json", "train.jsonl", "validation.jsonl"]);
       expect(state.exports.find((e) => e._id === report.export_id)?.state).toBe("complete");
-      expect(state.exports.find((e) => e._id === previous._id)?.replaced_by).toBe(report.export_id);
+      expect(state.exports.find((e) => e._id === previous.export_id)?.replaced_by).toBe(report.export_id);
       expect(state.items.filter((item) => item.exports.includes(report.export_id))).toHaveLength(3000);
     }
     expect(readdirSync(dir).filter((name) => name.startsWith(`.${out}.`))).toEqual([]);
