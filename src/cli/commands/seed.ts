@@ -8,16 +8,25 @@ import { SeedInput, seedDemoData, type SeedResult } from "../../services/seed.js
 import type { Store } from "../../store/store.js";
 import { withInterrupt } from "../interrupt.js";
 import { withProgress } from "../output/progress.js";
+import { stageLine } from "../output/stage-line.js";
 import { renderTable } from "../output/table.js";
 import { defineCommand } from "../spec.js";
 
 export async function seedCommand(store: Store, input: SeedInput, json: boolean): Promise<SeedResult> {
   return withInterrupt((signal) =>
-    withProgress("seeding demo data…", { json }, (update) =>
-      atomically(store, (run) => seedDemoData(run, input, (done, total) => update(`seeding demo data… ${done}/${total} interactions`)), {
-        interrupt: new Interruptible(signal, () => "seed interrupted: nothing was written (seeding is all or nothing)"),
-      }),
-    ),
+    withProgress("seeding demo data…", { json }, (update) => {
+      const line = stageLine();
+      return atomically(
+        store,
+        async (run) => {
+          const result = await seedDemoData(run, input, (stage, done, total) => update(`seeding: ${line(stage, done, total, stage === "generating" ? "interactions" : "records")}`));
+          // All is written; the store now makes it durable in one commit (indexes included).
+          update("seeding: committing…");
+          return result;
+        },
+        { interrupt: new Interruptible(signal, () => "seed interrupted: nothing was written (seeding is all or nothing)") },
+      );
+    }),
   );
 }
 
