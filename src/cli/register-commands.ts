@@ -56,7 +56,7 @@ function parserFor(kind: FieldKind, flag: string): Flag["parse"] {
     case "date":
       return dateOption(flag);
     case "list":
-      return (value, previous) => collect(value, previous as string[] | undefined);
+      return collect;
     default:
       return undefined;
   }

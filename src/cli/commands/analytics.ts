@@ -4,6 +4,7 @@
  */
 import { AnalyticsInput, type AnalyticsResult } from "../../schema/analytics.js";
 import { analytics as analyze } from "../../services/analytics.js";
+import { DATE_HELP } from "../input.js";
 import { lineChart } from "../output/chart.js";
 import { formatNumber } from "../output/format.js";
 import { renderTable } from "../output/table.js";
@@ -25,8 +26,6 @@ export function renderAnalytics(result: AnalyticsResult): string {
   const chart = timeGrouped ? lineChart(CHARTED[result.metric].map((name) => ({ name, values: result.data.map((row) => row[name] as number) }))) : "";
   return [`${result.metric} by ${result.group_by ?? "all"} (${result.tz})`, table, summary, chart].filter(Boolean).join("\n");
 }
-
-const DATE_HELP = "ISO 8601, today, yesterday, or an age (7d, 12h, 2w)";
 
 export const analytics = defineCommand({
   input: AnalyticsInput,

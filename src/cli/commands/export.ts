@@ -8,7 +8,7 @@ import { ExportInput, ExportTemplates, ListExportsInput, type ExportDoc } from "
 import { exportDataset, type ExportResult, type ExportTarget } from "../../services/export/export-dataset.js";
 import { getExport, listExports, verifyExport, type Verification } from "../../services/exports.js";
 import type { Store } from "../../store/store.js";
-import { taskOption } from "../input.js";
+import { DATE_HELP, taskOption } from "../input.js";
 import { formatDate } from "../output/format.js";
 import { startProgress } from "../output/progress.js";
 import { renderTable } from "../output/table.js";
@@ -65,12 +65,10 @@ async function runExport(store: Store, input: ExportInput, options: { out?: stri
   }
 }
 
-const DATE_HELP = "ISO 8601, today, yesterday, or an age (7d, 12h, 2w)";
-
 export const exportSpec = defineCommand({
   input: ExportInput,
   flags: [
-    { flags: "--task <name>", description: "only examples teaching this task (repeatable; any of them matches)", field: "task_types", parse: (value, previous) => taskOption(value, previous as string[] | undefined) },
+    { flags: "--task <name>", description: "only examples teaching this task (repeatable; any of them matches)", field: "task_types", parse: taskOption },
     { flags: "--min-quality <score>", description: "lowest quality score", field: "min_quality_score" },
     { flags: "--validated-only", description: "only examples a reviewer approved", field: "validated_only" },
     { flags: "--since <date>", description: `learner turns from this date or time: ${DATE_HELP}`, field: "since" },

@@ -109,8 +109,6 @@ export function renderComparison(result: VersionComparison): string {
   return `${result.model_name}: ${result.base_version} → ${result.candidate_version}\n${table}\n${verdicts.join("\n")}`;
 }
 
-const namesFlag = (value: string, previous: unknown) => collect(value, previous as string[] | undefined);
-
 export const log = defineCommand({
   input: MetricsInput,
   flags: [
@@ -118,7 +116,7 @@ export const log = defineCommand({
     { flags: "--version <v>", description: "model version", field: "version", required: true },
     { flags: "--meta <key=value>", description: "metadata (repeatable)", field: "metadata", parse: parseMeta },
     { flags: "--export <export-id>", description: "the export this version was trained on", field: "export_id" },
-    { flags: "--lower-is-better <names>", description: "metrics where lower is better (comma-separated, repeatable); compare uses this direction", field: "lower_is_better", parse: namesFlag },
+    { flags: "--lower-is-better <names>", description: "metrics where lower is better (comma-separated, repeatable); compare uses this direction", field: "lower_is_better", parse: collect },
     { flags: "--replace", description: "replace the entries already logged for this model and version" },
   ],
   run: async ({ store, input, args, options }): Promise<LoggedMetrics> => {
@@ -147,7 +145,7 @@ export const compare = defineCommand({
   flags: [
     { flags: "--fail-on-regression <threshold>", description: "relative (2%) or absolute (0.02, abs:2) worsening that fails; a metric the candidate lacks fails too" },
     { flags: "--allow-missing", description: "let the gate pass when the candidate lacks metrics the base has" },
-    { flags: "--lower-is-better <names>", description: "metrics where lower is better (comma-separated, repeatable), on top of those stored by metrics log", parse: namesFlag },
+    { flags: "--lower-is-better <names>", description: "metrics where lower is better (comma-separated, repeatable), on top of those stored by metrics log", parse: collect },
   ],
   run: ({ store, args, options }) => compareCommand(store, args, options),
   render: renderComparison,

@@ -6,7 +6,7 @@ import { taskOption } from "../input.js";
 import type { Flag } from "../spec.js";
 
 export const QUEUE_FILTER_FLAGS: Array<Flag<keyof QueueFilterInput & string>> = [
-  { flags: "--task <name>", description: "only examples with this task (repeatable)", field: "task_types", parse: (value, previous) => taskOption(value, previous as string[] | undefined) },
+  { flags: "--task <name>", description: "only examples with this task (repeatable)", field: "task_types", parse: taskOption },
   { flags: "--level <cefr>", description: "only examples of this CEFR level, A1 … C2 (any case)", field: "level" },
   { flags: "--min-quality <score>", description: "lowest quality score", field: "min_quality_score" },
   { flags: "--validated-only", description: "only approved examples", field: "validated_only" },

@@ -17,7 +17,7 @@ export const add = defineCommand({
   input: QueueAddInput,
   args: { "interaction-id": "interaction_id" },
   flags: [
-    { flags: "--task <name>", description: "a task it teaches: grammar, fluency, vocabulary, tutor_response… (repeatable)", field: "task_types", parse: (value, previous) => taskOption(value, previous as string[] | undefined), required: true },
+    { flags: "--task <name>", description: "a task it teaches: grammar, fluency, vocabulary, tutor_response… (repeatable)", field: "task_types", parse: taskOption, required: true },
     { flags: "--quality <score>", description: "quality score from 0 to 1", field: "quality_score" },
     { flags: "--notes <text>", description: "why it is a good example", field: "notes" },
   ],
