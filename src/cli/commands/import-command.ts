@@ -7,7 +7,6 @@ import { importSource } from "../input.js";
 import { withInterrupt } from "../interrupt.js";
 import { renderImport } from "../output/import-summary.js";
 import { withProgress } from "../output/progress.js";
-import { stageLine } from "../output/stage-line.js";
 import { defineCommand, type CommandSpec } from "../spec.js";
 
 type Importer = (store: Store, source: ReturnType<typeof importSource>, options: ImportOptions) => Promise<ImportSummary>;
@@ -20,20 +19,18 @@ export function importCommand(what: string, importer: Importer): CommandSpec {
       { flags: "--rejected <file>", description: "where --skip-invalid saves rejected records (default: <file>.rejected.jsonl)" },
       { flags: "--resume", description: "commit batch by batch; after an interrupt, the same command with --resume continues where it stopped" },
     ],
-    run: ({ store, args, options, json }) => {
-      const line = stageLine();
-      return withInterrupt((signal) =>
+    run: ({ store, args, options, json }) =>
+      withInterrupt((signal) =>
         withProgress(`importing ${what}…`, { json }, (update) =>
           importer(store, importSource(args[0]!), {
             skipInvalid: options.skipInvalid as boolean | undefined,
             rejectedPath: options.rejected as string | undefined,
             resume: options.resume as boolean | undefined,
             signal,
-            onProgress: (read) => update(`importing ${what}: ${line("reading and validating", read, undefined, "records")}`),
+            onProgress: (read) => update(`importing ${what}… ${read.toLocaleString("en")} read`),
           }),
         ),
-      );
-    },
+      ),
     render: renderImport,
   }) as CommandSpec;
 }
