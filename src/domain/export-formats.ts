@@ -1,9 +1,11 @@
 /**
  * The record formats trainers read. Each record teaches one task: the target is the part of the
- * analysis that task teaches, as JSON text (or plain text when it is a single text field).
+ * analysis that task teaches, as JSON text (or plain text when it is a single text field). The
+ * grammar target ends with the corrected sentence: the learner's text with the corrections applied.
  */
 import type { ExportFormat, ExportTemplates, TaskTemplate } from "../schema/export.js";
 import type { Analysis } from "../schema/interaction.js";
+import { correctedSentence } from "./corrected-sentence.js";
 
 export interface ExportUnit {
   exampleId: string;
@@ -20,8 +22,8 @@ export interface ExportUnit {
 /** Keyed by task name, which is user data: a Map, so "constructor" or "toString" are just tasks. */
 export const DEFAULT_TEMPLATES: ReadonlyMap<string, Required<TaskTemplate>> = new Map(Object.entries({
   grammar: {
-    system: "You are a patient English tutor. List the grammar errors in the learner's sentence with their corrections and short explanations, as JSON.",
-    fields: ["grammar_errors"],
+    system: "You are a patient English tutor. List the grammar errors in the learner's sentence with their corrections and short explanations, and give the corrected sentence, as JSON.",
+    fields: ["grammar_errors", "corrected_sentence"],
   },
   fluency: {
     system: "You are an English tutor. Rate the fluency of the learner's sentence from 0 to 1 and reply to the learner, as JSON.",
@@ -48,15 +50,29 @@ export function templateFor(task: string, overrides: ExportTemplates): Required<
   return { ...base, ...override } as Required<TaskTemplate>;
 }
 
-/** The target text of a task. */
-export function targetFor(analysis: Analysis, template: Required<TaskTemplate>): string {
+export interface Target {
+  text: string;
+  /** The template asks for the corrected sentence, and an error's words are not in the learner's text: it is left out. */
+  uncorrected: boolean;
+}
+
+/** The target of a task for the learner's `input`, saying whether a wanted corrected sentence had to be left out. */
+export function buildTarget(analysis: Analysis, template: Required<TaskTemplate>, input: string): Target {
   // Field names come from user templates: read only the analysis's own fields.
   const record = analysis as unknown as Record<string, unknown>;
-  const field = (name: string) => (Object.hasOwn(record, name) ? record[name] : undefined);
-  if (template.fields.length === 1 && typeof field(template.fields[0]!) === "string") return field(template.fields[0]!) as string;
+  const wantsSentence = template.fields.includes("corrected_sentence");
+  const sentence = wantsSentence ? correctedSentence(input, analysis.grammar_errors ?? []) : undefined;
+  const field = (name: string) => (name === "corrected_sentence" ? sentence : Object.hasOwn(record, name) ? record[name] : undefined);
+  const uncorrected = wantsSentence && sentence === undefined;
+  if (template.fields.length === 1 && typeof field(template.fields[0]!) === "string") return { text: field(template.fields[0]!) as string, uncorrected };
   const picked: Record<string, unknown> = Object.create(null);
   for (const name of template.fields) if (field(name) !== undefined) picked[name] = field(name);
-  return JSON.stringify(picked);
+  return { text: JSON.stringify(picked), uncorrected };
+}
+
+/** The target text of a task for the learner's `input`. */
+export function targetFor(analysis: Analysis, template: Required<TaskTemplate>, input: string): string {
+  return buildTarget(analysis, template, input).text;
 }
 
 interface ChatMessage {
@@ -82,10 +98,22 @@ export function openAiLineProblem(record: { messages?: ChatMessage[] }): string 
 
 export class FormatRuleError extends Error {}
 
+export interface FormattedUnit {
+  line: string;
+  /** Its target wanted the corrected sentence and left it out (see Target). */
+  uncorrected: boolean;
+}
+
 /** One JSONL line of a unit in a format; throws FormatRuleError for a line the format forbids. */
-export function formatUnit(unit: ExportUnit, format: ExportFormat, templates: ExportTemplates): string {
-  if (format === "raw") {
-    return JSON.stringify({
+export function formatUnit(unit: ExportUnit, format: ExportFormat, templates: ExportTemplates): FormattedUnit {
+  if (format === "raw") return { line: rawLine(unit), uncorrected: false };
+  const template = templateFor(unit.task, templates);
+  const { text: target, uncorrected } = buildTarget(unit.analysis, template, unit.input);
+  return { line: chatLine(format, template.system, unit.input, target), uncorrected };
+}
+
+function rawLine(unit: ExportUnit): string {
+  return JSON.stringify({
       id: unit.exampleId,
       input: unit.input,
       output: unit.analysis,
@@ -93,15 +121,15 @@ export function formatUnit(unit: ExportUnit, format: ExportFormat, templates: Ex
       difficulty_level: unit.difficulty,
       quality_score: unit.quality,
       ...(unit.originalAnalysis ? { original_output: unit.originalAnalysis } : {}),
-    });
-  }
-  const template = templateFor(unit.task, templates);
-  const target = targetFor(unit.analysis, template);
+  });
+}
+
+function chatLine(format: ExportFormat, system: string, input: string, target: string): string {
   if (format === "openai") {
     const record = {
       messages: [
-        { role: "system", content: template.system },
-        { role: "user", content: unit.input },
+        { role: "system", content: system },
+        { role: "user", content: input },
         { role: "assistant", content: target },
       ],
     };
@@ -109,11 +137,11 @@ export function formatUnit(unit: ExportUnit, format: ExportFormat, templates: Ex
     if (problem) throw new FormatRuleError(problem);
     return JSON.stringify(record);
   }
-  if (format === "alpaca") return JSON.stringify({ instruction: template.system, input: unit.input, output: target });
+  if (format === "alpaca") return JSON.stringify({ instruction: system, input, output: target });
   return JSON.stringify({
     conversations: [
-      { from: "system", value: template.system },
-      { from: "human", value: unit.input },
+      { from: "system", value: system },
+      { from: "human", value: input },
       { from: "gpt", value: target },
     ],
   });

@@ -71,7 +71,8 @@ export function unknownFields(schema: z.ZodType, value: unknown, prefix = ""): U
     const element = elementOf(schema);
     return element ? value.flatMap((item, index) => unknownFields(element, item, `${prefix}${index}.`)) : [];
   }
-  if (!value || typeof value !== "object" || value instanceof Date) return [];
+  // Only plain objects have fields: a Date or an ObjectId is one value.
+  if (!value || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return [];
   const shapes = shapesOf(schema);
   // Not an object schema (a record, an id wrapper, a free-form object): every key is allowed.
   if (shapes.length === 0) return [];
@@ -88,8 +89,13 @@ export function unknownFields(schema: z.ZodType, value: unknown, prefix = ""): U
   return found;
 }
 
+/** What is wrong with the field, without its name: "unknown field; did you mean feedback_text?". */
+export function unknownFieldReason(field: Pick<UnknownField, "suggestion">): string {
+  return `unknown field${field.suggestion ? `; did you mean ${field.suggestion}?` : ""}`;
+}
+
 export function describeUnknownField(field: UnknownField): string {
-  return `${field.path}: unknown field${field.suggestion ? `; did you mean ${field.suggestion}?` : ""}`;
+  return `${field.path}: ${unknownFieldReason(field)}`;
 }
 
 export interface UnknownFieldCount extends UnknownField {

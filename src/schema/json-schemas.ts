@@ -16,7 +16,7 @@ export const SCHEMA_KINDS = {
   interactions: { schema: InteractionInput, title: "lexi interaction", description: "One line of `lexi interactions import` (JSONL/NDJSON, or an element of a JSON array); the body of POST /api/v1/ai/interactions." },
   feedback: { schema: FeedbackInput, title: "lexi feedback", description: "One line of `lexi feedback import`; the body of POST /api/v1/training/feedback." },
   progress: { schema: ProgressInput, title: "lexi progress snapshot", description: "One line of `lexi progress import`; the body of POST /api/v1/training/progress/snapshot." },
-  metrics: { schema: MetricsInput, title: "lexi model metrics", description: "One evaluation of a model version: what `lexi metrics log` stores; the body of POST /api/v1/training/metrics/model-performance." },
+  metrics: { schema: MetricsInput, title: "lexi model metrics", description: "One evaluation of a model version: one line of `lexi metrics import`, what `lexi metrics log` stores; the body of POST /api/v1/training/metrics/model-performance." },
   template: { schema: ExportTemplates, title: "lexi export template", description: "The file given to `lexi export --template`: per task, the system prompt and the analysis fields that make the target." },
 } as const;
 

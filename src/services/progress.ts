@@ -7,8 +7,6 @@ import { idText } from "../schema/common.js";
 import { ProgressHistoryInput, ProgressInput, type ProgressDoc } from "../schema/progress.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Store } from "../store/store.js";
-import { importRecords, type ImportOptions, type ImportSource, type ImportSummary } from "./import/import-records.js";
-import { contentId } from "./import/content-key.js";
 import { parseInput } from "./validate.js";
 
 export interface SavedSnapshot {
@@ -46,33 +44,4 @@ export async function progressHistory(store: Store, raw: ProgressHistoryInput, n
     .collection<ProgressDoc>(COLLECTIONS.progress)
     .find({ user_id, snapshot_date: { $gte: new Date(now.getTime() - days * 86_400_000) } }, { sort: { snapshot_date: 1, _id: 1 } })
     .toArray();
-}
-
-/**
- * Imports snapshots (JSONL/NDJSON or a JSON array), one at a time and in file order, so each
- * snapshot's trend counts the ones before it. Each snapshot's id is derived from its content, so
- * importing a file again stores nothing twice.
- */
-export function importProgress(store: Store, source: ImportSource, options: ImportOptions = {}): Promise<ImportSummary> {
-  return importRecords(
-    store,
-    source,
-    {
-      what: "progress snapshot",
-      validate: (value) => ({ input: parseInput(ProgressInput, value, "progress snapshot"), id: contentId(value) }),
-      writeBatch: async (items, run) => {
-        const counts = { saved: 0, duplicates: 0 };
-        const progress = run.collection<ProgressDoc>(COLLECTIONS.progress);
-        for (const { input, id } of items) {
-          if (await progress.findOne({ _id: id }, { projection: { _id: 1 } })) counts.duplicates++;
-          else {
-            await saveSnapshot(run, input, undefined, id);
-            counts.saved++;
-          }
-        }
-        return counts;
-      },
-    },
-    options,
-  );
 }

@@ -8,7 +8,15 @@ export type Update = Doc;
 export type Pipeline = Doc[];
 export type SortSpec = Record<string, 1 | -1>;
 
-export interface FindOptions {
+export interface ReadOptions {
+  /**
+   * Stops the read once it aborts (an HTTP client that went away): the stream or count rejects
+   * with the signal's reason, and no further batch is read (MongoDB closes the server cursor).
+   */
+  signal?: AbortSignal;
+}
+
+export interface FindOptions extends ReadOptions {
   sort?: SortSpec;
   skip?: number;
   limit?: number;
@@ -70,10 +78,10 @@ export interface Collection<T extends Doc = Doc> {
   findOneAndUpdate(filter: Filter, update: Update, options?: FindOneAndUpdateOptions): Promise<T | null>;
   deleteOne(filter: Filter): Promise<{ deletedCount: number }>;
   deleteMany(filter: Filter): Promise<{ deletedCount: number }>;
-  countDocuments(filter?: Filter): Promise<number>;
+  countDocuments(filter?: Filter, options?: ReadOptions): Promise<number>;
   /** The whole collection's size from metadata, without scanning (may lag after an unclean shutdown). */
   estimatedDocumentCount(): Promise<number>;
-  aggregate<R extends Doc = Doc>(pipeline: Pipeline): DocStream<R>;
+  aggregate<R extends Doc = Doc>(pipeline: Pipeline, options?: ReadOptions): DocStream<R>;
   createIndexes(specs: IndexSpec[]): Promise<void>;
   listIndexes(): Promise<IndexSpec[]>;
   /** Drops an index by name; dropping one that does not exist is not an error. */

@@ -8,38 +8,51 @@ import { demoInteractions } from "../helpers/fixtures.js";
 const analysis = InteractionInput.parse(demoInteractions(1)[0]).analysis;
 const unit: ExportUnit = { exampleId: "e1", task: "grammar", input: "I go to school yesterday.", analysis: { ...analysis, grammar_errors: [{ type: "verb_tense", error: "go", correction: "went" }] }, taskTypes: ["grammar", "fluency"], difficulty: "B1", quality: 0.9 };
 
+const lineOf = (...args: Parameters<typeof formatUnit>) => formatUnit(...args).line;
+
 describe("export formats", () => {
   it("raw keeps the original record shape plus the example id", () => {
-    expect(Object.keys(JSON.parse(formatUnit(unit, "raw", {})))).toEqual(["id", "input", "output", "task_types", "difficulty_level", "quality_score"]);
+    expect(Object.keys(JSON.parse(lineOf(unit, "raw", {})))).toEqual(["id", "input", "output", "task_types", "difficulty_level", "quality_score"]);
   });
 
   it("openai: system prompt of the task, learner as user, the task's target as assistant", () => {
-    const line = JSON.parse(formatUnit(unit, "openai", {}));
+    const line = JSON.parse(lineOf(unit, "openai", {}));
     expect(line.messages.map((m: { role: string }) => m.role)).toEqual(["system", "user", "assistant"]);
     expect(line.messages[1].content).toBe(unit.input);
-    expect(JSON.parse(line.messages[2].content)).toEqual({ grammar_errors: [{ type: "verb_tense", error: "go", correction: "went" }] });
+    expect(JSON.parse(line.messages[2].content)).toEqual({ grammar_errors: [{ type: "verb_tense", error: "go", correction: "went" }], corrected_sentence: "I went to school yesterday." });
     expect(openAiLineProblem(line)).toBeUndefined();
   });
 
+  it("the grammar target ends with the corrected sentence, left out (and said so) when an error is not in the text", () => {
+    expect(formatUnit(unit, "alpaca", {}).uncorrected).toBe(false);
+    const lost = formatUnit({ ...unit, analysis: { ...unit.analysis, grammar_errors: [{ type: "article", error: "a apple", correction: "an apple" }] } }, "alpaca", {});
+    expect(lost.uncorrected).toBe(true);
+    expect(JSON.parse(JSON.parse(lost.line).output)).toEqual({ grammar_errors: [{ type: "article", error: "a apple", correction: "an apple" }] });
+    const clean = formatUnit({ ...unit, input: "I went home.", analysis: { ...unit.analysis, grammar_errors: [] } }, "alpaca", {});
+    expect(JSON.parse(JSON.parse(clean.line).output)).toEqual({ grammar_errors: [], corrected_sentence: "I went home." });
+    expect(formatUnit({ ...unit, task: "fluency" }, "alpaca", {}).uncorrected).toBe(false);
+    expect(JSON.parse(lineOf({ ...unit, task: "fluency" }, "alpaca", { fluency: { fields: ["corrected_sentence"] } })).output).toBe("I went to school yesterday.");
+  });
+
   it("alpaca and sharegpt carry the same three parts", () => {
-    expect(Object.keys(JSON.parse(formatUnit(unit, "alpaca", {})))).toEqual(["instruction", "input", "output"]);
-    const share = JSON.parse(formatUnit({ ...unit, task: "tutor_response" }, "sharegpt", {}));
+    expect(Object.keys(JSON.parse(lineOf(unit, "alpaca", {})))).toEqual(["instruction", "input", "output"]);
+    const share = JSON.parse(lineOf({ ...unit, task: "tutor_response" }, "sharegpt", {}));
     expect(share.conversations.map((c: { from: string }) => c.from)).toEqual(["system", "human", "gpt"]);
     expect(share.conversations[2].value).toBe(unit.analysis.tutor_response);
   });
 
   it("takes prompts and target fields from templates", () => {
-    const line = JSON.parse(formatUnit(unit, "alpaca", { grammar: { system: "Fix it.", fields: ["grammar_errors", "fluency_score"] } }));
+    const line = JSON.parse(lineOf(unit, "alpaca", { grammar: { system: "Fix it.", fields: ["grammar_errors", "fluency_score"] } }));
     expect(line.instruction).toBe("Fix it.");
     expect(Object.keys(JSON.parse(line.output))).toEqual(["grammar_errors", "fluency_score"]);
   });
 
   it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])("treats the task name %s as data, not an object property", (task) => {
     for (const format of ["openai", "alpaca", "sharegpt"] as const) {
-      const line = JSON.parse(formatUnit({ ...unit, task }, format, {}));
+      const line = JSON.parse(lineOf({ ...unit, task }, format, {}));
       expect(JSON.stringify(line)).toContain("Analyse the learner's sentence");
     }
-    const custom = JSON.parse(formatUnit({ ...unit, task }, "alpaca", JSON.parse(`{"${task}": {"system": "Own prompt.", "fields": ["fluency_score"]}}`)));
+    const custom = JSON.parse(lineOf({ ...unit, task }, "alpaca", JSON.parse(`{"${task}": {"system": "Own prompt.", "fields": ["fluency_score"]}}`)));
     expect(custom).toMatchObject({ instruction: "Own prompt.", output: JSON.stringify({ fluency_score: unit.analysis.fluency_score }) });
   });
 

@@ -1,12 +1,14 @@
 /**
  * The engines every conformance test runs on: the embedded one always, MongoDB when
  * `MONGODB_URI` names a server. Each store gets its own database (MongoDB) or file (embedded);
- * `dropAll` removes every one a test file created.
+ * `dropAll` removes every one a test file created, and runs by itself once the file's tests are
+ * done, so no test file leaves a database behind on the server.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll } from "vitest";
 import { openStore, type OpenStoreOptions } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 
@@ -70,6 +72,11 @@ function mongoCase(uri: string): EngineCase {
 }
 
 export const engines: EngineCase[] = [embeddedCase(), ...(mongoUri ? [mongoCase(mongoUri)] : [])];
+
+// Registered while the importing test file is collected: it runs after that file's own hooks.
+afterAll(async () => {
+  for (const engine of engines) await engine.dropAll();
+});
 
 if (!mongoUri) {
   console.log("[lexi tests] MongoDB engine skipped: set MONGODB_URI to a server (mongodb://…) to run the conformance suite on it too.");

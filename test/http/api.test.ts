@@ -92,6 +92,18 @@ describe("lexi serve over real HTTP", () => {
       expect((await call("POST", `${T}/feedback`, { body: { ...example, interaction_id: "0123456789abcdef01234567" }, key: APP })).status).toBe(404);
     });
 
+    it("accepts keys the original did not know, as it did, and names them in unknown_fields", async () => {
+      const answer = await call("POST", `${T}/feedback`, { body: { interaction_id: interactionId, user_id: "typo-user", rating: 4, text: "nice" }, key: APP });
+      expect(answer.status).toBe(200);
+      expect(answer.json).toMatchObject({ success: true, unknown_fields: ["text: unknown field; did you mean feedback_text?"] });
+      const snapshot = { user_id: "typo-user", level: "B1", fluency_score_avg: 0.5, grammar_accuracy: 0.5, vocabulary_count: 10, streak: 3 };
+      const saved = await call("POST", `${T}/progress/snapshot`, { body: snapshot, key: APP });
+      expect(saved.status).toBe(200);
+      expect(saved.json.unknown_fields).toEqual(["streak: unknown field; did you mean study_streak_days?"]);
+      const clean = await call("POST", `${T}/feedback`, { body: { interaction_id: interactionId, user_id: "typo-user", rating: 4, feedback_text: "nice" }, key: APP });
+      expect(clean.json).not.toHaveProperty("unknown_fields");
+    });
+
     it("reports feedback statistics with the original's names", async () => {
       const stats = await call("GET", `${T}/feedback/stats?user_id=user123&days=30`);
       expect(stats.json).toMatchObject({ total_feedbacks: 1, avg_rating: 5, helpful_percentage: 100, accurate_percentage: 100 });
@@ -172,6 +184,20 @@ describe("lexi serve over real HTTP", () => {
       expect(empty.status).toBe(404);
       expect(empty.json.error).toBe("not_found");
       expect((await call("GET", `${T}/export/training-data.jsonl?format=csv`)).status).toBe(400);
+    });
+
+    it("adds a share of clean grammar examples when the export asks for one", async () => {
+      const inline = await call("POST", `${T}/export/training-data`, { body: { task_types: ["grammar"], format: "openai", clean_share: 0.25 } });
+      expect(inline.status).toBe(200);
+      const clean = inline.json.data.filter((line: { messages: Array<{ content: string }> }) => JSON.parse(line.messages[2]!.content).grammar_errors.length === 0);
+      expect(clean.length).toBeGreaterThan(0);
+      expect(inline.json.counts.clean).toMatchObject({ records: clean.length, share: 0.25 });
+      expect(Math.abs(clean.length / inline.json.record_count - 0.25)).toBeLessThanOrEqual(0.5 / inline.json.record_count + 1e-9);
+      const stream = await call("GET", `${T}/export/training-data.jsonl?task_type=grammar&format=alpaca&clean_share=0.25`);
+      expect(stream.text.trim().split("\n").filter((line) => JSON.parse(JSON.parse(line).output).grammar_errors.length === 0)).toHaveLength(clean.length);
+      const raw = await call("POST", `${T}/export/training-data`, { body: { format: "jsonl", clean_share: 0.25 } });
+      expect(raw.status).toBe(400);
+      expect(raw.json.message).toContain("clean examples are grammar records of a chat format");
     });
 
     it("logs model metrics from a body or from query parameters, and lists them newest first", async () => {

@@ -156,9 +156,9 @@ describe("--template fields", () => {
   it("refuses a field the analysis does not have, naming the ones it has, and writes nothing", async () => {
     await example("Yesterday I go to school.", "u1");
     const out = folder();
-    const error = await exportDataset(store, { format: "openai", min_quality_score: 0, templates: { grammar: { fields: ["corrected_sentence"] } } }, { path: out }).catch((e) => e);
+    const error = await exportDataset(store, { format: "openai", min_quality_score: 0, templates: { grammar: { fields: ["corrected_text"] } } }, { path: out }).catch((e) => e);
     expect(error.code).toBe("invalid_input");
-    expect(error.message).toMatch(/"corrected_sentence" is not a field of the analysis; use fluency_score, vocabulary_level, grammar_errors/);
+    expect(error.message).toMatch(/"corrected_text" is not a field of the analysis; use corrected_sentence, fluency_score, vocabulary_level, grammar_errors/);
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -11,6 +11,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listInteractions } from "../../src/services/interactions.js";
 import { COLLECTIONS } from "../../src/store/collections.js";
+import { SCHEMA_VERSION } from "../../src/store/embedded/catalog.js";
 import { decodeDoc } from "../../src/store/embedded/codec.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Doc } from "../../src/store/store.js";
@@ -74,9 +75,39 @@ describe("embedded store file", () => {
       await store.close();
     }
     const db = new Database(path, { readonly: true });
-    expect(db.pragma("user_version", { simple: true })).toBe(1);
+    expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     const expressionIndexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '%json_extract%'").all();
     expect(expressionIndexes).toEqual([]);
+    db.close();
+  });
+
+  it("leads every index key with its type rank once a version-1 store is opened, so index order is MongoDB's", async () => {
+    const path = join(dir, "v1.db");
+    const first = await openStore(path);
+    const things = first.collection("mixed");
+    await things.createIndexes([{ name: "v_1", keys: { v: 1 } }]);
+    await things.insertMany([{ _id: "date", v: new Date(0) }, { _id: "true", v: true }, { _id: "string", v: "~" }, { _id: "two", v: 2 }]);
+    await first.close();
+    // Version 1 indexed the bare columns, where SQLite puts booleans among numbers and dates among strings.
+    const old = new Database(path);
+    const { sql } = old.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name LIKE '%v_1%'").get() as { sql: string };
+    const column = /"(h\d+_v)"/.exec(sql)![1];
+    const name = /INDEX "([^"]+)"/.exec(sql)![1];
+    old.exec(`DROP INDEX "${name}"; CREATE INDEX "${name}" ON "docs_mixed" ("${column}"); PRAGMA user_version = 1`);
+    old.close();
+    const again = await openStore(path);
+    try {
+      const sorted = await again.collection("mixed").find({}, { sort: { v: 1 } }).toArray();
+      expect(sorted.map((doc) => doc._id)).toEqual(["two", "string", "true", "date"]);
+    } finally {
+      await again.close();
+    }
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    const rebuilt = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) as { sql: string };
+    expect(rebuilt.sql).toContain("CASE substr(ctypes");
+    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT rid FROM "docs_mixed" ORDER BY ${/ON "docs_mixed" \((.*)\)$/.exec(rebuilt.sql)![1]}, rid`).all() as Array<{ detail: string }>;
+    expect(plan.map((step) => step.detail).join(" ")).not.toContain("TEMP B-TREE FOR ORDER BY");
     db.close();
   });
 

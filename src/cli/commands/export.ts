@@ -87,6 +87,7 @@ export const exportSpec = defineCommand({
     { flags: "--allow-empty-splits", description: "write a split that gets no learner instead of refusing", field: "allow_empty_splits" },
     { flags: "--mark-used", description: "mark the exported examples as used in training, once the files are complete", field: "mark_used" },
     { flags: "--template <file>", description: 'JSON of per-task prompts and target fields: {"grammar": {"system": "…", "fields": ["grammar_errors"]}}' },
+    { flags: "--clean-share <0..0.9>", description: "this share of the grammar records are clean examples: fluent, error-free, well-rated interactions (openai, alpaca, sharegpt; picked by --seed)", field: "clean_share" },
   ],
   run: ({ store, input, options, json }) => runExport(store, input, options, json),
   render: renderExport,
@@ -106,12 +107,22 @@ export function renderExport(result: ShownExport<ExportResult>): string {
     `Export ${result.export_id}: ${counts.records} records from ${counts.examples} examples (${result.format})`,
     files,
     `tasks: ${tasks || "—"} · duplicates dropped: ${counts.dropped_duplicates} · left out: ${excluded || "none"}`,
+    counts.without_corrected_sentence ? `${counts.without_corrected_sentence} grammar targets without corrected_sentence (an error's words are not in the learner's text)` : "",
+    counts.clean ? cleanLine(counts.clean, counts.per_task.grammar ?? 0) : "",
     result.manifest_path ? `manifest: ${result.manifest_path}` : "",
     result.marked_used ? "The exported examples are now marked as used in training." : "",
   ]
     .filter(Boolean)
     .join("\n");
 }
+
+function cleanLine(clean: NonNullable<ExportResult["counts"]["clean"]>, grammar: number): string {
+  const reached = grammar ? clean.records / grammar : 0;
+  const short = clean.available < clean.wanted ? ` (${formatPercent(clean.share)} asked for ${clean.wanted}: only ${clean.available} interactions qualify)` : "";
+  return `clean grammar examples: ${clean.records} of ${grammar} grammar records (${formatPercent(reached)})${short}`;
+}
+
+const formatPercent = (share: number) => `${(share * 100).toFixed(1)}%`;
 
 export const list = defineCommand({
   input: ListExportsInput,

@@ -1,7 +1,8 @@
 /**
  * What every `<group> import` command shares: the flags, a progress line, and Ctrl-C.
  */
-import type { ImportOptions, ImportSummary } from "../../services/import/import-records.js";
+import type { ImportSummary } from "../../services/import/import-records.js";
+import type { KindImportOptions } from "../../services/intake-import.js";
 import type { Store } from "../../store/store.js";
 import { importSource } from "../input.js";
 import { withInterrupt } from "../interrupt.js";
@@ -9,7 +10,7 @@ import { renderImport } from "../output/import-summary.js";
 import { withProgress } from "../output/progress.js";
 import { defineCommand, type CommandSpec } from "../spec.js";
 
-type Importer = (store: Store, source: ReturnType<typeof importSource>, options: ImportOptions) => Promise<ImportSummary>;
+type Importer = (store: Store, source: ReturnType<typeof importSource>, options: KindImportOptions) => Promise<ImportSummary>;
 
 /** `<group> import <file|->`: the same flags for every kind of record. */
 export function importCommand(what: string, importer: Importer): CommandSpec {
@@ -18,6 +19,7 @@ export function importCommand(what: string, importer: Importer): CommandSpec {
       { flags: "--skip-invalid", description: "write the valid records and save the rejected ones with their reasons" },
       { flags: "--rejected <file>", description: "where --skip-invalid saves rejected records (default: <file>.rejected.jsonl)" },
       { flags: "--resume", description: "commit batch by batch; after an interrupt, the same command with --resume continues where it stopped" },
+      { flags: "--strict", description: "refuse the import (nothing written) when a record has a field its format does not know; by default such fields are kept and listed" },
     ],
     run: ({ store, args, options, json }) =>
       withInterrupt((signal) =>
@@ -26,6 +28,7 @@ export function importCommand(what: string, importer: Importer): CommandSpec {
             skipInvalid: options.skipInvalid as boolean | undefined,
             rejectedPath: options.rejected as string | undefined,
             resume: options.resume as boolean | undefined,
+            strict: options.strict as boolean | undefined,
             signal,
             onProgress: (read) => update(`importing ${what}… ${read.toLocaleString("en")} read`),
           }),

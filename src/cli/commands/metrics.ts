@@ -11,6 +11,8 @@ import { formatDate } from "../output/format.js";
 import { renderTable } from "../output/table.js";
 import { warn } from "../output/warn.js";
 import { defineCommand } from "../spec.js";
+import { importMetrics as importer } from "../../services/intake-import.js";
+import { importCommand } from "./import-command.js";
 
 /** `name=value` pairs; a value that is not a number is refused here, naming the pair. */
 export function parseMetricPairs(pairs: string[]): Record<string, number> {
@@ -132,6 +134,8 @@ export const log = defineCommand({
   },
   render: renderLogged,
 });
+
+export const importMetrics = importCommand("metrics", importer);
 
 export const history = defineCommand({
   input: MetricsHistoryInput,

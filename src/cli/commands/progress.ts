@@ -2,7 +2,8 @@
  * `lexi progress snapshot|import|history`.
  */
 import { ProgressHistoryInput, ProgressInput, type ProgressDoc } from "../../schema/progress.js";
-import { importProgress as importer, progressHistory, saveSnapshot, type SavedSnapshot } from "../../services/progress.js";
+import { importProgress as importer } from "../../services/intake-import.js";
+import { progressHistory, saveSnapshot, type SavedSnapshot } from "../../services/progress.js";
 import { lineChart } from "../output/chart.js";
 import { formatDate, formatScore } from "../output/format.js";
 import { renderTable } from "../output/table.js";

@@ -9,7 +9,9 @@ import { NotFoundError } from "../../errors.js";
 import { ExportInput } from "../../schema/export.js";
 import { fieldOf, type FieldName } from "../../schema/fields.js";
 import { exportDataset } from "../../services/export/export-dataset.js";
+import { abortable } from "../../store/abortable.js";
 import type { Store } from "../../store/store.js";
+import { clientGoneSignal } from "../client-gone.js";
 import { boolish } from "../query.js";
 import { parseQuery, type RouteRegistry } from "../route.js";
 import { parseInput } from "../../services/validate.js";
@@ -37,6 +39,8 @@ const InlineExport = z
     include_used: boolish.optional(),
     mark_used: boolish.optional(),
     limit: z.number().int().min(1).max(MAX_INLINE).default(10_000),
+    /** The share of clean grammar records (fluent, error-free, well-rated interactions); openai, alpaca or sharegpt only. */
+    clean_share: exportField("clean_share"),
   })
   .strict();
 
@@ -53,6 +57,7 @@ const StreamQuery = wireQuery(ExportInput, {
   mark_used: "mark_used",
   dedup: "dedup",
   limit: "limit",
+  clean_share: "clean_share",
 });
 
 /** Collects an export's lines in memory for the inline answer (bounded by its limit). */
@@ -112,12 +117,9 @@ export function exportRoutes(routes: RouteRegistry, store: Store, prefix: string
     handler: async (request, reply) => {
       const query = parseQuery(StreamQuery, request.query);
       const body = new PassThrough();
-      // A client that goes away stops the export (and with it, its staging and any marks).
-      const abort = new AbortController();
-      reply.raw.on("close", () => {
-        if (!reply.raw.writableFinished) abort.abort();
-      });
-      const done = exportDataset(store, query, { stream: body }, { signal: abort.signal });
+      // A client that goes away stops the export (its reads, its staging and any marks).
+      const signal = clientGoneSignal(reply);
+      const done = exportDataset(abortable(store, signal), query, { stream: body }, { signal });
       // Errors found before the first line (bad filters, nothing to export) still get a JSON answer.
       const first = await Promise.race([once(body, "readable").then(() => "data" as const), done.then(() => "done" as const)]);
       void done.then(

@@ -11,9 +11,11 @@ import { logMetrics, metricsHistory } from "../../services/metrics.js";
 import { detectPatterns, userPatterns } from "../../services/patterns.js";
 import { progressHistory, saveSnapshot } from "../../services/progress.js";
 import type { Store } from "../../store/store.js";
+import { storeForRequest } from "../client-gone.js";
 import { qDays, qIntIn } from "../query.js";
 import { bodyOf, parseQuery, pathParam, type RouteRegistry } from "../route.js";
 import { analyticsAnswer } from "../wire/analytics.js";
+import { unknownFieldsAnswer } from "../wire/unknown-fields.js";
 import { learnerPatternsAnswer, MAX_PATTERNS, patternsAnswer } from "../wire/error-patterns.js";
 import { wireQuery } from "../wire/query-schema.js";
 
@@ -32,7 +34,7 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     tag: "progress",
     summary: "Save a learner's progress snapshot (its own date is kept; the trend counts it)",
     body: ProgressInput,
-    handler: async (request) => ({ ...(await saveSnapshot(store, bodyOf(ProgressInput, request))), message: "Progress snapshot saved" }),
+    handler: async (request) => ({ ...(await saveSnapshot(store, bodyOf(ProgressInput, request))), message: "Progress snapshot saved", ...unknownFieldsAnswer(ProgressInput, request.body) }),
   });
   routes.add({
     method: "GET",
@@ -55,7 +57,7 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     query: PatternsQuery,
     handler: async (request, reply) => {
       const query = parseQuery(PatternsQuery, request.query);
-      const patterns = await detectPatterns(store, query);
+      const patterns = await detectPatterns(storeForRequest(store, reply), query);
       void reply.header("x-total-count", String(patterns.length));
       return patternsAnswer(patterns);
     },
@@ -67,9 +69,9 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     tag: "error patterns",
     summary: "One learner's error types of the last 1..365 days (default 30), most frequent first, with examples",
     query: LearnerPatternsQuery,
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const query = parseQuery(LearnerPatternsQuery, request.query);
-      const result = await userPatterns(store, { ...query, user_id: pathParam(request, "user_id") });
+      const result = await userPatterns(storeForRequest(store, reply), { ...query, user_id: pathParam(request, "user_id") });
       return learnerPatternsAnswer(result.error_types);
     },
   });
@@ -80,9 +82,9 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     tag: "analytics",
     summary: "Fluency, grammar, vocabulary or engagement, grouped by day (default, as the original), week, month or level",
     body: AnalyticsInput,
-    handler: async (request) => {
+    handler: async (request, reply) => {
       // The original always grouped by day; without a group_by, so does this route.
-      return analyticsAnswer(await analytics(store, { group_by: "day", ...bodyOf(AnalyticsInput, request) }));
+      return analyticsAnswer(await analytics(storeForRequest(store, reply), { group_by: "day", ...bodyOf(AnalyticsInput, request) }));
     },
   });
   routes.add({
@@ -95,7 +97,8 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     query: MetricsQuery,
     handler: async (request) => {
       const query = parseQuery(MetricsQuery, request.query);
-      return { ...(await logMetrics(store, { ...query, ...bodyOf(MetricsInput, request) })), message: "Model metrics logged successfully" };
+      const input = { ...query, ...bodyOf(MetricsInput, request) };
+      return { ...(await logMetrics(store, input)), message: "Model metrics logged successfully", ...unknownFieldsAnswer(MetricsInput, input) };
     },
   });
   routes.add({

@@ -12,6 +12,7 @@ import { qDays, qIntIn } from "../query.js";
 import { bodyOf, parseQuery, pathParam, type RouteRegistry } from "../route.js";
 import { feedbackStatsAnswer } from "../wire/feedback-stats.js";
 import { wireQuery } from "../wire/query-schema.js";
+import { unknownFieldsAnswer } from "../wire/unknown-fields.js";
 
 const AI_PREFIX = "/api/v1/ai";
 // The original's bounds, tighter than the library's.
@@ -26,7 +27,7 @@ export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string
     tag: "interactions",
     summary: "Log a tutor interaction; good examples are queued for training automatically",
     body: InteractionInput,
-    handler: async (request) => ({ ...(await logInteraction(store, bodyOf(InteractionInput, request))), message: "Interaction logged successfully" }),
+    handler: async (request) => ({ ...(await logInteraction(store, bodyOf(InteractionInput, request))), message: "Interaction logged successfully", ...unknownFieldsAnswer(InteractionInput, request.body) }),
   });
   routes.add({
     method: "GET",
@@ -72,6 +73,7 @@ export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string
       success: true,
       message: "Feedback submitted successfully. Thank you for helping improve our AI!",
       ...(await submitFeedback(store, bodyOf(FeedbackInput, request))),
+      ...unknownFieldsAnswer(FeedbackInput, request.body),
     }),
   });
   routes.add({

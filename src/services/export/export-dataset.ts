@@ -12,15 +12,17 @@ import type { Writable } from "node:stream";
 import { InvalidInputError, NotFoundError } from "../../errors.js";
 import { dedupKey } from "../../domain/dedup-key.js";
 import { currentOutput } from "../../domain/corrections.js";
-import { FormatRuleError, formatUnit, type ExportUnit } from "../../domain/export-formats.js";
+import { FormatRuleError, formatUnit, templateFor, type ExportUnit, type FormattedUnit } from "../../domain/export-formats.js";
 import { datasetCard, llamaFactoryDatasetInfo } from "../../domain/trainer-files.js";
 import { idText } from "../../schema/common.js";
-import { ExportInput, PREFERENCE_FORMATS, SPLIT_NAMES, type ExportCounts, type ExportDoc, type ExportFileRecord, type ValidExport } from "../../schema/export.js";
+import { ExportInput, PREFERENCE_FORMATS, SPLIT_NAMES, type ExportCounts, type ExportDoc, type ExportFileRecord, type ExportTemplates, type ValidExport } from "../../schema/export.js";
 import type { QueueItemDoc } from "../../schema/queue.js";
 import { COLLECTIONS } from "../../store/collections.js";
 import type { Filter, Store } from "../../store/store.js";
 import { LEXI_VERSION } from "../../version.js";
 import { parseInput } from "../validate.js";
+import { cleanCount } from "../../domain/clean-share.js";
+import { stageCleanExamples } from "./clean-examples.js";
 import { createTempFolder, planFolder, removeLeftovers } from "./dataset-folder.js";
 import { defaultDestination, explicitDestination, MANIFEST, type Destination } from "./destination.js";
 import { commitExport, owner, publishExport, recoverExports, undoExport } from "./export-record.js";
@@ -95,21 +97,28 @@ export async function exportDataset(store: Store, raw: ExportInput, target: Expo
       for (const unit of units) await staging.add(unit);
       if (scanned % 1000 === 0) options.onProgress?.(scanned, 0);
     }
+    const cleanOffered = input.clean_share > 0 ? await stageCleanExamples(store, input, staging, options.signal) : 0;
     await staging.finish();
     await phaseBoundary("staged");
+    let cleanKept = 0;
+    if (input.clean_share > 0) {
+      const clean = staging.keepClean((errorful) => cleanCount(errorful, input.clean_share));
+      cleanKept = clean.kept;
+      counts.clean = { records: 0, share: input.clean_share, wanted: clean.wanted, available: clean.available };
+    }
     const kept = staging.kept;
     if (kept === 0) throw new NotFoundError(`no training examples match these filters${describeExclusions(counts)}; nothing was written`);
     if (preference) {
       counts.preference = { per_source: tally([...staging.recordsPerKeySpace(input.limit)]), unclear: preference.tally.unclear };
       counts.excluded.invalid_for_format += preference.tally.invalid;
     }
-    counts.dropped_duplicates = staging.offered - kept;
+    counts.dropped_duplicates = staging.offered - cleanOffered - (kept - cleanKept);
     assignSplits(staging, input);
     if (folder) await createTempFolder(folder);
     record.files = await writeOutputs(staging, input, target, destination, folder?.temp ?? null, counts, options);
     if (folder) {
       await writeManifest(join(folder.temp, MANIFEST), record);
-      await writeTrainerFiles(folder.temp, record);
+      await writeTrainerFiles(folder.temp, record, input.templates);
     }
     await phaseBoundary("written");
     record.state = folder ? "publishing" : "complete";
@@ -165,6 +174,7 @@ function emptyCounts(splits: number): ExportCounts {
     dropped_duplicates: 0,
     excluded: { rejected: 0, flagged: 0, already_used: 0, invalid_for_format: 0 },
     corrected_examples: 0,
+    without_corrected_sentence: 0,
   };
 }
 
@@ -202,9 +212,9 @@ function stage(item: QueueItemDoc, input: ValidExport, counts: ExportCounts): St
       difficulty: item.difficulty_level,
       quality: item.quality_score,
     };
-    let line: string;
+    let formatted: FormattedUnit;
     try {
-      line = formatUnit(unit, input.format, input.templates);
+      formatted = formatUnit(unit, input.format, input.templates);
     } catch (error) {
       if (!(error instanceof FormatRuleError)) throw error;
       counts.excluded.invalid_for_format++;
@@ -219,8 +229,9 @@ function stage(item: QueueItemDoc, input: ValidExport, counts: ExportCounts): St
       group,
       userId: String(item.user_id),
       quality: item.quality_score,
-      line,
+      line: formatted.line,
       used: Boolean(item.used_in_training),
+      note: formatted.uncorrected ? "uncorrected" : "",
     });
   }
   return staged;
@@ -237,7 +248,7 @@ async function stagePreference(store: Store, item: QueueItemDoc, flagged: Flagge
 }
 
 /** LLaMA-Factory's dataset_info.json and a Hugging Face dataset card, beside the data files. */
-async function writeTrainerFiles(folder: string, record: ExportDoc): Promise<void> {
+async function writeTrainerFiles(folder: string, record: ExportDoc, templates: ExportTemplates): Promise<void> {
   const files = await Promise.all(
     record.files.map(async (file) => {
       const name = file.path.split(/[\\/]/).pop()!;
@@ -248,12 +259,24 @@ async function writeTrainerFiles(folder: string, record: ExportDoc): Promise<voi
   const info = llamaFactoryDatasetInfo(name, record.format, files);
   const facts = [
     `${record.counts.records} records from ${record.counts.examples} examples, ${record.counts.corrected_examples} of them corrected by a reviewer`,
+    ...grammarTargetFacts(record, templates),
     ...files.map((file) => `${file.split}: ${file.records} records (${file.file})`),
     ...(record.counts.preference ? [`records per source: ${Object.entries(record.counts.preference.per_source).map(([source, n]) => `${source} ${n}`).join(", ")}`] : []),
   ];
   const written: Array<[string, string]> = [["README.md", datasetCard({ exportId: record._id, format: record.format, files, facts })]];
   if (info) written.push(["dataset_info.json", `${JSON.stringify(info, null, 2)}\n`]);
   for (const [file, text] of written) await writeWholeFile(join(folder, file), text);
+}
+
+/** How a grammar record's target reads, when the dataset has grammar records in a chat format. */
+function grammarTargetFacts(record: ExportDoc, templates: ExportTemplates): string[] {
+  if (record.format === "raw" || PREFERENCE_FORMATS.has(record.format) || !record.counts.per_task.grammar) return [];
+  const fields = templateFor("grammar", templates).fields;
+  const facts = [`grammar targets: JSON with ${fields.join(", ")}${fields.includes("corrected_sentence") ? " (corrected_sentence: the learner's sentence with the corrections applied)" : ""}`];
+  const clean = record.counts.clean;
+  if (clean) facts.push(`${clean.records} clean grammar records (fluent, error-free, well-rated interactions; target: no errors, the sentence as written), share asked ${clean.share}`);
+  if (record.counts.without_corrected_sentence) facts.push(`${record.counts.without_corrected_sentence} grammar targets without corrected_sentence (an error's words are not in the learner's text)`);
+  return facts;
 }
 
 async function writeOutputs(
@@ -283,6 +306,8 @@ async function writeOutputs(
       counts.records++;
       counts.per_split[names[unit.split]!]!++;
       counts.per_task[unit.task] = (counts.per_task[unit.task] ?? 0) + 1;
+      if (unit.note === "uncorrected") counts.without_corrected_sentence++;
+      if (unit.note === "clean") counts.clean!.records++;
       if (counts.records % 1000 === 0) options.onProgress?.(0, counts.records);
     }
     for (let split = 0; split < splits; split++) await drain(split);
@@ -343,6 +368,7 @@ function describeFilters(input: ValidExport): Record<string, unknown> {
     limit: input.limit ?? null,
     include_used: input.include_used,
     dedup: input.dedup,
+    clean_share: input.clean_share,
   };
 }
 

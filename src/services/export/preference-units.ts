@@ -79,9 +79,9 @@ export function dpoUnits(item: QueueItemDoc, flagged: FlaggedAnswers, context: C
     const template = templateFor(task, context.templates);
     const prompt = { system: template.system, user: item.user_input };
     const pairs: Array<[PreferenceSource, string, string]> = [];
-    if (item.status === "approved" && item.corrected_output) pairs.push(["correction", targetFor(currentOutput(item), template), targetFor(item.expected_output, template)]);
+    if (item.status === "approved" && item.corrected_output) pairs.push(["correction", targetFor(currentOutput(item), template, item.user_input), targetFor(item.expected_output, template, item.user_input)]);
     const bad = good ? flagged.get(dedupKey(task, item.user_input)) : undefined;
-    if (bad) pairs.push(["feedback", targetFor(currentOutput(item), template), targetFor(bad, template)]);
+    if (bad) pairs.push(["feedback", targetFor(currentOutput(item), template, item.user_input), targetFor(bad, template, item.user_input)]);
     for (const [source, chosen, rejected] of pairs) {
       const record = dpoRecord(prompt, chosen, rejected);
       if (dpoRecordProblem(record)) {
@@ -119,7 +119,7 @@ export async function ktoUnits(store: Store, item: QueueItemDoc, context: Contex
   for (const task of selectedTasks(item, context.input.task_types)) {
     const template = templateFor(task, context.templates);
     for (const [source, analysis, desirable] of answers) {
-      const record = ktoRecord({ system: template.system, user: item.user_input }, targetFor(analysis, template), desirable);
+      const record = ktoRecord({ system: template.system, user: item.user_input }, targetFor(analysis, template, item.user_input), desirable);
       if (ktoRecordProblem(record)) {
         context.tally.invalid++;
         continue;

@@ -7,8 +7,8 @@
  */
 import Database from "better-sqlite3";
 
-/** key, ord, example id, task, group, user id, quality, line */
-export type StagedRow = [string, string, string, string, string, string, number, string];
+/** key, ord, example id, task, group, user id, quality, line, note */
+export type StagedRow = [string, string, string, string, string, string, number, string, string];
 /** key, example id, 1 if the example was already used in training when read */
 export type MemberRow = [string, string, number];
 
@@ -30,12 +30,12 @@ export class StagingTable {
     this.db.pragma("cache_size = -65536");
     // Rows keep the position where their key first appeared (rowid), which is the output order.
     this.db.exec(`CREATE TABLE IF NOT EXISTS units (key TEXT NOT NULL UNIQUE, ord TEXT NOT NULL, example_id TEXT NOT NULL, task TEXT NOT NULL,
-      grp TEXT NOT NULL, user_id TEXT NOT NULL, quality REAL NOT NULL, line TEXT NOT NULL);
+      grp TEXT NOT NULL, user_id TEXT NOT NULL, quality REAL NOT NULL, line TEXT NOT NULL, note TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS members (key TEXT NOT NULL, example_id TEXT NOT NULL, used INTEGER NOT NULL)`);
     const upsert = (rows: number) =>
-      this.db.prepare(`INSERT INTO units (key, ord, example_id, task, grp, user_id, quality, line) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
+      this.db.prepare(`INSERT INTO units (key, ord, example_id, task, grp, user_id, quality, line, note) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
       ON CONFLICT (key) DO UPDATE SET ord = excluded.ord, example_id = excluded.example_id, task = excluded.task,
-        grp = excluded.grp, user_id = excluded.user_id, quality = excluded.quality, line = excluded.line
+        grp = excluded.grp, user_id = excluded.user_id, quality = excluded.quality, line = excluded.line, note = excluded.note
       WHERE excluded.quality > units.quality OR (excluded.quality = units.quality AND excluded.ord < units.ord)`);
     this.upsertMany = upsert(ROWS_PER_STATEMENT);
     this.upsertOne = upsert(1);

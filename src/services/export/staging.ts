@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { splitEnds, splitHash } from "../../domain/split.js";
+import { CLEAN_KEY_PREFIX } from "./clean-examples.js";
 import { processAlive } from "./process-alive.js";
 import { StagingTable, type MemberRow, type StagedRow } from "./staging-table.js";
 
@@ -29,12 +30,17 @@ export interface StagedUnit {
   line: string;
   /** The example was already used in training when it was read. */
   used: boolean;
+  note?: UnitNote;
 }
+
+/** What the counts say of a written unit: its grammar target left out the corrected sentence, or it is a clean example. */
+export type UnitNote = "" | "uncorrected" | "clean";
 
 export interface StagedWinner {
   task: string;
   split: number;
   line: string;
+  note: UnitNote;
 }
 
 export interface ExportedExample {
@@ -144,8 +150,9 @@ export class ExportStaging {
 
   async add(unit: StagedUnit): Promise<void> {
     this.offered++;
-    this.pending.push([unit.key, unit.ord, unit.exampleId, unit.task, unit.group, unit.userId, unit.quality, unit.line]);
-    if (this.trackMembers) this.pendingMembers.push([unit.key, unit.exampleId, unit.used ? 1 : 0]);
+    this.pending.push([unit.key, unit.ord, unit.exampleId, unit.task, unit.group, unit.userId, unit.quality, unit.line, unit.note ?? ""]);
+    // A clean example comes from an interaction, not a queue item: there is nothing to mark as used.
+    if (this.trackMembers && unit.note !== "clean") this.pendingMembers.push([unit.key, unit.exampleId, unit.used ? 1 : 0]);
     if (this.pending.length >= BATCH) await this.flush();
   }
 
@@ -167,6 +174,22 @@ export class ExportStaging {
   private get db(): Database.Database {
     if (!this.reader) throw new Error("staging is read only after finish()");
     return this.reader;
+  }
+
+  /**
+   * Keeps `count(grammar records with errors)` of the staged clean units, the lowest seeded ranks
+   * first, after leaving out those whose text is also exported with errors. Returns how many
+   * were wanted, how many qualified and how many are kept.
+   */
+  keepClean(count: (errorful: number) => number): { wanted: number; available: number; kept: number } {
+    // Keys hold a NUL (see dedupKey), where SQLite's substr stops: the prefix is added, not cut off.
+    this.db.prepare("DELETE FROM units WHERE note = 'clean' AND key IN (SELECT ? || key FROM units WHERE note != 'clean')").run(CLEAN_KEY_PREFIX);
+    const available = (this.db.prepare("SELECT count(*) AS n FROM units WHERE note = 'clean'").get() as { n: number }).n;
+    const errorful = (this.db.prepare("SELECT count(*) AS n FROM units WHERE task = 'grammar' AND note != 'clean'").get() as { n: number }).n;
+    const wanted = count(errorful);
+    const kept = Math.min(available, wanted);
+    this.db.prepare("DELETE FROM units WHERE note = 'clean' AND rowid NOT IN (SELECT rowid FROM units WHERE note = 'clean' ORDER BY ord, rowid LIMIT ?)").run(kept);
+    return { wanted, available, kept };
   }
 
   get kept(): number {
@@ -199,7 +222,7 @@ export class ExportStaging {
 
   /** The kept units in output order, at most `limit`, with their split (after assignSplits). */
   *winners(limit?: number): Generator<StagedWinner> {
-    yield* this.db.prepare(`SELECT u.task, g.split, u.line FROM (${this.written(limit)}) AS u JOIN groups AS g ON g.grp = u.grp ORDER BY u.r`).iterate() as Iterable<StagedWinner>;
+    yield* this.db.prepare(`SELECT u.task, g.split, u.line, u.note FROM (${this.written(limit)}) AS u JOIN groups AS g ON g.grp = u.grp ORDER BY u.r`).iterate() as Iterable<StagedWinner>;
   }
 
   /** Written units per key space: the part of the key before its first ":" (a preference record's source). */

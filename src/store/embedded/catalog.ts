@@ -8,12 +8,15 @@ import type Database from "better-sqlite3";
 import { StoreUnavailableError } from "../../errors.js";
 import type { IndexSpec } from "../store.js";
 import { decodeDoc } from "./codec.js";
-import { type Layout, cellsOf, columnName, makeLayout } from "./columns.js";
+import { type Layout, cellsOf, columnName, makeLayout, rankSql } from "./columns.js";
 import { hotPathsOf } from "./hot-paths.js";
 import { sqlIndexName, tableName } from "./sql-names.js";
 
-/** 1: hot fields in columns, indexes on the columns (version 0 indexed json_extract expressions). */
-export const SCHEMA_VERSION = 1;
+/**
+ * 1: hot fields in columns, indexes on the columns (version 0 indexed json_extract expressions).
+ * 2: each index key leads with its column's type rank, so index order is MongoDB's order.
+ */
+export const SCHEMA_VERSION = 2;
 
 const TABLE_COLUMNS = "rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, ctypes TEXT NOT NULL DEFAULT ''";
 const BACKFILL_ROWS = 2000;
@@ -55,7 +58,22 @@ export class Catalog {
 
   private migrate(): void {
     // Another process may have migrated while this one waited for the write lock.
-    if (this.userVersion() >= SCHEMA_VERSION) return;
+    const from = this.userVersion();
+    if (from >= SCHEMA_VERSION) return;
+    if (from === 0) this.moveToColumns();
+    else this.rebuildIndexes();
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.load();
+  }
+
+  /** Version 1 to 2: the same indexes, each key now led by its type rank. */
+  private rebuildIndexes(): void {
+    this.load();
+    for (const collection of this.tables) for (const spec of this.specsOf(collection)) this.buildIndex(collection, spec);
+  }
+
+  /** Version 0 to the current one: hot columns filled from the documents, indexes on them. */
+  private moveToColumns(): void {
     this.db.exec(`CREATE TABLE IF NOT EXISTS lexi_indexes (collection TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, PRIMARY KEY (collection, name));
       CREATE TABLE IF NOT EXISTS lexi_columns (collection TEXT NOT NULL, path TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (collection, path));
       CREATE TABLE IF NOT EXISTS lexi_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
@@ -69,8 +87,6 @@ export class Catalog {
       this.addColumns(collection, [...hotPathsOf(collection), ...keyPaths(specs)]);
       for (const spec of specs) this.buildIndex(collection, spec);
     }
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    this.load();
   }
 
   private load(): void {
@@ -163,7 +179,11 @@ export class Catalog {
     this.db.exec(`DROP INDEX IF EXISTS "${sqlName}"`);
     if (spec.multikey) return;
     const layout = this.layout(collection);
-    const columns = Object.entries(spec.keys).map(([path, direction]) => `"${layout.byPath.get(path)!.name}"${direction === -1 ? " DESC" : ""}`);
+    const columns = Object.entries(spec.keys).map(([path, direction]) => {
+      const column = layout.byPath.get(path)!;
+      const order = direction === -1 ? " DESC" : "";
+      return `${rankSql(column)}${order}, "${column.name}"${order}`;
+    });
     this.db.exec(`CREATE ${spec.unique ? "UNIQUE " : ""}INDEX "${sqlName}" ON "${tableName(collection)}" (${columns.join(", ")})`);
   }
 

@@ -2,6 +2,11 @@
  * Documents are stored as JSON text with MongoDB Extended JSON wrappers for the two BSON types
  * lexi uses: `{"$date": ISO-8601 with milliseconds}` and `{"$oid": hex}`. Dates always carry
  * milliseconds so that their text sorts in time order (SQLite compares them as strings).
+ *
+ * MongoDB (5.0 and later) stores field names that start with `$` as plain data, so a subdocument
+ * `{"$date": "…"}` written by a user comes back as that subdocument, not as a Date. To keep the
+ * wrappers unambiguous, such a name is stored with one more `$` (`$date` as `$$date`) and loses
+ * it again on the way out.
  */
 import { ObjectId } from "bson";
 import type { Doc } from "../store.js";
@@ -14,7 +19,26 @@ function replacer(this: Record<string, unknown>, key: string, value: unknown): u
     return { $date: original.toISOString() };
   }
   if (original instanceof ObjectId) return { $oid: original.toHexString() };
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    for (const name in value) if (name.charCodeAt(0) === DOLLAR) return escapeNames(value as Record<string, unknown>);
+  }
   return value;
+}
+
+const DOLLAR = 36;
+
+/** The same object with every `$`-prefixed field name given one more `$`, in the same order. */
+function escapeNames(record: Record<string, unknown>): Record<string, unknown> {
+  const escaped: Record<string, unknown> = {};
+  for (const name in record) escaped[name.charCodeAt(0) === DOLLAR ? `$${name}` : name] = record[name];
+  return escaped;
+}
+
+/** Undoes `escapeNames`: `$$date` is the user's `$date`. */
+function unescapeNames(record: Record<string, unknown>): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const name in record) plain[name.charCodeAt(0) === DOLLAR && name.charCodeAt(1) === DOLLAR ? name.slice(1) : name] = record[name];
+  return plain;
 }
 
 /** A subdocument: an object that is not an array, a Date or an ObjectId. */
@@ -26,7 +50,10 @@ export function encodeDoc(doc: unknown): string {
   return JSON.stringify(doc, replacer);
 }
 
-/** Turns the Extended JSON wrappers of parsed JSON back into Dates and ObjectIds, in place. */
+/**
+ * Turns the Extended JSON wrappers of parsed JSON back into Dates and ObjectIds, and escaped
+ * `$$` field names back into the user's `$` names, in place where it can.
+ */
 export function revive(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
@@ -36,11 +63,13 @@ export function revive(value: unknown): unknown {
   const record = value as Record<string, unknown>;
   if (typeof record.$date === "string") return new Date(record.$date);
   if (typeof record.$oid === "string") return new ObjectId(record.$oid);
+  let escaped = false;
   for (const key in record) {
+    if (key.charCodeAt(0) === DOLLAR) escaped = true;
     const inner = record[key];
     if (inner !== null && typeof inner === "object") record[key] = revive(inner);
   }
-  return record;
+  return escaped ? unescapeNames(record) : record;
 }
 
 export function decodeDoc<T = Doc>(text: string): T {

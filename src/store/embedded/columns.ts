@@ -25,6 +25,44 @@ export const CELL = {
   acrossArray: "a",
 } as const;
 
+/**
+ * Each letter's place in MongoDB's order of types (null and missing share one). SQLite orders
+ * NULL, numbers, then text: booleans (stored 1/0) would sit among the numbers, and strings,
+ * subdocuments, ObjectIds and dates (all text) would mix. Indexes and sorts on a column lead
+ * with this rank, so SQLite's order is MongoDB's. Within the subdocument rank the JSON text
+ * decides, an approximation of MongoDB's field-by-field order; arrays never reach a scalar index.
+ */
+const RANK_OF_LETTER: Record<string, number> = {
+  [CELL.number]: 2,
+  [CELL.string]: 3,
+  [CELL.json]: 4,
+  [CELL.acrossArray]: 5,
+  [CELL.objectId]: 7,
+  [CELL.false]: 8,
+  [CELL.true]: 8,
+  [CELL.date]: 9,
+};
+
+export function rankOfLetter(letter: string): number {
+  return RANK_OF_LETTER[letter] ?? 1;
+}
+
+export function rankOfValue(value: unknown): number {
+  if (value === null || value === undefined) return 1;
+  if (typeof value === "boolean") return rankOfLetter(CELL.true);
+  if (typeof value === "number") return rankOfLetter(CELL.number);
+  if (typeof value === "string") return rankOfLetter(CELL.string);
+  if (value instanceof Date) return rankOfLetter(CELL.date);
+  if (value instanceof ObjectId) return rankOfLetter(CELL.objectId);
+  return rankOfLetter(CELL.json);
+}
+
+/** The SQL of a column's type rank: the expression its indexes lead with, written the same everywhere so SQLite matches them. */
+export function rankSql(column: HotColumn): string {
+  const cases = Object.entries(RANK_OF_LETTER).map(([letter, rank]) => ` WHEN '${letter}' THEN ${rank}`).join("");
+  return `(CASE substr(ctypes, ${column.position}, 1)${cases} ELSE 1 END)`;
+}
+
 export interface HotColumn {
   path: string;
   segments: string[];

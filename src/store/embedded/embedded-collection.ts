@@ -18,12 +18,14 @@ import type {
   InsertManyOptions,
   InsertManyResult,
   Pipeline,
+  ReadOptions,
   Update,
   UpdateOptions,
   UpdateResult,
 } from "../store.js";
 import { decodeDoc, encodeDoc, idKey } from "./codec.js";
-import { type CellValue, type Layout, cellsOf } from "./columns.js";
+import { checkDocumentSize } from "./document-limit.js";
+import { type CellValue, type Layout, cellsOf, rankOfLetter, rankSql } from "./columns.js";
 import { findPaths, pipelinePaths } from "./pipeline-paths.js";
 import type { EmbeddedEngine } from "./embedded-engine.js";
 import { type GroupPlan, planFastGroup, runFastGroup } from "./fast-group.js";
@@ -91,7 +93,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       .filter((spec) => spec.unique && !spec.multikey)
       .map((spec) => {
         const columns = Object.keys(spec.keys).map((path) => layout.byPath.get(path)!);
-        const where = columns.map((column) => `"${column.name}" IS ?`).join(" AND ");
+        // Rank and value per key part, as the index holds them, so the index answers.
+        const where = columns.map((column) => `${rankSql(column)} = ? AND "${column.name}" IS ?`).join(" AND ");
         return { positions: columns.map((column) => column.position - 1), other: db.prepare(`SELECT 1 FROM "${this.table}" WHERE ${where} AND rid IS NOT ? LIMIT 1`) };
       });
     this.writes = {
@@ -108,10 +111,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
    * MongoDB indexes a missing key as null, so a unique index admits one document without the
    * key; SQLite admits any number of NULLs. A key with a NULL part is checked here.
    */
-  private checkUniqueNulls(writes: WriteStatements, values: CellValue[], rid: number | null): void {
+  private checkUniqueNulls(writes: WriteStatements, types: string, values: CellValue[], rid: number | null): void {
     for (const unique of writes.uniques) {
-      const key = unique.positions.map((position) => values[position] ?? null);
-      if (key.every((part) => part !== null)) continue;
+      if (unique.positions.every((position) => values[position] !== null)) continue;
+      const key = unique.positions.flatMap((position) => [rankOfLetter(types[position] ?? ""), values[position] ?? null]);
       if (unique.other.get(...key, rid)) throw uniqueViolation(this.name);
     }
   }
@@ -185,8 +188,19 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   private sortOrder(sort: FindOptions["sort"]): string | undefined {
-    if (sort && Object.keys(sort).length === 1 && sort._id === 1) return ID_ORDER;
+    if (sort && Object.keys(sort).length === 1 && sort._id === 1 && this.idTextSortsAsBson()) return ID_ORDER;
     return orderBy(sort, this.engine.scalarIndexPaths(this.name), this.layout);
+  }
+
+  /**
+   * Whether the primary key's text sorts as MongoDB sorts the `_id`s: true while every `_id` is a
+   * string (`"…"`) or an ObjectId (`{"$oid":"…"}`), which sort in that order, by bytes and by hex.
+   * Numbers, booleans, dates or subdocuments as `_id`s would not (`10` before `9`), so a sort on
+   * them takes the in-memory path. Range probes on the primary key, no scan.
+   */
+  private idTextSortsAsBson(): boolean {
+    const other = this.statement(`SELECT 1 FROM "${this.table}" WHERE id < '"' OR (id >= '#' AND id < '{"$oid":"') OR id >= '{"$oid":#' LIMIT 1`);
+    return other.get() === undefined;
   }
 
   private readonly adHocStatements = new Map<string, Statement<unknown[], Row>>();
@@ -209,11 +223,15 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     return matches.find((match) => match.doc === best);
   }
 
-  /** Pulls a sync iterator in batches under the gate, so a long stream never blocks writers. */
-  private streamOf<R>(operation: string, open: () => Iterator<R>): DocStream<R> {
+  /**
+   * Pulls a sync iterator in batches under the gate, so a long stream never blocks writers; an
+   * aborted `signal` stops it between two batches.
+   */
+  private streamOf<R>(operation: string, open: () => Iterator<R>, signal?: AbortSignal): DocStream<R> {
     return docStream(async function* (this: EmbeddedCollection<T>) {
       let iterator: Iterator<R> | undefined;
       for (;;) {
+        signal?.throwIfAborted();
         const batch = await this.run(operation, () => {
           iterator ??= open();
           const items: R[] = [];
@@ -246,7 +264,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
         return shape(all, options)[Symbol.iterator]() as Iterator<T>;
       }
       return this.page(this.scan(filter, undefined, reader), options) as Iterator<T>;
-    });
+    }, options.signal);
   }
 
   /** Skip, limit and projection over rows already in the right order. */
@@ -272,6 +290,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   async findOne(filter: Filter, options: Omit<FindOptions, "limit"> = {}): Promise<T | null> {
+    options.signal?.throwIfAborted();
     return this.run("findOne", () => {
       const order = this.sortOrder(options.sort);
       if ((!options.sort || order) && !options.skip) {
@@ -283,7 +302,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     });
   }
 
-  async countDocuments(filter: Filter = {}): Promise<number> {
+  async countDocuments(filter: Filter = {}, options: ReadOptions = {}): Promise<number> {
+    options.signal?.throwIfAborted();
     return this.run("countDocuments", () => {
       if (Object.keys(filter).length === 0) return (this.statement(`SELECT count(*) AS n FROM "${this.table}"`).get() as unknown as { n: number }).n;
       let count = 0;
@@ -325,8 +345,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     const id = _id ?? new ObjectId();
     const stored = { _id: id, ...rest };
     const { types, values } = cellsOf(stored, writes.layout);
-    this.checkUniqueNulls(writes, values, null);
-    writes.insert.run(idKey(id), encodeDoc(stored), types, ...values);
+    const json = encodeDoc(stored);
+    checkDocumentSize(stored, json, `inserting into ${this.name}`);
+    this.checkUniqueNulls(writes, types, values, null);
+    writes.insert.run(idKey(id), json, types, ...values);
     return id;
   }
 
@@ -368,7 +390,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     const writes = this.writeStatements();
     const { types, values } = cellsOf(match.doc, writes.layout);
     const changed = values.flatMap((value, i) => (value === before[i] ? [] : [i]));
-    if (changed.length) this.checkUniqueNulls(writes, values, match.rid);
+    if (changed.length) this.checkUniqueNulls(writes, types, values, match.rid);
     const key = changed.join(",");
     let update = writes.updates.get(key);
     if (!update) {
@@ -376,7 +398,9 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       update = this.engine.db.prepare(`UPDATE "${this.table}" SET doc = ?, ctypes = ?${sets} WHERE rid = ?`);
       writes.updates.set(key, update);
     }
-    update.run(encodeDoc(match.doc), types, ...changed.map((i) => values[i]), match.rid);
+    const json = encodeDoc(match.doc);
+    checkDocumentSize(match.doc, json, `updating ${this.name}`);
+    update.run(json, types, ...changed.map((i) => values[i]), match.rid);
   }
 
   async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
@@ -421,7 +445,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     );
   }
 
-  aggregate<R extends Doc = Doc>(pipeline: Pipeline): DocStream<R> {
+  aggregate<R extends Doc = Doc>(pipeline: Pipeline, options: ReadOptions = {}): DocStream<R> {
     if (!Array.isArray(pipeline)) throw new InvalidInputError("an aggregation pipeline must be an array of stages");
     const [head, ...rest] = pipeline;
     const leadingMatch = head && "$match" in head ? (head.$match as Filter) : undefined;
@@ -438,7 +462,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
         return (fast.rest.length ? aggregateStream(fast.rest, groups) : groups) as Iterator<R>;
       }
       return (stages.length ? aggregateStream(stages, source) : source) as Iterator<R>;
-    });
+    }, options.signal);
   }
 
   /** The groups computed by SQLite from hot columns, when the filter and the group allow it. */

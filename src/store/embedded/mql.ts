@@ -6,18 +6,52 @@ import { createRequire } from "node:module";
 import type { Options } from "mingo/types";
 import { ObjectId } from "bson";
 import { InvalidInputError } from "../../errors.js";
-import type { Doc, FindOptions, Filter, Pipeline, Update } from "../store.js";
+import type { Doc, FindOptions, Filter, Pipeline, SortSpec, Update } from "../store.js";
+import { compareBson } from "./bson-order.js";
+import { extremeAccumulators, rangeOperators, sortDocs } from "./ordered-operators.js";
 import { applyFast, canApplyFast } from "./fast-update.js";
 
 type Mingo = typeof import("mingo");
-let loaded: Mingo | undefined;
+
+interface Engine {
+  mingo: Mingo;
+  Query: typeof import("mingo/query").Query;
+  Aggregator: typeof import("mingo/aggregator").Aggregator;
+  resolve: (doc: Doc, path: string, options?: { unwrapArray?: boolean }) => unknown;
+  /** Options for mingo's query and aggregation classes, with the operators that follow MongoDB's order. */
+  options: Partial<Options>;
+}
+let loaded: Engine | undefined;
 
 /**
  * mingo, loaded on first use: commands that never test a document in JavaScript (`lexi status`,
  * plain counts, id lookups) skip the cost of loading it, a good part of their start-up.
  */
+function engine(): Engine {
+  if (loaded) return loaded;
+  const load = createRequire(import.meta.url);
+  const mingo = load("mingo") as Mingo;
+  const resolve = (load("mingo/util") as typeof import("mingo/util")).resolve as (doc: Doc, path: string, options?: { unwrapArray?: boolean }) => unknown;
+  const { Lazy } = load("mingo/lazy") as typeof import("mingo/lazy");
+  const pipeline = load("mingo/operators/pipeline") as Record<string, unknown>;
+  const accumulator = load("mingo/operators/accumulator") as Record<string, unknown>;
+  const $sort = (collection: import("mingo/lazy").Iterator, sort: SortSpec) => collection.transform((docs) => Lazy(sortDocs(docs as Doc[], sort, resolve)));
+  // mingo's own entry point lets its operators win over custom ones, so the context is built here.
+  const context = mingo.Context.init({
+    accumulator: { ...accumulator, ...extremeAccumulators(accumulator.$push as never) },
+    expression: load("mingo/operators/expression"),
+    pipeline: { ...pipeline, $sort },
+    projection: load("mingo/operators/projection"),
+    query: { ...(load("mingo/operators/query") as object), ...rangeOperators(resolve) },
+    window: load("mingo/operators/window"),
+  } as unknown as Parameters<typeof mingo.Context.init>[0]);
+  const options: Partial<Options> = { ...OPTIONS, context };
+  loaded = { mingo, Query: load("mingo/query").Query, Aggregator: load("mingo/aggregator").Aggregator, resolve, options };
+  return loaded;
+}
+
 function mingo(): Mingo {
-  return (loaded ??= createRequire(import.meta.url)("mingo") as Mingo);
+  return engine().mingo;
 }
 
 const OPTIONS: Partial<Options> = { scriptEnabled: false };
@@ -26,14 +60,16 @@ const BY_REFERENCE = { cloneMode: "none" as const };
 
 export function compileFilter(filter: Filter): (doc: Doc) => boolean {
   if (Object.keys(filter).length === 0) return () => true;
-  const query = new (mingo().Query)(filter, OPTIONS);
+  const { Query, options } = engine();
+  const query = new Query(filter, options);
   return (doc) => query.test(doc);
 }
 
 /** Sort, skip, limit and projection over an in-memory list, as MongoDB orders values. */
 export function shape(docs: Doc[], options: FindOptions): Doc[] {
-  const cursor = mingo().find(docs, {}, options.projection, OPTIONS);
-  if (options.sort) cursor.sort(options.sort);
+  const { Query, options: mingoOptions, resolve } = engine();
+  const sorted = options.sort ? sortDocs(docs, options.sort, resolve) : docs;
+  const cursor = new Query({}, mingoOptions).find(sorted, options.projection);
   if (options.skip) cursor.skip(options.skip);
   if (options.limit) cursor.limit(options.limit);
   return cursor.all() as Doc[];
@@ -41,11 +77,13 @@ export function shape(docs: Doc[], options: FindOptions): Doc[] {
 
 export function project(docs: Doc[], projection: Doc | undefined): Doc[] {
   if (!projection) return docs;
-  return mingo().find(docs, {}, projection, OPTIONS).all() as Doc[];
+  const { Query, options } = engine();
+  return new Query({}, options).find(docs, projection).all() as Doc[];
 }
 
 export function aggregateStream(pipeline: Pipeline, source: Iterable<Doc>): Iterator<Doc> {
-  const stream = new (mingo().Aggregator)(pipeline, OPTIONS).stream(source);
+  const { Aggregator, options } = engine();
+  const stream = new Aggregator(pipeline, options).stream(source);
   return stream as unknown as Iterator<Doc>;
 }
 
@@ -111,7 +149,5 @@ function setFields(doc: Doc, fields: Doc): boolean {
   return canApplyFast(spec) ? applyFast(doc, spec) : mingo().update(doc, spec as never, undefined, undefined, BY_REFERENCE).length > 0;
 }
 
-/** MongoDB's order of two values of any types (mingo's comparison). */
-export function compareValues(a: unknown, b: unknown): number {
-  return (createRequire(import.meta.url)("mingo/util") as typeof import("mingo/util")).compare(a, b);
-}
+/** MongoDB's order of two values of any types. */
+export const compareValues = compareBson;

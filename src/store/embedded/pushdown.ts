@@ -7,7 +7,7 @@
  */
 import { ObjectId } from "bson";
 import type { Doc, Filter, SortSpec } from "../store.js";
-import { CELL, type HotColumn, type Layout } from "./columns.js";
+import { CELL, type HotColumn, type Layout, rankOfLetter, rankSql } from "./columns.js";
 import { jsonPath } from "./sql-names.js";
 
 export interface Pushdown {
@@ -41,14 +41,25 @@ function equalityValue(condition: unknown): unknown {
 }
 
 /**
- * `ORDER BY` for a sort on single-valued indexed paths: SQLite orders numbers, strings and the
- * stored Date/ObjectId text as MongoDB does, with missing values first; `rid` breaks ties.
+ * `ORDER BY` for a sort on single-valued indexed paths, as the indexes hold them: by type rank
+ * (MongoDB's order of types), then by value, where SQLite orders numbers, strings (UTF-8 bytes)
+ * and the stored Date/ObjectId text as MongoDB does; `rid` breaks ties.
  */
 export function orderBy(sort: SortSpec | undefined, indexedPaths: Set<string>, layout: Layout): string | undefined {
   if (!sort) return undefined;
   const keys = Object.entries(sort);
   if (keys.length === 0 || !keys.every(([path]) => indexedPaths.has(path) && layout.byPath.has(path))) return undefined;
-  return [...keys.map(([path, direction]) => `${quoted(layout.byPath.get(path)!)}${direction === -1 ? " DESC" : ""}`), "rid"].join(", ");
+  const terms = keys.map(([path, direction]) => {
+    const column = layout.byPath.get(path)!;
+    const order = direction === -1 ? " DESC" : "";
+    return `${rankSql(column)}${order}, ${quoted(column)}${order}`;
+  });
+  return [...terms, "rid"].join(", ");
+}
+
+/** On an indexed column, the type rank the indexes lead with, so SQLite can seek them. */
+function rankPrefix(column: HotColumn, rank: number, indexed: boolean): string {
+  return indexed ? `${rankSql(column)} = ${rank} AND ` : "";
 }
 
 function quoted(column: HotColumn): string {
@@ -159,7 +170,7 @@ export function pushdown(filter: Filter, indexedPaths: Set<string>, layout: Layo
     const range = column ? dateRange(column, condition) : undefined;
     if (range) {
       // With the type letter, a range on an indexed (single-valued) path selects exactly the Dates in it.
-      clauses.push(indexed ? `${range.where} AND ${letter(column!)} = '${CELL.date}'` : onColumn(column!, range.where, false));
+      clauses.push(indexed ? `${rankPrefix(column!, rankOfLetter(CELL.date), true)}${range.where} AND ${letter(column!)} = '${CELL.date}'` : onColumn(column!, range.where, false));
       params.push(...range.params);
       if (!indexed) exact = false;
       continue;
@@ -178,7 +189,7 @@ export function pushdown(filter: Filter, indexedPaths: Set<string>, layout: Layo
       continue;
     }
     // The type letter keeps 1 and true, or a string and a Date's text, apart: exact on indexed paths.
-    clauses.push(onColumn(column!, `${quoted(column!)} = ? AND ${letter(column!)} = '${cellLetter(raw)}'`, indexed));
+    clauses.push(onColumn(column!, `${rankPrefix(column!, rankOfLetter(cellLetter(raw)), indexed)}${quoted(column!)} = ? AND ${letter(column!)} = '${cellLetter(raw)}'`, indexed));
     params.push(value);
     if (!indexed) exact = false;
   }

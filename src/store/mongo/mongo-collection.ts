@@ -15,6 +15,7 @@ import type {
   InsertManyOptions,
   InsertManyResult,
   Pipeline,
+  ReadOptions,
   Update,
   UpdateOptions,
   UpdateResult,
@@ -142,8 +143,8 @@ export class MongoCollection<T extends Doc = Doc> implements Collection<T> {
     return this.guard("deleteMany", async () => ({ deletedCount: (await this.driver.deleteMany(filter, this.common)).deletedCount }));
   }
 
-  countDocuments(filter: Filter = {}): Promise<number> {
-    return this.guard("countDocuments", () => this.driver.countDocuments(filter, this.common));
+  countDocuments(filter: Filter = {}, options: ReadOptions = {}): Promise<number> {
+    return this.guard("countDocuments", () => this.driver.countDocuments(filter, { ...this.common, signal: options.signal }));
   }
 
   /**
@@ -154,9 +155,10 @@ export class MongoCollection<T extends Doc = Doc> implements Collection<T> {
     return this.guard("estimatedDocumentCount", () => this.driver.estimatedDocumentCount(this.timeoutMS === undefined ? {} : { timeoutMS: this.timeoutMS }));
   }
 
-  aggregate<R extends Doc = Doc>(pipeline: Pipeline): DocStream<R> {
+  /** With a `signal`, the driver (6.13 and later) closes the cursor on the server when it aborts. */
+  aggregate<R extends Doc = Doc>(pipeline: Pipeline, options: ReadOptions = {}): DocStream<R> {
     // allowDiskUse lets $group/$sort spill past the 100 MiB stage limit (refused on Atlas M0/Flex).
-    return this.streamOf("aggregate", () => this.driver.aggregate(pipeline, { ...this.cursorOptions, allowDiskUse: true }));
+    return this.streamOf("aggregate", () => this.driver.aggregate(pipeline, { ...this.cursorOptions, allowDiskUse: true, signal: options.signal }));
   }
 
   createIndexes(specs: IndexSpec[]): Promise<void> {

@@ -3,7 +3,7 @@
  * transaction's callback: the driver retries only its own errors there). Messages are masked so
  * no URI secret leaks.
  */
-import { MongoBulkWriteError, MongoError, MongoNetworkError, MongoOperationTimeoutError, MongoServerSelectionError, MongoWriteConcernError } from "mongodb";
+import { MongoBulkWriteError, MongoError, MongoInvalidArgumentError, MongoNetworkError, MongoOperationTimeoutError, MongoServerSelectionError, MongoWriteConcernError } from "mongodb";
 import { ConflictError, InvalidInputError, LexiError, StoreUnavailableError } from "../../errors.js";
 import { maskSecrets } from "../location.js";
 
@@ -18,6 +18,10 @@ export const SERVER_CODES = {
   indexKeySpecsConflict: 86,
   duplicateKey: 11000,
   bsonObjectTooLarge: 10334,
+  /** An update would grow the document past 16 MiB. */
+  updatedDocumentTooLarge: 17419,
+  /** An insert of a document over 16 MiB ("object to insert too large") is refused as a bad value. */
+  badValue: 2,
   /** `$dateToString` & co. refuse a time zone name that is not spelled exactly as in the tz database. */
   unrecognizedTimeZone: 40485,
 } as const;
@@ -58,6 +62,17 @@ function isUnavailableBulk(error: MongoBulkWriteError): boolean {
   return writeErrors.length === 0 && hasUnavailableLabel(error);
 }
 
+/**
+ * MongoDB refuses documents over 16 MiB: the server with one of several codes, the driver's bulk
+ * writes (insertMany) before sending.
+ */
+function isTooLarge(error: unknown): boolean {
+  if (hasCode(error, SERVER_CODES.bsonObjectTooLarge) || hasCode(error, SERVER_CODES.updatedDocumentTooLarge)) return true;
+  const message = (error as Error)?.message ?? "";
+  if (hasCode(error, SERVER_CODES.badValue)) return /too large/i.test(message);
+  return error instanceof MongoInvalidArgumentError && /larger than the maximum size/.test(message);
+}
+
 function isUnavailable(error: unknown): boolean {
   if (!(error instanceof MongoError)) return false;
   if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoWriteConcernError) return true;
@@ -77,7 +92,7 @@ export function wrapMongoError(error: unknown, operation: string): Error {
   const message = maskSecrets((error as Error)?.message ?? String(error));
   if (isDuplicateKey(error)) return new ConflictError(`duplicate key in ${operation}`, { cause: error });
   if (hasCode(error, SERVER_CODES.unrecognizedTimeZone)) return new InvalidInputError(`MongoDB does not know this time zone (${operation}): ${message}`, { cause: error });
-  if (hasCode(error, SERVER_CODES.bsonObjectTooLarge)) return new InvalidInputError(`a document is larger than MongoDB's 16 MiB limit (${operation})`, { cause: error });
+  if (isTooLarge(error)) return new InvalidInputError(`a document is larger than MongoDB's 16 MiB limit (${operation})`, { cause: error });
   if (hasCode(error, SERVER_CODES.authenticationFailed)) return new StoreUnavailableError(`MongoDB refused the credentials (${operation})`, { cause: error });
   if (hasCode(error, SERVER_CODES.unauthorized)) return new StoreUnavailableError(`MongoDB refused ${operation}: the user lacks a privilege (${message}); see "Privileges" in the README`, { cause: error });
   if (isTimeout(error)) return new StoreUnavailableError(`MongoDB did not answer in time during ${operation}; try again or narrow the query`, { cause: error });
