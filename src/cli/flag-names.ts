@@ -1,49 +1,25 @@
 /**
  * Errors from the services name the library's input fields (`validated_by`, `min_quality_score`);
- * on the command line the user typed flags (`--by`, `--min-quality`). This names each field as the
- * flag or argument of the command that ran, and leaves fields the command has no flag for as they
- * are (a field of an imported file stays the file's field).
+ * on the command line the user typed flags (`--by`, `--min-quality`). The spec of the command that
+ * ran says which flag or argument fills which field; fields it has none for stay as they are (a
+ * field of an imported file stays the file's field).
  */
-import type { Command } from "commander";
+import { Option } from "commander";
 import type { FieldNamer } from "../errors.js";
-
-/** Library fields whose flag is not simply the field in kebab case. */
-const FLAG_OF_FIELD: Record<string, string> = {
-  user_id: "--user",
-  session_id: "--session",
-  interaction_id: "--interaction",
-  validated_by: "--by",
-  feedback_text: "--text",
-  reported_issues: "--issue",
-  task_types: "--task",
-  quality_score: "--quality",
-  min_quality_score: "--min-quality",
-  start_date: "--since",
-  end_date: "--until",
-  model_name: "--model",
-  export_id: "--export",
-  metadata: "--meta",
-  fluency_score_avg: "--fluency",
-  vocabulary_count: "--vocabulary",
-  pronunciation_score_avg: "--pronunciation",
-  total_interactions: "--interactions",
-  study_streak_days: "--streak",
-  snapshot_date: "--date",
-};
+import type { CommandSpec } from "./spec.js";
 
 /**
  * @example
- * flagNamer(queueValidate)("validated_by") // "--by"
- * flagNamer(queueAdd)("interaction_id")    // "<interaction-id>"
+ * flagNamer(validate)("validated_by")  // "--by"
+ * flagNamer(add)("interaction_id")     // "<interaction-id>"
  */
-export function flagNamer(command: Command): FieldNamer {
-  const flags = new Set(command.options.map((option) => option.long));
-  const args = new Set(command.registeredArguments.map((argument) => argument.name()));
-  return (field) => {
-    const kebab = field.replaceAll("_", "-");
-    const flag = FLAG_OF_FIELD[field] ?? `--${kebab}`;
-    if (flags.has(flag)) return flag;
-    if (args.has(kebab)) return `<${kebab}>`;
-    return field;
-  };
+export function flagNamer(spec: CommandSpec): FieldNamer {
+  const names = new Map<string, string>();
+  for (const flag of spec.flags ?? []) {
+    const option = new Option(flag.flags);
+    // `--no-x` and `--x` fill the same field: the positive flag names it.
+    if (flag.field && !(option.negate && names.has(flag.field))) names.set(flag.field, option.long!);
+  }
+  for (const [argument, field] of Object.entries(spec.args ?? {})) names.set(field, `<${argument}>`);
+  return (field) => names.get(field) ?? field;
 }

@@ -18,8 +18,9 @@ export function numberOption(flag: string) {
   };
 }
 
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
+/** A repeatable flag's values, in order (commander passes the earlier ones as `previous`). */
+export function collect(value: string, previous: unknown): string[] {
+  return [...((previous as string[] | undefined) ?? []), value];
 }
 
 /** A CEFR level in any case: `b2` → `B2`. */
@@ -27,13 +28,16 @@ export function levelOption(flag: string) {
   return (value: string): CefrLevel => parseLevel(value, flag);
 }
 
+/** How a date flag's help names the forms it takes. */
+export const DATE_HELP = "ISO 8601, today, yesterday, or an age (7d, 12h, 2w)";
+
 /** ISO dates as given; `today`, `yesterday`, `7d` … become an ISO time. */
 export function dateOption(flag: string) {
   return (value: string): string => parseDateExpression(value, new Date(), flag);
 }
 
 /** A repeatable --task; a name lexi does not know is kept, with a warning naming the known ones. */
-export function taskOption(value: string, previous: string[] = []): string[] {
+export function taskOption(value: string, previous: unknown): string[] {
   warn(unknownTaskWarning([value]));
   return collect(value, previous);
 }

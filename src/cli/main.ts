@@ -2,88 +2,51 @@
  * The `lexi` command line. Command modules load only when their command runs, so `lexi --help`
  * starts without touching the store, mingo or the MongoDB driver.
  */
-import { Command, CommanderError } from "commander";
-import { LexiError } from "../errors.js";
-import { fromSystemError } from "../services/files/system-errors.js";
-import { maskSecrets } from "../store/location.js";
+import { Command } from "commander";
 import { LEXI_VERSION } from "../version.js";
-import { EXIT_CODES } from "./exit-codes.js";
 import { flagNamer } from "./flag-names.js";
-import { runWithStore } from "./run-command.js";
-import { registerCommands } from "./register-commands.js";
+import { registerCommands, specOf } from "./register-commands.js";
+import { isClosedPipe, reportError, wantsJson } from "./report-error.js";
 
-export function buildProgram(): Command {
+export function buildProgram(options: { json?: boolean } = {}): Command {
   const program = new Command("lexi")
     .description("Turn real learner interactions with a language tutor into clean fine-tuning data.")
     .version(LEXI_VERSION)
     .option("--db <uri>", "store: mongodb://… or mongodb+srv://…, a SQLite path or sqlite:PATH (default: $LEXI_DB, else .lexi/lexi.db)")
     .option("--json", "print machine-readable JSON instead of tables")
-    .showHelpAfterError()
     .exitOverride();
-
-  program
-    .command("init")
-    .description("create the collections and indexes (safe to run again) and list them")
-    .action(async (_options, command: Command) => {
-      const { init, renderInit } = await import("./commands/init.js");
-      await runWithStore(command, init, renderInit, { create: "quietly" });
-    });
-
-  program
-    .command("status")
-    .description("show the engine, where the data lives and how many documents each collection holds")
-    .action(async (_options, command: Command) => {
-      const { status, renderStatus } = await import("./commands/status.js");
-      await runWithStore(command, status, renderStatus);
-    });
-
-  registerCommands(program);
+  // Under --json a usage mistake is reported as JSON too (by reportError), not as text and help.
+  if (options.json) program.configureOutput({ outputError: () => undefined });
+  else program.showHelpAfterError();
   // Root options are read only before the command, so a command may have its own --version
   // (`lexi metrics log --version v2`); --db and --json are declared on every command instead.
   program.enablePositionalOptions();
-  for (const command of leafCommands(program)) {
-    command
-      .option("--db <uri>", "store (default: $LEXI_DB, else .lexi/lexi.db)")
-      .option("--create", "create the store if its file does not exist (init and seed always may)")
-      .option("--json", "print machine-readable JSON");
-  }
+  registerCommands(program);
   return program;
-}
-
-function leafCommands(command: Command): Command[] {
-  return command.commands.length === 0 ? [command] : command.commands.flatMap(leafCommands);
 }
 
 /** Runs the CLI and returns the exit code; nothing below here calls `process.exit`. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const json = wantsJson(argv.slice(2));
+  const program = buildProgram({ json });
   let running: Command | undefined;
   program.hook("preAction", (_program, action) => {
     running = action;
+  });
+  // A reader that stops early (`lexi export --out - | head -2`) closes the pipe: the rest of the
+  // output has nowhere to go, and that is no failure.
+  let pipeClosed = false;
+  process.stdout.on("error", (error) => {
+    if (!isClosedPipe(error)) throw error;
+    pipeClosed = true;
   });
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (error) {
-    return reportError(error, running);
+    // Only standard output's own pipe: an EPIPE from the store's connection is a real failure.
+    if (pipeClosed || (isClosedPipe(error) && process.stdout.destroyed)) return 0;
+    const spec = running && specOf(running);
+    return reportError(error, { json, name: spec ? flagNamer(spec) : (field) => field });
   }
-}
-
-/** Prints one line; input errors name the flags of the command that ran, not the library's fields. */
-function reportError(error: unknown, running: Command | undefined): number {
-  if (error instanceof CommanderError) {
-    // Commander has already printed its message (or the help / version).
-    return error.exitCode === 0 ? 0 : EXIT_CODES.usage;
-  }
-  // Operating-system conditions (a missing file, a full disk, a port in use) are the user's to fix.
-  const known = error instanceof LexiError ? error : fromSystemError(error);
-  if (known) {
-    const message = running ? known.phrase(flagNamer(running)) : known.message;
-    process.stderr.write(`lexi: ${maskSecrets(message)}\n`);
-    return EXIT_CODES[known.code];
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`lexi: unexpected error: ${maskSecrets(message)}\n`);
-  if (process.env.LEXI_DEBUG && error instanceof Error) process.stderr.write(`${maskSecrets(error.stack ?? "")}\n`);
-  return EXIT_CODES.unexpected;
 }

@@ -8,6 +8,7 @@ import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { InvalidInputError } from "../errors.js";
+import { SERVE_DEFAULTS } from "../schema/serve.js";
 import type { Store } from "../store/store.js";
 import { MAX_JSON_DEPTH, jsonDepth } from "../services/import/bounded-json.js";
 import { findKey, isKeyParameter, presentedKey, redactUrl, type ApiKey, type Scope } from "./auth.js";
@@ -58,7 +59,7 @@ export async function buildApp(store: Store, options: AppOptions): Promise<Fasti
       const body = JSON.stringify(timeout ? errorBody("request_timeout", "the request took too long to arrive; send it again") : errorBody("bad_request", "the request is malformed"));
       socket.end(`HTTP/1.1 ${timeout ? "408 Request Timeout" : "400 Bad Request"}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     },
-    bodyLimit: options.bodyLimit ?? 1_048_576,
+    bodyLimit: options.bodyLimit ?? SERVE_DEFAULTS.body_limit,
     requestTimeout: options.requestTimeout ?? 30_000,
     // Node checks for timed-out requests every 30 s by default; check often enough to keep the timeout.
     http: { connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor((options.requestTimeout ?? 30_000) / 10))) },
@@ -120,7 +121,7 @@ export async function buildApp(store: Store, options: AppOptions): Promise<Fasti
   });
   await app.register(rateLimit, {
     hook: "preHandler",
-    max: options.rateLimit ?? 1200,
+    max: options.rateLimit ?? SERVE_DEFAULTS.rate_limit,
     timeWindow: 60_000,
     keyGenerator: (request) => request.apiKey?.label ?? request.ip,
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: "rate_limited", message: `rate limit of ${context.max} requests per minute reached; retry in ${Math.ceil(context.ttl / 1000)} s` }),
@@ -133,7 +134,7 @@ export async function buildApp(store: Store, options: AppOptions): Promise<Fasti
   exportRoutes(routes, store, API_PREFIX);
   insightRoutes(routes, store, API_PREFIX);
 
-  await app.register(swagger, { mode: "static", specification: { document: openApiDocument(routes.specs) as never } });
+  await app.register(swagger, { mode: "static", specification: { document: openApiDocument(routes.specs) } });
   await app.register(swaggerUi, { routePrefix: "/docs" });
   return app;
 }

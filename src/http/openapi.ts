@@ -2,6 +2,7 @@
  * The OpenAPI document, generated from the routes' zod schemas (the ones the services validate
  * with), so the docs cannot drift from the code.
  */
+import type { StaticDocumentSpec } from "@fastify/swagger";
 import { z } from "zod";
 import { LEXI_VERSION } from "../version.js";
 import type { RouteSpec } from "./route.js";
@@ -22,7 +23,10 @@ function queryParameters(schema: z.ZodType): unknown[] {
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({ name, in: "query", required: json.required?.includes(name) ?? false, schema: property }));
 }
 
-export function openApiDocument(specs: RouteSpec[]): Record<string, unknown> {
+/** An OpenAPI 3.0 document, as @fastify/swagger serves it. */
+export type OpenApiDocument = StaticDocumentSpec["document"];
+
+export function openApiDocument(specs: RouteSpec[]): OpenApiDocument {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of specs) {
     const path = spec.url.replace(/:([A-Za-z_]+)/g, "{$1}");
@@ -40,6 +44,7 @@ export function openApiDocument(specs: RouteSpec[]): Record<string, unknown> {
     if (spec.body) operation.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(spec.body) } } };
     (paths[path] ??= {})[spec.method.toLowerCase()] = operation;
   }
+  // The paths hold JSON Schema generated from zod, which the document type cannot check.
   return {
     openapi: "3.0.3",
     info: { title: "lexi", version: LEXI_VERSION, description: "Training data for tutor LLMs: interactions, feedback, the training queue, exports, progress, patterns, analytics and model metrics." },
@@ -48,5 +53,5 @@ export function openApiDocument(specs: RouteSpec[]): Record<string, unknown> {
     },
     security: [{ bearer: [] }, { apiKey: [] }],
     paths,
-  };
+  } as OpenApiDocument;
 }

@@ -46,6 +46,14 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.ou
   return parseInput(schema, query ?? {}, "query parameters");
 }
 
+/**
+ * The request body typed as the service's input. Only a type: the service validates it (and a
+ * route that declares `body` documents the same schema).
+ */
+export function bodyOf<S extends z.ZodType>(_schema: S, request: FastifyRequest): z.input<S> {
+  return request.body as z.input<S>;
+}
+
 export function pathParam(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name] ?? "";
 }

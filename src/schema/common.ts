@@ -8,7 +8,7 @@ export const CEFR_LEVELS = ["A1", "A2", "B1", "B2", "C1", "C2"] as const;
 export const CefrLevel = z.enum(CEFR_LEVELS);
 export type CefrLevel = z.infer<typeof CefrLevel>;
 
-export const Score01 = z.number().min(0).max(1);
+export const Score01 = z.number().min(0, "must be from 0 to 1").max(1, "must be from 0 to 1");
 
 /** A name such as a task, a metric or an error type: a word, with `_` or `-` inside. */
 export const WordName = z

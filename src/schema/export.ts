@@ -2,8 +2,9 @@
  * What an export takes: the filters of the queue, a format, splits and where to write.
  */
 import { z } from "zod";
-import { CefrLevel, IdString, Score01, Timestamp, WordName } from "./common.js";
+import { CefrLevel, IdString, Timestamp, WordName } from "./common.js";
 import { Analysis } from "./interaction.js";
+import { MinQualityScore } from "./queue.js";
 
 /**
  * What a target can hold: the analysis's fields, and `corrected_sentence`, the learner's sentence
@@ -36,7 +37,7 @@ export type ExportTemplates = z.infer<typeof ExportTemplates>;
 export const ExportInput = z
   .object({
     task_types: z.array(WordName).default([]),
-    min_quality_score: Score01.default(0.7),
+    min_quality_score: MinQualityScore,
     validated_only: z.boolean().default(false),
     since: Timestamp.optional(),
     until: Timestamp.optional(),
@@ -71,6 +72,10 @@ export const ExportInput = z
   });
 export type ExportInput = z.input<typeof ExportInput>;
 export type ValidExport = z.output<typeof ExportInput>;
+
+/** `exports list`: the newest exports first, at most `limit`. */
+export const ListExportsInput = z.object({ limit: z.number().int().min(1).max(10_000).default(50) });
+export type ListExportsInput = z.input<typeof ListExportsInput>;
 
 export const SPLIT_NAMES = ["train", "validation", "test"] as const;
 

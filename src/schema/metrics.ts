@@ -31,6 +31,13 @@ export const MetricsInput = z
   });
 export type MetricsInput = z.input<typeof MetricsInput>;
 
+/** Which entries `metricsHistory` reads: a model's, newest first, at most `limit`. */
+export const MetricsHistoryInput = z.object({
+  model_name: IdString,
+  limit: z.number().int().min(1).max(10_000).default(50),
+});
+export type MetricsHistoryInput = z.input<typeof MetricsHistoryInput>;
+
 export interface MetricsDoc {
   [key: string]: unknown;
   _id: ObjectId;

@@ -21,6 +21,14 @@ export const ProgressInput = z.object({
   common_errors: z.array(z.object({ type: WordName, count: z.number().int().nonnegative() })).default([]),
 });
 export type ProgressInput = z.input<typeof ProgressInput>;
+
+/** Which snapshots `progressHistory` reads: a learner's, of the last `days` days. */
+export const ProgressHistoryInput = z.object({
+  user_id: IdString,
+  // Up to about 270 years: a window that reaches every snapshot.
+  days: z.number().int().min(1).max(100_000).default(30),
+});
+export type ProgressHistoryInput = z.input<typeof ProgressHistoryInput>;
 export type ValidProgress = z.output<typeof ProgressInput>;
 
 export interface ProgressDoc extends Omit<ValidProgress, "snapshot_date"> {

@@ -6,7 +6,7 @@ import type { ObjectId } from "bson";
 import { z } from "zod";
 import { CorrectedTarget, type CorrectionRevision } from "./correction.js";
 import type { Analysis } from "./interaction.js";
-import { IdString, Score01, WordName, type CefrLevel } from "./common.js";
+import { CefrLevel, IdString, Score01, WordName } from "./common.js";
 
 export const QUEUE_STATUSES = ["pending", "approved", "rejected", "flagged"] as const;
 export type QueueStatus = (typeof QUEUE_STATUSES)[number];
@@ -62,15 +62,23 @@ export const QueueAddInput = z.object({
 });
 export type QueueAddInput = z.input<typeof QueueAddInput>;
 
+/** The lowest quality score a listing or an export takes by default. */
+export const MinQualityScore = Score01.default(0.7);
+
 /** The filters `queue list`, `review` and the HTTP listing share. */
 export const QueueFilterInput = z.object({
   task_types: z.array(WordName).default([]),
   status: z.enum(QUEUE_STATUSES).optional(),
+  /** The example's CEFR level. */
+  level: CefrLevel.optional(),
   validated_only: z.boolean().default(false),
-  min_quality_score: Score01.default(0.7),
+  min_quality_score: MinQualityScore,
   limit: z.number().int().min(1).max(10_000).default(100),
 });
 export type QueueFilterInput = z.input<typeof QueueFilterInput>;
+
+/** The filters of QueueFilterInput that match one field of an example exactly: input field → stored field. */
+export const QUEUE_EQUALITY_FILTERS = { status: "status", level: "difficulty_level" } as const satisfies Partial<Record<keyof QueueFilterInput, keyof QueueItemDoc>>;
 
 export const ReviewerName = z.string().trim().min(1, "the reviewer name must not be empty").max(100);
 const RequiredApprovals = z.number().int().min(1).max(10).default(1);
@@ -99,10 +107,13 @@ export type RetractInput = z.input<typeof RetractInput>;
 export const ConflictsInput = z.object({ limit: z.number().int().min(1).max(10_000).default(100) });
 export type ConflictsInput = z.input<typeof ConflictsInput>;
 
-/** A reviewer's pass: pending examples unless the filter names another status. */
+/** The filter of a reviewer's pass: pending examples unless it names another status. */
+export const ReviewFilterInput = QueueFilterInput.extend({ status: z.enum(QUEUE_STATUSES).default("pending") });
+export type ReviewFilterInput = z.input<typeof ReviewFilterInput>;
+
 export const ReviewStartInput = z.object({
   reviewer: ReviewerName,
-  filter: QueueFilterInput.extend({ status: z.enum(QUEUE_STATUSES).default("pending") }).prefault({}),
+  filter: ReviewFilterInput.prefault({}),
   require_approvals: RequiredApprovals,
   /** How long an item stays claimed by this reviewer without a decision. */
   lease_ms: z.number().int().min(1000).max(86_400_000).default(10 * 60_000),

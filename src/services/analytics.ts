@@ -88,7 +88,7 @@ export async function analytics(store: Store, raw: AnalyticsInput): Promise<Anal
 }
 
 function compareGroups(a: string, b: string, groupBy: ValidAnalytics["group_by"]): number {
-  if (groupBy === "level") return CEFR_LEVELS.indexOf(a as never) - CEFR_LEVELS.indexOf(b as never);
+  if (groupBy === "level") return (CEFR_LEVELS as readonly string[]).indexOf(a) - (CEFR_LEVELS as readonly string[]).indexOf(b);
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

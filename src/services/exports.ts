@@ -4,7 +4,7 @@
  */
 import { NotFoundError } from "../errors.js";
 import { IdString } from "../schema/common.js";
-import type { ExportDoc } from "../schema/export.js";
+import { ListExportsInput, type ExportDoc } from "../schema/export.js";
 import type { QueueItemDoc } from "../schema/queue.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Store } from "../store/store.js";
@@ -13,7 +13,8 @@ import { parseInput } from "./validate.js";
 
 export { verifyExport, type Verification } from "./export/verify-export.js";
 
-export async function listExports(store: Store, limit = 50): Promise<ExportDoc[]> {
+export async function listExports(store: Store, raw: ListExportsInput = {}): Promise<ExportDoc[]> {
+  const { limit } = parseInput(ListExportsInput, raw, "export listing");
   await recoverExports(store);
   // _id: MongoDB returns equal sort keys in any order otherwise.
   return store.collection<ExportDoc>(COLLECTIONS.exports).find({}, { sort: { created_at: -1, _id: -1 }, limit }).toArray();

@@ -162,7 +162,7 @@ export const ListInteractionsInput = z.object({
   user_id: IdString.optional(),
   session_id: IdString.optional(),
   flagged: z.boolean().optional(),
-  limit: z.number().int().min(1, "must be at least 1").max(MAX_PAGE, `must be at most ${MAX_PAGE}`).default(50),
+  limit: z.number().int().min(1, "must be at least 1").max(MAX_PAGE, `must be at most ${MAX_PAGE}`).default(100),
   skip: z.number().int().min(0, "must be 0 or more").default(0),
   /** `newest` first (a learner's history) or `oldest` first (a session read as a conversation). */
   order: z.enum(["newest", "oldest"]).default("newest"),

@@ -5,7 +5,7 @@ import { ObjectId } from "bson";
 import { compareMetrics, missingMetrics, type MetricComparison, type Threshold } from "../domain/regression.js";
 import { InvalidInputError, NotFoundError } from "../errors.js";
 import { idText, IdString } from "../schema/common.js";
-import { MetricsInput, type MetricsDoc } from "../schema/metrics.js";
+import { MetricsHistoryInput, MetricsInput, type MetricsDoc } from "../schema/metrics.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Store } from "../store/store.js";
 import { parseInput } from "./validate.js";
@@ -43,9 +43,9 @@ export async function loggedEntries(store: Store, modelName: string, version: st
 }
 
 /** A model's logged metrics, newest first. */
-export async function metricsHistory(store: Store, modelName: string, limit = 50): Promise<MetricsDoc[]> {
-  const model = parseInput(IdString, modelName, "model name");
-  return store.collection<MetricsDoc>(COLLECTIONS.metrics).find({ model_name: model }, { sort: { timestamp: -1, _id: -1 }, limit }).toArray();
+export async function metricsHistory(store: Store, raw: MetricsHistoryInput): Promise<MetricsDoc[]> {
+  const { model_name, limit } = parseInput(MetricsHistoryInput, raw, "metrics history query");
+  return store.collection<MetricsDoc>(COLLECTIONS.metrics).find({ model_name }, { sort: { timestamp: -1, _id: -1 }, limit }).toArray();
 }
 
 export interface VersionComparison {

@@ -3,8 +3,8 @@
  */
 import { ObjectId } from "bson";
 import { improvementTrend } from "../domain/trend.js";
-import { idText, IdString } from "../schema/common.js";
-import { ProgressInput, type ProgressDoc } from "../schema/progress.js";
+import { idText } from "../schema/common.js";
+import { ProgressHistoryInput, ProgressInput, type ProgressDoc } from "../schema/progress.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Store } from "../store/store.js";
 import { parseInput } from "./validate.js";
@@ -38,10 +38,10 @@ export async function saveSnapshot(store: Store, raw: ProgressInput, now = new D
 }
 
 /** A learner's snapshots of the last `days` days, oldest first. */
-export async function progressHistory(store: Store, userId: string, days = 30, now = new Date()): Promise<ProgressDoc[]> {
-  const user = parseInput(IdString, userId, "user id");
+export async function progressHistory(store: Store, raw: ProgressHistoryInput, now = new Date()): Promise<ProgressDoc[]> {
+  const { user_id, days } = parseInput(ProgressHistoryInput, raw, "progress history query");
   return store
     .collection<ProgressDoc>(COLLECTIONS.progress)
-    .find({ user_id: user, snapshot_date: { $gte: new Date(now.getTime() - days * 86_400_000) } }, { sort: { snapshot_date: 1, _id: 1 } })
+    .find({ user_id, snapshot_date: { $gte: new Date(now.getTime() - days * 86_400_000) } }, { sort: { snapshot_date: 1, _id: 1 } })
     .toArray();
 }

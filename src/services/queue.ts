@@ -13,6 +13,7 @@ import {
   ExampleRef,
   QueueAddInput,
   QueueFilterInput,
+  QUEUE_EQUALITY_FILTERS,
   RetractInput,
   ValidateInput,
   type QueueItemDoc,
@@ -58,7 +59,10 @@ export function queueListFilter(raw: QueueFilterInput): { filter: Filter; limit:
   const input = parseInput(QueueFilterInput, raw, "queue filter");
   const filter: Filter = { quality_score: { $gte: input.min_quality_score } };
   if (input.task_types.length) filter.task_types = { $in: input.task_types };
-  if (input.status) filter.status = input.status;
+  for (const [field, stored] of Object.entries(QUEUE_EQUALITY_FILTERS)) {
+    const value = input[field as keyof typeof QUEUE_EQUALITY_FILTERS];
+    if (value !== undefined) filter[stored] = value;
+  }
   if (input.validated_only) filter.validated = true;
   return { filter, limit: input.limit };
 }

@@ -32,9 +32,21 @@ export interface SeedResult {
   model_metrics: number;
 }
 
-export async function seedDemoData(store: Store, raw: SeedInput = {}, onProgress?: (done: number, total: number) => void, now = new Date()): Promise<SeedResult> {
+/** Where a seed is: generating the data in memory, then writing its records (of every kind). */
+export type SeedStage = "generating" | "writing";
+export type SeedProgress = (stage: SeedStage, done: number, total: number) => void;
+
+export async function seedDemoData(store: Store, raw: SeedInput = {}, onProgress?: SeedProgress, now = new Date()): Promise<SeedResult> {
   const options = parseInput(SeedInput, raw, "seed options");
+  onProgress?.("generating", 0, options.interactions);
   const data = generateDemoData({ ...options, now });
+  const total = data.interactions.length + data.feedback.length + data.progress.length + data.metrics.length;
+  let written = 0;
+  const wrote = (n: number) => {
+    written += n;
+    onProgress?.("writing", written, total);
+  };
+  wrote(0);
   const random = deterministicIds(options.seed);
   const result: SeedResult = { already_seeded: false, interactions: 0, queued: 0, feedback: 0, flagged: 0, progress_snapshots: 0, model_metrics: 0 };
   const ids: string[] = [];
@@ -45,24 +57,27 @@ export async function seedDemoData(store: Store, raw: SeedInput = {}, onProgress
       ids.push(id.toHexString());
       return parseInput(InteractionInput, { ...input, _id: id }, "interaction");
     });
-    const written = await writeInteractionBatch(store, batch, { now });
-    result.interactions += written.inserted;
-    result.queued += written.queued;
-    onProgress?.(Math.min(i + BATCH, data.interactions.length), data.interactions.length);
+    const batchResult = await writeInteractionBatch(store, batch, { now });
+    result.interactions += batchResult.inserted;
+    result.queued += batchResult.queued;
+    wrote(batch.length);
   }
   if (result.interactions === 0) return { ...result, already_seeded: true };
   for (const { index, feedback } of data.feedback) {
     const outcome = await submitFeedback(store, { ...feedback, interaction_id: ids[index]! }, now);
     result.feedback++;
     if (outcome.flagged) result.flagged++;
+    wrote(1);
   }
   for (const snapshot of data.progress) {
     await saveSnapshot(store, snapshot, now);
     result.progress_snapshots++;
+    wrote(1);
   }
   for (const metrics of data.metrics) {
     await logMetrics(store, metrics, { now });
     result.model_metrics++;
+    wrote(1);
   }
   return result;
 }

@@ -2,18 +2,15 @@
  * One input error, two phrasings: the library's field names (what HTTP shows) and the flags of
  * the command that ran (what the CLI shows); and the CLI's tables round what --json keeps whole.
  */
-import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { renderAnalytics } from "../../src/cli/commands/analytics.js";
 import { renderFeedbackStats } from "../../src/cli/commands/feedback.js";
+import { importInteractions as importer } from "../../src/cli/commands/interactions.js";
+import { add, validate } from "../../src/cli/commands/queue.js";
 import { flagNamer } from "../../src/cli/flag-names.js";
 import { InvalidInputError } from "../../src/errors.js";
 
 describe("errors carry fields that each edge names", () => {
-  const validate = new Command("validate").argument("<id>").option("--by <name>").option("--notes <text>").option("--require-approvals <n>");
-  const add = new Command("add").argument("<interaction-id>").option("--task <name>").option("--quality <score>");
-  const importer = new Command("import").argument("<file>").option("--skip-invalid");
-
   it("names fields by the flag or argument of the command that ran, and leaves others as they are", () => {
     expect(["validated_by", "notes", "require_approvals"].map(flagNamer(validate))).toEqual(["--by", "--notes", "--require-approvals"]);
     expect(["interaction_id", "quality_score", "task_types"].map(flagNamer(add))).toEqual(["<interaction-id>", "--quality", "--task"]);

@@ -3,7 +3,7 @@
  * typed in a real terminal: no folder whose files disagree with its manifest, no example marked
  * by an export that is not recorded, no staging left behind once the next export ran.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -111,15 +111,15 @@ describe("kill -9 at each phase boundary of a split --mark-used export over a pr
     const state = await readState(db);
     expectHonestMarks(state);
     if (expected === "previous") {
-      expect(report.export_id).toBe(previous._id);
+      expect(report.export_id).toBe(previous.export_id);
       expect(dataFiles(join(dir, out))).toEqual(["manifest.json", "test.jsonl", "train.jsonl", "validation.jsonl"]);
-      expect(state.exports.map((e) => e._id)).toEqual([previous._id]);
+      expect(state.exports.map((e) => e._id)).toEqual([previous.export_id]);
       expect(state.items.filter((item) => item.used_in_training)).toHaveLength(0);
     } else {
-      expect(report.export_id).not.toBe(previous._id);
+      expect(report.export_id).not.toBe(previous.export_id);
       expect(dataFiles(join(dir, out))).toEqual(["manifest.json", "train.jsonl", "validation.jsonl"]);
       expect(state.exports.find((e) => e._id === report.export_id)?.state).toBe("complete");
-      expect(state.exports.find((e) => e._id === previous._id)?.replaced_by).toBe(report.export_id);
+      expect(state.exports.find((e) => e._id === previous.export_id)?.replaced_by).toBe(report.export_id);
       expect(state.items.filter((item) => item.exports.includes(report.export_id))).toHaveLength(3000);
     }
     expect(readdirSync(dir).filter((name) => name.startsWith(`.${out}.`))).toEqual([]);
@@ -183,7 +183,7 @@ describe("interrupts", () => {
     session.keys("C-c");
     await session.waitFor(/EXIT=\d+/, 30_000);
     // With the scrollback: the spinner's last frame may have scrolled the message up.
-    const screen = execFileSync("tmux", ["capture-pane", "-p", "-S", "-40", "-t", session.name], { encoding: "utf8" });
+    const screen = session.history();
     expect(screen).toContain("lexi: export interrupted: nothing written, nothing marked as used\nEXIT=130");
     expect(existsSync(join(dir, "ctrl-c"))).toBe(false);
     const state = await readState(db);

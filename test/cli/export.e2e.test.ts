@@ -36,7 +36,7 @@ describe("lexi export (built binary)", () => {
     expect(listed[0].files[0].path).toBe(`exports/${id}/data.jsonl`);
     const again = await lexi(["export", "--task", "grammar", "--json"]);
     expect(again.code).toBe(0);
-    expect(readlinkSync(join(dir, "exports/latest"))).toBe(JSON.parse(again.stdout)._id);
+    expect(readlinkSync(join(dir, "exports/latest"))).toBe(JSON.parse(again.stdout).export_id);
     expect(existsSync(join(dir, `exports/${id}/data.jsonl`))).toBe(true);
   });
 
@@ -93,7 +93,7 @@ describe("lexi export (built binary)", () => {
 
   it("links exports to the examples they used", async () => {
     const result = JSON.parse((await lexi(["export", "--task", "vocabulary", "--format", "sharegpt", "--mark-used", "--out", "vocab", "--json"])).stdout);
-    const shown = await lexi(["exports", "show", result._id]);
+    const shown = await lexi(["exports", "show", result.export_id]);
     // Every example a record stands for is marked, the duplicates dedup dropped too: none comes back.
     expect(result.counts.dropped_duplicates).toBeGreaterThan(0);
     expect(Number(/examples marked as used by this export: (\d+)/.exec(shown.stdout)?.[1])).toBeGreaterThan(result.counts.examples);
@@ -111,7 +111,7 @@ describe("lexi export (built binary)", () => {
     expect(refused.code).toBe(4);
     expect(refused.stderr).toMatch(/holds export exp-.*; add --force to replace it whole/);
     const forced = JSON.parse((await lexi(["export", "--task", "fluency", "--out", "checked", "--force", "--json"])).stdout);
-    const ok = await lexi(["exports", "verify", forced._id]);
+    const ok = await lexi(["exports", "verify", forced.export_id]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("every file matches its manifest and the store's record");
     writeFileSync(join(dir, "checked/data.jsonl"), "{}\n", { flag: "a" });
@@ -120,8 +120,8 @@ describe("lexi export (built binary)", () => {
     const records = forced.counts.records as number;
     expect(changed.stdout).toMatch(new RegExp(`data\\.jsonl\\s+│\\s+changed\\s+│\\s+${records + 1} of ${records}`));
     expect(changed.stderr).toMatch(/does not match its files: data\.jsonl is changed/);
-    const old = await lexi(["exports", "verify", JSON.parse(first.stdout)._id]);
+    const old = await lexi(["exports", "verify", JSON.parse(first.stdout).export_id]);
     expect(old.code).toBe(4);
-    expect(old.stdout).toContain(`the folder now holds export ${forced._id}`);
+    expect(old.stdout).toContain(`the folder now holds export ${forced.export_id}`);
   });
 });

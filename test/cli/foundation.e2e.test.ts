@@ -14,7 +14,7 @@ describe("lexi init / status (built binary)", () => {
     expect(result.code).toBe(0);
     expect(existsSync(join(dir, ".lexi/lexi.db"))).toBe(true);
     const body = JSON.parse(result.stdout);
-    expect(body).toMatchObject({ backend: "embedded", location: join(dir, ".lexi/lexi.db") });
+    expect(body).toMatchObject({ engine: "embedded", location: join(dir, ".lexi/lexi.db") });
     const queue = body.collections.find((c: { name: string }) => c.name === "training_queue");
     expect(queue.indexes).toContainEqual({ name: "source_interaction_id_1", keys: { source_interaction_id: 1 }, unique: true });
     const interactions = body.collections.find((c: { name: string }) => c.name === "ai_interactions");

@@ -24,6 +24,11 @@ export class TmuxSession {
     return execFileSync("tmux", ["capture-pane", "-p", "-t", this.name], { encoding: "utf8" });
   }
 
+  /** The screen with the lines scrolled off above it (a clear screen moves them there). */
+  history(): string {
+    return execFileSync("tmux", ["capture-pane", "-p", "-S", "-", "-t", this.name], { encoding: "utf8" });
+  }
+
   /** Waits until the screen shows `text` (or matches it), and returns the screen. */
   async waitFor(text: string | RegExp, timeoutMs = 20_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;

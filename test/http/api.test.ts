@@ -48,7 +48,7 @@ describe("lexi serve over real HTTP", () => {
 
   describe("authentication", () => {
     it("leaves /health and /docs open and checks the store", async () => {
-      expect((await call("GET", "/health", { key: null })).json).toEqual({ status: "ok", backend: "embedded" });
+      expect((await call("GET", "/health", { key: null })).json).toEqual({ status: "ok", engine: "embedded" });
       const docs = await call("GET", "/docs/json", { key: null });
       expect(docs.json.paths[`${T}/feedback`].post.requestBody).toBeTruthy();
       expect((await call("GET", "/docs/", { key: null })).status).toBe(200);

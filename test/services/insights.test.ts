@@ -105,7 +105,7 @@ describe.each(engines)("insights on $name", (engine) => {
       const third = await saveSnapshot(store, { ...base, fluency_score_avg: 0.65, snapshot_date: day(15) });
       expect(third).toMatchObject({ improvement_trend: "improving", snapshot_date: new Date(day(15)) });
       expect((await saveSnapshot(store, { ...base, fluency_score_avg: 0.4, snapshot_date: day(22) })).improvement_trend).toBe("declining");
-      const history = await progressHistory(store, "trend-user", 60, new Date(day(30)));
+      const history = await progressHistory(store, { user_id: "trend-user", days: 60 }, new Date(day(30)));
       expect(history.map((s) => s.fluency_score_avg)).toEqual([0.5, 0.55, 0.65, 0.4]);
     });
   });
@@ -121,7 +121,7 @@ describe.each(engines)("insights on $name", (engine) => {
       const f1 = relative.metrics.find((m) => m.metric === "f1")!;
       expect(f1).toMatchObject({ base: 0.8, candidate: 0.79, delta: -0.01, relative_change: -0.0125 });
       await expect(compareVersions(store, "m", "a", "zzz")).rejects.toBeInstanceOf(NotFoundError);
-      expect((await metricsHistory(store, "m")).map((m) => m.version)).toEqual(["b", "a"]);
+      expect((await metricsHistory(store, { model_name: "m" })).map((m) => m.version)).toEqual(["b", "a"]);
     });
 
     it("refuse non-numeric values and unknown exports", async () => {

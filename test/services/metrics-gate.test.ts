@@ -76,6 +76,6 @@ describe.each(engines)("the metrics gate on $name", (engine) => {
     expect(await loggedEntries(store, "m", "v1")).toBe(2);
     await logMetrics(store, { model_name: "m", version: "v1", metrics: { f1: 0.7 } }, { now: new Date("2026-01-03T00:00:00Z"), replace: true });
     expect(await loggedEntries(store, "m", "v1")).toBe(1);
-    expect((await metricsHistory(store, "m")).map((entry) => entry.metrics.f1)).toEqual([0.7]);
+    expect((await metricsHistory(store, { model_name: "m" })).map((entry) => entry.metrics.f1)).toEqual([0.7]);
   });
 });

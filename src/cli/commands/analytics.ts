@@ -2,16 +2,13 @@
  * `lexi analytics`: a table, and a chart for time groupings. The service's numbers are full
  * precision (`--json` prints them so); the table rounds them for reading.
  */
-import type { AnalyticsResult } from "../../schema/analytics.js";
-import { analytics } from "../../services/analytics.js";
-import type { Store } from "../../store/store.js";
+import { AnalyticsInput, type AnalyticsResult } from "../../schema/analytics.js";
+import { analytics as analyze } from "../../services/analytics.js";
+import { DATE_HELP } from "../input.js";
 import { lineChart } from "../output/chart.js";
 import { formatNumber } from "../output/format.js";
 import { renderTable } from "../output/table.js";
-
-export function analyticsCommand(store: Store, options: { metric: string; groupBy?: string; user?: string; since?: string; until?: string; tz?: string }): Promise<AnalyticsResult> {
-  return analytics(store, { metric: options.metric as never, group_by: options.groupBy as never, user_id: options.user, start_date: options.since, end_date: options.until, tz: options.tz });
-}
+import { defineCommand } from "../spec.js";
 
 const CHARTED: Record<AnalyticsResult["metric"], string[]> = {
   fluency: ["avg"],
@@ -29,3 +26,17 @@ export function renderAnalytics(result: AnalyticsResult): string {
   const chart = timeGrouped ? lineChart(CHARTED[result.metric].map((name) => ({ name, values: result.data.map((row) => row[name] as number) }))) : "";
   return [`${result.metric} by ${result.group_by ?? "all"} (${result.tz})`, table, summary, chart].filter(Boolean).join("\n");
 }
+
+export const analytics = defineCommand({
+  input: AnalyticsInput,
+  flags: [
+    { flags: "--metric <metric>", description: "fluency, grammar, vocabulary or engagement", field: "metric", required: true },
+    { flags: "--group-by <group>", description: "day, week (from Monday), month or level", field: "group_by" },
+    { flags: "--user <id>", description: "only this learner", field: "user_id" },
+    { flags: "--since <date>", description: `from this date or time: ${DATE_HELP}`, field: "start_date" },
+    { flags: "--until <date>", description: `up to this date or time: ${DATE_HELP}`, field: "end_date" },
+    { flags: "--tz <zone>", description: "time zone of the day/week/month groups", field: "tz" },
+  ],
+  run: ({ store, input }) => analyze(store, input),
+  render: renderAnalytics,
+});

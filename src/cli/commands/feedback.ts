@@ -1,35 +1,29 @@
 /**
  * `lexi feedback add|import|stats`.
  */
+import { FeedbackInput, FeedbackStatsInput } from "../../schema/feedback.js";
 import { feedbackStats, submitFeedback, type FeedbackResult, type FeedbackStats } from "../../services/feedback.js";
-import type { ImportSummary } from "../../services/import/import-records.js";
-import { importFeedback } from "../../services/intake-import.js";
-import type { Store } from "../../store/store.js";
-import { importSource } from "../input.js";
-import { runImport, type ImportCommandOptions } from "./import-command.js";
+import { importFeedback as importer } from "../../services/intake-import.js";
 import { renderTable } from "../output/table.js";
+import { defineCommand } from "../spec.js";
+import { importCommand } from "./import-command.js";
 
-export interface AddFeedbackOptions {
-  interaction: string;
-  user: string;
-  rating: number;
-  helpful?: boolean;
-  accurate?: boolean;
-  text?: string;
-  issue?: string[];
-}
-
-export function addFeedbackCommand(store: Store, options: AddFeedbackOptions): Promise<FeedbackResult> {
-  return submitFeedback(store, {
-    interaction_id: options.interaction,
-    user_id: options.user,
-    rating: options.rating,
-    helpful: options.helpful,
-    accurate: options.accurate,
-    feedback_text: options.text,
-    reported_issues: options.issue ?? [],
-  });
-}
+export const add = defineCommand({
+  input: FeedbackInput,
+  flags: [
+    { flags: "--interaction <id>", description: "the interaction", field: "interaction_id", required: true },
+    { flags: "--user <id>", description: "the learner giving feedback", field: "user_id", required: true },
+    { flags: "--rating <1-5>", description: "stars, a whole number from 1 to 5", field: "rating", required: true },
+    { flags: "--helpful", description: "the answer helped", field: "helpful" },
+    { flags: "--no-helpful", description: "the answer did not help", field: "helpful" },
+    { flags: "--accurate", description: "the answer was correct", field: "accurate" },
+    { flags: "--no-accurate", description: "the answer was wrong (flags the interaction)", field: "accurate" },
+    { flags: "--text <text>", description: "the learner's comment", field: "feedback_text" },
+    { flags: "--issue <name>", description: "a reported issue (repeatable; flags the interaction)", field: "reported_issues" },
+  ],
+  run: ({ store, input }) => submitFeedback(store, input),
+  render: renderFeedbackResult,
+});
 
 export function renderFeedbackResult(result: FeedbackResult): string {
   const verb = result.replaced ? "Replaced earlier feedback" : "Recorded feedback";
@@ -37,13 +31,17 @@ export function renderFeedbackResult(result: FeedbackResult): string {
   return `${verb} ${result.feedback_id} on interaction ${result.interaction_id}: quality ${result.quality_score.toFixed(2)}${flag}`;
 }
 
-export function importFeedbackCommand(store: Store, file: string, options: ImportCommandOptions): Promise<ImportSummary> {
-  return runImport("feedback", options, (importOptions) => importFeedback(store, importSource(file), importOptions));
-}
+export const importFeedback = importCommand("feedback", importer);
 
-export function feedbackStatsCommand(store: Store, options: { user?: string; days?: number }): Promise<FeedbackStats> {
-  return feedbackStats(store, { user_id: options.user, days: options.days });
-}
+export const stats = defineCommand({
+  input: FeedbackStatsInput,
+  flags: [
+    { flags: "--user <id>", description: "only this learner", field: "user_id" },
+    { flags: "--days <n>", description: "window in days", field: "days" },
+  ],
+  run: ({ store, input }) => feedbackStats(store, input),
+  render: renderFeedbackStats,
+});
 
 export function renderFeedbackStats(stats: FeedbackStats): string {
   const scope = `${stats.user_id ? `learner ${stats.user_id}` : "all learners"}, last ${stats.days} days`;

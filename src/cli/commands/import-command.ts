@@ -3,28 +3,37 @@
  */
 import type { ImportSummary } from "../../services/import/import-records.js";
 import type { KindImportOptions } from "../../services/intake-import.js";
+import type { Store } from "../../store/store.js";
+import { importSource } from "../input.js";
 import { withInterrupt } from "../interrupt.js";
+import { renderImport } from "../output/import-summary.js";
 import { withProgress } from "../output/progress.js";
+import { defineCommand, type CommandSpec } from "../spec.js";
 
-export interface ImportCommandOptions {
-  skipInvalid?: boolean;
-  rejected?: string;
-  resume?: boolean;
-  strict?: boolean;
-  json?: boolean;
-}
+type Importer = (store: Store, source: ReturnType<typeof importSource>, options: KindImportOptions) => Promise<ImportSummary>;
 
-export function runImport(what: string, options: ImportCommandOptions, run: (options: KindImportOptions) => Promise<ImportSummary>): Promise<ImportSummary> {
-  return withInterrupt((signal) =>
-    withProgress(`importing ${what}…`, options, (update) =>
-      run({
-        skipInvalid: options.skipInvalid,
-        rejectedPath: options.rejected,
-        resume: options.resume,
-        strict: options.strict,
-        signal,
-        onProgress: (read) => update(`importing ${what}… ${read.toLocaleString("en")} read`),
-      }),
-    ),
-  );
+/** `<group> import <file|->`: the same flags for every kind of record. */
+export function importCommand(what: string, importer: Importer): CommandSpec {
+  return defineCommand({
+    flags: [
+      { flags: "--skip-invalid", description: "write the valid records and save the rejected ones with their reasons" },
+      { flags: "--rejected <file>", description: "where --skip-invalid saves rejected records (default: <file>.rejected.jsonl)" },
+      { flags: "--resume", description: "commit batch by batch; after an interrupt, the same command with --resume continues where it stopped" },
+      { flags: "--strict", description: "refuse the import (nothing written) when a record has a field its format does not know; by default such fields are kept and listed" },
+    ],
+    run: ({ store, args, options, json }) =>
+      withInterrupt((signal) =>
+        withProgress(`importing ${what}…`, { json }, (update) =>
+          importer(store, importSource(args[0]!), {
+            skipInvalid: options.skipInvalid as boolean | undefined,
+            rejectedPath: options.rejected as string | undefined,
+            resume: options.resume as boolean | undefined,
+            strict: options.strict as boolean | undefined,
+            signal,
+            onProgress: (read) => update(`importing ${what}… ${read.toLocaleString("en")} read`),
+          }),
+        ),
+      ),
+    render: renderImport,
+  }) as CommandSpec;
 }

@@ -1,38 +1,11 @@
 /**
  * `lexi init`: creates the collections and their indexes (idempotent) and shows them.
  */
-import { COLLECTIONS } from "../../store/collections.js";
-import type { Store } from "../../store/store.js";
+import { storeIndexes, type StoreIndexes } from "../../services/store-info.js";
 import { renderTable } from "../output/table.js";
+import { defineCommand } from "../spec.js";
 
-export interface InitResult {
-  backend: string;
-  location: string;
-  collections: Array<{
-    name: string;
-    indexes: Array<{ name: string; keys: Record<string, 1 | -1>; unique?: boolean; ttl?: number }>;
-  }>;
-}
-
-/** Opening the store already creates the indexes; this reads back what exists. */
-export async function init(store: Store): Promise<InitResult> {
-  const collections = [];
-  for (const name of Object.values(COLLECTIONS)) {
-    const indexes = await store.collection(name).listIndexes();
-    collections.push({
-      name,
-      indexes: indexes.map((index) => ({
-        name: index.name,
-        keys: index.keys,
-        ...(index.unique ? { unique: true } : {}),
-        ...(index.expireAfterSeconds !== undefined ? { ttl: index.expireAfterSeconds } : {}),
-      })),
-    });
-  }
-  return { backend: store.backend, location: store.location, collections };
-}
-
-export function renderInit(result: InitResult): string {
+export function renderInit(result: StoreIndexes): string {
   const rows = result.collections.flatMap((collection) =>
     collection.indexes.map((index) => [
       collection.name,
@@ -41,5 +14,12 @@ export function renderInit(result: InitResult): string {
       [index.unique ? "unique" : "", index.ttl !== undefined ? `ttl ${Math.round(index.ttl / 86_400)}d` : ""].filter(Boolean).join(" "),
     ]),
   );
-  return `Initialized ${result.backend} store at ${result.location}\n${renderTable(["collection", "index", "keys", "options"], rows)}`;
+  return `Initialized ${result.engine} store at ${result.location}\n${renderTable(["collection", "index", "keys", "options"], rows)}`;
 }
+
+/** Opening the store already creates the indexes; this reads back what exists. */
+export const init = defineCommand({
+  store: "create-quietly",
+  run: ({ store }) => storeIndexes(store),
+  render: renderInit,
+});

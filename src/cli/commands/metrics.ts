@@ -3,15 +3,16 @@
  */
 import { LexiError, InvalidInputError } from "../../errors.js";
 import { parseThreshold, type Threshold } from "../../domain/regression.js";
-import type { MetricsDoc } from "../../schema/metrics.js";
+import { MetricsHistoryInput, MetricsInput, type MetricsDoc } from "../../schema/metrics.js";
 import { compareVersions, gateFailures, loggedEntries, logMetrics, metricsHistory, type VersionComparison } from "../../services/metrics.js";
 import type { Store } from "../../store/store.js";
-import type { ImportSummary } from "../../services/import/import-records.js";
-import { importMetrics } from "../../services/intake-import.js";
-import { importSource } from "../input.js";
-import { runImport, type ImportCommandOptions } from "./import-command.js";
+import { collect } from "../input.js";
 import { formatDate } from "../output/format.js";
 import { renderTable } from "../output/table.js";
+import { warn } from "../output/warn.js";
+import { defineCommand } from "../spec.js";
+import { importMetrics as importer } from "../../services/intake-import.js";
+import { importCommand } from "./import-command.js";
 
 /** `name=value` pairs; a value that is not a number is refused here, naming the pair. */
 export function parseMetricPairs(pairs: string[]): Record<string, number> {
@@ -27,15 +28,12 @@ export function parseMetricPairs(pairs: string[]): Record<string, number> {
   return metrics;
 }
 
-function parseMeta(pairs: string[] = []): Record<string, string | number> {
-  const meta: Record<string, string | number> = {};
-  for (const pair of pairs) {
-    const index = pair.indexOf("=");
-    if (index <= 0) throw new InvalidInputError(`--meta takes key=value; got "${pair}"`);
-    const value = pair.slice(index + 1);
-    meta[pair.slice(0, index)] = value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : value;
-  }
-  return meta;
+/** One `--meta key=value`, added to the earlier ones; a numeric value is kept as a number. */
+function parseMeta(pair: string, previous: unknown): Record<string, string | number> {
+  const index = pair.indexOf("=");
+  if (index <= 0) throw new InvalidInputError(`--meta takes key=value; got "${pair}"`);
+  const value = pair.slice(index + 1);
+  return { ...(previous as Record<string, string | number> | undefined), [pair.slice(0, index)]: value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : value };
 }
 
 /** Comma-separated names, repeatable: `--lower-is-better loss,wer --lower-is-better cer`. */
@@ -51,25 +49,6 @@ export interface LoggedMetrics {
   replaced: boolean;
 }
 
-export async function logCommand(
-  store: Store,
-  pairs: string[],
-  options: { model: string; version: string; meta?: string[]; export?: string; lowerIsBetter?: string[]; replace?: boolean },
-): Promise<LoggedMetrics> {
-  const lowerIsBetter = parseNames(options.lowerIsBetter);
-  const input = {
-    model_name: options.model,
-    version: options.version,
-    metrics: parseMetricPairs(pairs),
-    metadata: parseMeta(options.meta),
-    export_id: options.export,
-    lower_is_better: lowerIsBetter.length ? lowerIsBetter : undefined,
-  };
-  const earlier = await loggedEntries(store, options.model, options.version);
-  const { metric_id } = await logMetrics(store, input, { replace: options.replace });
-  return { metric_id, earlier_entries: earlier, replaced: Boolean(options.replace) && earlier > 0 };
-}
-
 /** Said on stderr when a version is logged twice without --replace: compare reads only the latest entry. */
 export function duplicateWarning(result: LoggedMetrics, options: { model: string; version: string }): string | undefined {
   if (result.earlier_entries === 0 || result.replaced) return undefined;
@@ -78,10 +57,6 @@ export function duplicateWarning(result: LoggedMetrics, options: { model: string
 
 export function renderLogged(result: LoggedMetrics): string {
   return result.replaced ? `Logged metrics ${result.metric_id}, replacing ${result.earlier_entries} earlier ${result.earlier_entries === 1 ? "entry" : "entries"}` : `Logged metrics ${result.metric_id}`;
-}
-
-export function historyCommand(store: Store, model: string, options: { limit?: number }): Promise<MetricsDoc[]> {
-  return metricsHistory(store, model, options.limit);
 }
 
 export function renderMetricsHistory(items: MetricsDoc[]): string {
@@ -103,15 +78,9 @@ export class RegressionError extends LexiError {
   }
 }
 
-export async function compareCommand(
-  store: Store,
-  model: string,
-  base: string,
-  candidate: string,
-  options: { failOnRegression?: string; lowerIsBetter?: string | string[] },
-): Promise<VersionComparison> {
+export async function compareCommand(store: Store, [model, base, candidate]: string[], options: { failOnRegression?: string; lowerIsBetter?: string | string[] }): Promise<VersionComparison> {
   const threshold: Threshold | undefined = options.failOnRegression ? parseThreshold(options.failOnRegression) : undefined;
-  return compareVersions(store, model, base, candidate, { threshold, lowerIsBetter: parseNames(options.lowerIsBetter) });
+  return compareVersions(store, model!, base!, candidate!, { threshold, lowerIsBetter: parseNames(options.lowerIsBetter) });
 }
 
 /** With --fail-on-regression: the gate's failures (regressions, and missing metrics unless allowed). */
@@ -142,6 +111,47 @@ export function renderComparison(result: VersionComparison): string {
   return `${result.model_name}: ${result.base_version} → ${result.candidate_version}\n${table}\n${verdicts.join("\n")}`;
 }
 
-export function importMetricsCommand(store: Store, file: string, options: ImportCommandOptions): Promise<ImportSummary> {
-  return runImport("metrics", options, (importOptions) => importMetrics(store, importSource(file), importOptions));
-}
+export const log = defineCommand({
+  input: MetricsInput,
+  flags: [
+    { flags: "--model <name>", description: "model name", field: "model_name", required: true },
+    { flags: "--version <v>", description: "model version", field: "version", required: true },
+    { flags: "--meta <key=value>", description: "metadata (repeatable)", field: "metadata", parse: parseMeta },
+    { flags: "--export <export-id>", description: "the export this version was trained on", field: "export_id" },
+    { flags: "--lower-is-better <names>", description: "metrics where lower is better (comma-separated, repeatable); compare uses this direction", field: "lower_is_better", parse: collect },
+    { flags: "--replace", description: "replace the entries already logged for this model and version" },
+  ],
+  run: async ({ store, input, args, options }): Promise<LoggedMetrics> => {
+    const model = input.model_name;
+    const version = input.version;
+    const lowerIsBetter = parseNames(input.lower_is_better);
+    const earlier = await loggedEntries(store, model, version);
+    const replace = Boolean(options.replace);
+    const { metric_id } = await logMetrics(store, { ...input, metrics: parseMetricPairs(args), lower_is_better: lowerIsBetter.length ? lowerIsBetter : undefined }, { replace });
+    const result = { metric_id, earlier_entries: earlier, replaced: replace && earlier > 0 };
+    warn(duplicateWarning(result, { model, version }));
+    return result;
+  },
+  render: renderLogged,
+});
+
+export const importMetrics = importCommand("metrics", importer);
+
+export const history = defineCommand({
+  input: MetricsHistoryInput,
+  args: { model: "model_name" },
+  flags: [{ flags: "--limit <n>", description: "at most this many", field: "limit" }],
+  run: ({ store, input }) => metricsHistory(store, input),
+  render: renderMetricsHistory,
+});
+
+export const compare = defineCommand({
+  flags: [
+    { flags: "--fail-on-regression <threshold>", description: "relative (2%) or absolute (0.02, abs:2) worsening that fails; a metric the candidate lacks fails too" },
+    { flags: "--allow-missing", description: "let the gate pass when the candidate lacks metrics the base has" },
+    { flags: "--lower-is-better <names>", description: "metrics where lower is better (comma-separated, repeatable), on top of those stored by metrics log", parse: collect },
+  ],
+  run: ({ store, args, options }) => compareCommand(store, args, options),
+  render: renderComparison,
+  verdict: (result, options) => checkGate(result, options),
+});

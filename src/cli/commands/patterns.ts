@@ -1,15 +1,11 @@
 /**
  * `lexi patterns detect|user`.
  */
-import type { ErrorPatternDoc } from "../../schema/patterns.js";
+import { DetectPatternsInput, UserPatternsInput, type ErrorPatternDoc } from "../../schema/patterns.js";
 import { detectPatterns, userPatterns } from "../../services/patterns.js";
-import type { Store } from "../../store/store.js";
 import { shortText } from "../output/format.js";
 import { renderTable } from "../output/table.js";
-
-export function detectCommand(store: Store, options: { days?: number; minFrequency?: number }): Promise<ErrorPatternDoc[]> {
-  return detectPatterns(store, { days: options.days, min_frequency: options.minFrequency });
-}
+import { defineCommand } from "../spec.js";
 
 export function renderPatterns(patterns: ErrorPatternDoc[]): string {
   if (patterns.length === 0) return "No error pattern reaches the minimum frequency in this window.";
@@ -19,10 +15,6 @@ export function renderPatterns(patterns: ErrorPatternDoc[]): string {
   );
 }
 
-export function userCommand(store: Store, user: string, options: { days?: number }) {
-  return userPatterns(store, { user_id: user, days: options.days });
-}
-
 export function renderUserPatterns(result: Awaited<ReturnType<typeof userPatterns>>): string {
   if (result.error_types.length === 0) return `No grammar errors for ${result.user_id} in the last ${result.days} days.`;
   return `${result.user_id}: ${result.total_errors} grammar errors in the last ${result.days} days\n${renderTable(
@@ -30,3 +22,21 @@ export function renderUserPatterns(result: Awaited<ReturnType<typeof userPattern
     result.error_types.map((t) => [t.error_type, t.count, shortText(t.examples.map((e) => `${e.error} → ${e.correction}`).join("; "), 50)]),
   )}`;
 }
+
+export const detect = defineCommand({
+  input: DetectPatternsInput,
+  flags: [
+    { flags: "--days <n>", description: "window in days", field: "days" },
+    { flags: "--min-frequency <n>", description: "least occurrences to count as a pattern", field: "min_frequency" },
+  ],
+  run: ({ store, input }) => detectPatterns(store, input),
+  render: renderPatterns,
+});
+
+export const user = defineCommand({
+  input: UserPatternsInput,
+  args: { user: "user_id" },
+  flags: [{ flags: "--days <n>", description: "window in days", field: "days" }],
+  run: ({ store, input }) => userPatterns(store, input),
+  render: renderUserPatterns,
+});

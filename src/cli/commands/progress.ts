@@ -1,55 +1,45 @@
 /**
  * `lexi progress snapshot|import|history`.
  */
-import type { CefrLevel } from "../../schema/common.js";
-import type { ProgressDoc } from "../../schema/progress.js";
-import type { ImportSummary } from "../../services/import/import-records.js";
-import { importProgress } from "../../services/intake-import.js";
+import { ProgressHistoryInput, ProgressInput, type ProgressDoc } from "../../schema/progress.js";
+import { importProgress as importer } from "../../services/intake-import.js";
 import { progressHistory, saveSnapshot, type SavedSnapshot } from "../../services/progress.js";
-import type { Store } from "../../store/store.js";
-import { importSource } from "../input.js";
-import { runImport, type ImportCommandOptions } from "./import-command.js";
 import { lineChart } from "../output/chart.js";
 import { formatDate, formatScore } from "../output/format.js";
 import { renderTable } from "../output/table.js";
+import { defineCommand } from "../spec.js";
+import { importCommand } from "./import-command.js";
 
-export interface SnapshotOptions {
-  user: string;
-  level: CefrLevel;
-  fluency: number;
-  grammarAccuracy: number;
-  vocabulary: number;
-  pronunciation?: number;
-  interactions?: number;
-  streak?: number;
-  date?: string;
-}
-
-export function snapshotCommand(store: Store, options: SnapshotOptions): Promise<SavedSnapshot> {
-  return saveSnapshot(store, {
-    user_id: options.user,
-    level: options.level,
-    fluency_score_avg: options.fluency,
-    grammar_accuracy: options.grammarAccuracy,
-    vocabulary_count: options.vocabulary,
-    pronunciation_score_avg: options.pronunciation,
-    total_interactions: options.interactions,
-    study_streak_days: options.streak,
-    snapshot_date: options.date,
-  });
-}
+export const snapshot = defineCommand({
+  input: ProgressInput,
+  flags: [
+    { flags: "--user <id>", description: "the learner", field: "user_id", required: true },
+    { flags: "--level <cefr>", description: "A1 … C2 (any case)", field: "level", required: true },
+    { flags: "--fluency <0..1>", description: "average fluency", field: "fluency_score_avg", required: true },
+    { flags: "--grammar-accuracy <0..1>", description: "grammar accuracy", field: "grammar_accuracy", required: true },
+    { flags: "--vocabulary <n>", description: "vocabulary size", field: "vocabulary_count", required: true },
+    { flags: "--pronunciation <0..1>", description: "average pronunciation score", field: "pronunciation_score_avg" },
+    { flags: "--interactions <n>", description: "total interactions", field: "total_interactions" },
+    { flags: "--streak <days>", description: "study streak in days", field: "study_streak_days" },
+    { flags: "--date <date>", description: "the snapshot's own date: ISO 8601, today, yesterday or an age (2d); default now", field: "snapshot_date" },
+  ],
+  run: ({ store, input }) => saveSnapshot(store, input),
+  render: renderSnapshot,
+});
 
 export function renderSnapshot(result: SavedSnapshot): string {
   return `Saved snapshot ${result.snapshot_id} for ${formatDate(result.snapshot_date)}: trend ${result.improvement_trend}`;
 }
 
-export function importProgressCommand(store: Store, file: string, options: ImportCommandOptions): Promise<ImportSummary> {
-  return runImport("snapshots", options, (importOptions) => importProgress(store, importSource(file), importOptions));
-}
+export const importProgress = importCommand("snapshots", importer);
 
-export function historyCommand(store: Store, user: string, options: { days?: number }): Promise<ProgressDoc[]> {
-  return progressHistory(store, user, options.days);
-}
+export const history = defineCommand({
+  input: ProgressHistoryInput,
+  args: { user: "user_id" },
+  flags: [{ flags: "--days <n>", description: "window in days", field: "days" }],
+  run: ({ store, input }) => progressHistory(store, input),
+  render: renderHistory,
+});
 
 export function renderHistory(items: ProgressDoc[]): string {
   if (items.length === 0) return "No snapshots in this window.";

@@ -1,26 +1,29 @@
 /**
- * `lexi queue add|list|show|validate|conflicts`.
+ * `lexi queue add|list|show|validate|correct|conflicts`.
  */
 import { InvalidInputError } from "../../errors.js";
-import type { QueueFilterInput, QueueItemDoc, ValidateInput } from "../../schema/queue.js";
+import { currentOutput } from "../../domain/corrections.js";
+import { ConflictsInput, ExampleRef, QueueAddInput, QueueFilterInput, ValidateInput, type QueueItemDoc } from "../../schema/queue.js";
 import { addToQueue, getQueueItem, listQueue, reviewConflicts, validateExample, type Disagreement, type ValidationResult } from "../../services/queue.js";
-import type { Store } from "../../store/store.js";
+import { readTargetInput } from "../edit/target-file.js";
+import { taskOption } from "../input.js";
 import { formatDate, formatScore, idText, shortText } from "../output/format.js";
 import { renderTable } from "../output/table.js";
-import { readTargetInput } from "../edit/target-file.js";
-import { currentOutput } from "../../domain/corrections.js";
+import { BY_HELP, defaultReviewer } from "../reviewer.js";
+import { defineCommand } from "../spec.js";
+import { QUEUE_FILTER_FLAGS } from "./queue-filter-flags.js";
 
-export function addToQueueCommand(store: Store, id: string, options: { task?: string[]; quality?: number; notes?: string }): Promise<{ example_id: string }> {
-  return addToQueue(store, { interaction_id: id, task_types: options.task ?? [], quality_score: options.quality, notes: options.notes });
-}
-
-export function renderAdded(result: { example_id: string }): string {
-  return `Queued as example ${result.example_id}`;
-}
-
-export function listQueueCommand(store: Store, filter: QueueFilterInput): Promise<QueueItemDoc[]> {
-  return listQueue(store, filter);
-}
+export const add = defineCommand({
+  input: QueueAddInput,
+  args: { "interaction-id": "interaction_id" },
+  flags: [
+    { flags: "--task <name>", description: "a task it teaches: grammar, fluency, vocabulary, tutor_response… (repeatable)", field: "task_types", parse: taskOption, required: true },
+    { flags: "--quality <score>", description: "quality score from 0 to 1", field: "quality_score" },
+    { flags: "--notes <text>", description: "why it is a good example", field: "notes" },
+  ],
+  run: ({ store, input }) => addToQueue(store, input),
+  render: (result) => `Queued as example ${result.example_id}`,
+});
 
 export function renderQueue(items: QueueItemDoc[]): string {
   if (items.length === 0) return "No training examples match.";
@@ -30,9 +33,12 @@ export function renderQueue(items: QueueItemDoc[]): string {
   );
 }
 
-export function showQueueItemCommand(store: Store, id: string): Promise<QueueItemDoc> {
-  return getQueueItem(store, { example_id: id });
-}
+export const list = defineCommand({
+  input: QueueFilterInput,
+  flags: [...QUEUE_FILTER_FLAGS, { flags: "--status <status>", description: "pending, approved, rejected or flagged", field: "status" }],
+  run: ({ store, input }) => listQueue(store, input),
+  render: renderQueue,
+});
 
 export function renderQueueItem(item: QueueItemDoc): string {
   const output = currentOutput(item);
@@ -58,20 +64,12 @@ export function renderQueueItem(item: QueueItemDoc): string {
   return lines.join("\n");
 }
 
-export function validateCommand(
-  store: Store,
-  id: string,
-  options: { approve?: boolean; reject?: boolean; by: string; notes?: string; requireApprovals?: number },
-): Promise<ValidationResult> {
-  if (Boolean(options.approve) === Boolean(options.reject)) throw new InvalidInputError("choose exactly one of --approve or --reject");
-  return validateExample(store, { example_id: id, approved: Boolean(options.approve), validated_by: options.by, notes: options.notes, require_approvals: options.requireApprovals });
-}
-
-/** `lexi queue correct`: the target in a JSON or YAML file becomes this reviewer's approved correction. */
-export async function correctCommand(store: Store, id: string, options: { by: string; file: string; notes?: string; requireApprovals?: number }): Promise<ValidationResult> {
-  const target = await readTargetInput(options.file);
-  return validateExample(store, { example_id: id, approved: true, validated_by: options.by, notes: options.notes, require_approvals: options.requireApprovals, corrected_output: target as ValidateInput["corrected_output"] });
-}
+export const show = defineCommand({
+  input: ExampleRef,
+  args: { id: "example_id" },
+  run: ({ store, input }) => getQueueItem(store, input),
+  render: renderQueueItem,
+});
 
 export function renderValidation(result: ValidationResult): string {
   const progress = result.status === "pending" ? ` (${result.approvals}/${result.required_approvals} approvals)` : "";
@@ -79,11 +77,50 @@ export function renderValidation(result: ValidationResult): string {
   return `${verb} example ${result.example_id}: now ${result.status}${progress}`;
 }
 
-export function conflictsCommand(store: Store, options: { limit?: number }): Promise<Disagreement[]> {
-  return reviewConflicts(store, { limit: options.limit });
-}
+const DECISION_FLAGS = [
+  { flags: "--by <name>", description: "who decides", field: "validated_by", defaultHelp: BY_HELP },
+  { flags: "--notes <text>", description: "why", field: "notes" },
+  { flags: "--require-approvals <n>", description: "approvals from different reviewers needed", field: "require_approvals" },
+] as const;
+
+export const validate = defineCommand({
+  input: ValidateInput,
+  args: { id: "example_id" },
+  flags: [
+    { flags: "--approve", description: "approve it (clears a flag; then --notes is required)" },
+    { flags: "--reject", description: "reject it (never exported)" },
+    ...DECISION_FLAGS,
+  ],
+  run: ({ store, input, options }) => {
+    if (Boolean(options.approve) === Boolean(options.reject)) throw new InvalidInputError("choose exactly one of --approve or --reject");
+    return validateExample(store, { ...input, approved: Boolean(options.approve), validated_by: input.validated_by ?? defaultReviewer() });
+  },
+  render: renderValidation,
+});
+
+/** `lexi queue correct`: the target in a JSON or YAML file becomes this reviewer's approved correction. */
+export const correct = defineCommand({
+  input: ValidateInput,
+  args: { id: "example_id" },
+  flags: [
+    ...DECISION_FLAGS.map((flag) => (flag.field === "notes" ? { ...flag, description: "why (needed when the example is flagged)" } : flag)),
+    { flags: "--file <path>", description: "the corrected target as JSON or YAML (- reads standard input); see docs/corrections.md", required: true },
+  ],
+  run: async ({ store, input, options }) => {
+    const target = await readTargetInput(options.file as string);
+    return validateExample(store, { ...input, approved: true, validated_by: input.validated_by ?? defaultReviewer(), corrected_output: target as ValidateInput["corrected_output"] });
+  },
+  render: renderValidation,
+});
 
 export function renderConflicts(items: Disagreement[]): string {
   if (items.length === 0) return "No disagreements between reviewers.";
   return renderTable(["id", "approved by", "rejected by", "text"], items.map((d) => [d.example_id, d.approvers.join(", "), d.rejecters.join(", "), shortText(d.user_input, 36)]));
 }
+
+export const conflicts = defineCommand({
+  input: ConflictsInput,
+  flags: [{ flags: "--limit <n>", description: "at most this many", field: "limit" }],
+  run: ({ store, input }) => reviewConflicts(store, input),
+  render: renderConflicts,
+});

@@ -1,11 +1,12 @@
 /**
  * `lexi review`: the interactive loop. One key per decision; decisions are saved as they are made.
  */
-import { execFileSync } from "node:child_process";
 import { emitKeypressEvents } from "node:readline";
 import { createInterface } from "node:readline/promises";
 import { InterruptedError, InvalidInputError } from "../../errors.js";
-import type { QueueFilterInput } from "../../schema/queue.js";
+import { numberOption } from "../input.js";
+import { ReviewFilterInput, ReviewStartInput, type QueueFilterInput } from "../../schema/queue.js";
+import { fieldOf } from "../../schema/fields.js";
 import { ReviewSession, type ReviewCounts } from "../../services/review.js";
 import type { Store } from "../../store/store.js";
 import { learnerVerdicts, pendingTwins, type LearnerVerdict } from "../../services/review-context.js";
@@ -14,6 +15,9 @@ import { idText } from "../../schema/common.js";
 import { targetOf } from "../../schema/correction.js";
 import { chosenEditor, editInEditor, editInForm } from "../edit/edit-target.js";
 import { renderHelpScreen, renderReviewScreen } from "../output/review-screen.js";
+import { BY_HELP, defaultReviewer } from "../reviewer.js";
+import { defineCommand } from "../spec.js";
+import { QUEUE_FILTER_FLAGS } from "./queue-filter-flags.js";
 
 export interface ReviewCommandOptions {
   by?: string;
@@ -23,17 +27,6 @@ export interface ReviewCommandOptions {
 
 export interface ReviewSummary extends ReviewCounts {
   reviewer: string;
-}
-
-/** `--by`, else the git user name, else `$USER`. */
-export function defaultReviewer(): string {
-  try {
-    const name = execFileSync("git", ["config", "user.name"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    if (name) return name;
-  } catch {
-    // Not a git checkout or no git: fall back to the login name.
-  }
-  return process.env.USER ?? "";
 }
 
 interface Key {
@@ -205,3 +198,16 @@ async function askNote(input: NodeJS.ReadStream, output: NodeJS.WriteStream, hei
 export function renderReviewSummary(summary: ReviewSummary): string {
   return `${summary.reviewer}: ${summary.done} decided (${summary.approved} approved, ${summary.rejected} rejected), ${summary.skipped} skipped, ${summary.remaining} left.`;
 }
+
+export const review = defineCommand({
+  // The flags fill the filter; a review's own filter reads pending examples unless told otherwise.
+  input: ReviewFilterInput,
+  flags: [
+    ...QUEUE_FILTER_FLAGS,
+    { flags: "--status <status>", description: "review pending or flagged examples", field: "status" },
+    { flags: "--by <name>", description: "reviewer name", defaultHelp: BY_HELP },
+    { flags: "--require-approvals <n>", description: "approvals from different reviewers needed", parse: numberOption("--require-approvals"), defaultHelp: String(fieldOf(ReviewStartInput, "require_approvals").default) },
+  ],
+  run: ({ store, input, options }) => reviewCommand(store, { by: options.by as string | undefined, filter: input, requireApprovals: options.requireApprovals as number | undefined }),
+  render: renderReviewSummary,
+});

@@ -3,13 +3,16 @@
  */
 import { InvalidInputError } from "../../errors.js";
 import { importJsonSchema, SCHEMA_KIND_NAMES, type SchemaKind } from "../../schema/json-schemas.js";
+import { defineCommand } from "../spec.js";
 
 export function schemaCommand(kind: string): Record<string, unknown> {
   if (!(SCHEMA_KIND_NAMES as string[]).includes(kind)) throw new InvalidInputError(`no schema named "${kind}"; lexi schema takes one of ${SCHEMA_KIND_NAMES.join(", ")}`);
   return importJsonSchema(kind as SchemaKind);
 }
 
-/** The schema is the output for people too: it is meant to be saved or piped to a validator. */
-export function renderSchema(schema: Record<string, unknown>): string {
-  return JSON.stringify(schema, null, 2);
-}
+export const schema = defineCommand({
+  store: "none",
+  run: ({ args }) => schemaCommand(args[0]!),
+  // The schema is the output for people too: it is meant to be saved or piped to a validator.
+  render: (result) => JSON.stringify(result, null, 2),
+});

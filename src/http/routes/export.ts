@@ -5,55 +5,60 @@
 import { once } from "node:events";
 import { PassThrough, Writable } from "node:stream";
 import { z } from "zod";
-import { CefrLevel, IdString, Score01, Timestamp, WordName } from "../../schema/common.js";
 import { NotFoundError } from "../../errors.js";
+import { ExportInput } from "../../schema/export.js";
+import { fieldOf, type FieldName } from "../../schema/fields.js";
 import { exportDataset } from "../../services/export/export-dataset.js";
 import { abortable } from "../../store/abortable.js";
 import type { Store } from "../../store/store.js";
 import { clientGoneSignal } from "../client-gone.js";
-import { boolish, qBool, qInt, qList, qNumber } from "../query.js";
+import { boolish } from "../query.js";
 import { parseQuery, type RouteRegistry } from "../route.js";
 import { parseInput } from "../../services/validate.js";
+import { wireQuery } from "../wire/query-schema.js";
 
+/** The original's format names: `jsonl` is lexi's `raw`. */
 const FORMATS = ["jsonl", "raw", "openai", "alpaca", "sharegpt"] as const;
 const formatOf = (format: (typeof FORMATS)[number]) => (format === "jsonl" ? "raw" : format);
 const MAX_INLINE = 50_000;
 
+/** An export field's own check, without its default (the service applies it). */
+const exportField = <K extends FieldName<typeof ExportInput>>(field: K) => fieldOf(ExportInput, field).schema.optional();
+
+/** The original's body: its names (`start_date`, `end_date`), its format names and its bound on the size. */
 const InlineExport = z
   .object({
-    task_types: z.array(WordName).default([]),
-    min_quality_score: Score01.default(0.7),
-    validated_only: boolish.default(false),
+    task_types: exportField("task_types"),
+    min_quality_score: exportField("min_quality_score"),
+    validated_only: boolish.optional(),
     format: z.enum(FORMATS).default("jsonl"),
-    user_id: IdString.optional(),
-    start_date: Timestamp.optional(),
-    end_date: Timestamp.optional(),
-    level: CefrLevel.optional(),
-    include_used: boolish.default(false),
-    mark_used: boolish.default(false),
+    user_id: exportField("user_id"),
+    start_date: exportField("since"),
+    end_date: exportField("until"),
+    level: exportField("level"),
+    include_used: boolish.optional(),
+    mark_used: boolish.optional(),
     limit: z.number().int().min(1).max(MAX_INLINE).default(10_000),
     /** The share of clean grammar records (fluent, error-free, well-rated interactions); openai, alpaca or sharegpt only. */
-    clean_share: Score01.optional(),
+    clean_share: exportField("clean_share"),
   })
   .strict();
 
-const StreamQuery = z
-  .object({
-    task_type: qList.optional(),
-    min_quality_score: qNumber.optional(),
-    validated_only: qBool.optional(),
-    format: z.enum(FORMATS).optional(),
-    user_id: IdString.optional(),
-    since: z.string().optional(),
-    until: z.string().optional(),
-    level: CefrLevel.optional(),
-    include_used: qBool.optional(),
-    mark_used: qBool.optional(),
-    dedup: qBool.optional(),
-    limit: qInt.optional(),
-    clean_share: qNumber.optional(),
-  })
-  .strict();
+const StreamQuery = wireQuery(ExportInput, {
+  task_type: "task_types",
+  min_quality_score: "min_quality_score",
+  validated_only: "validated_only",
+  format: { field: "format", schema: z.enum(FORMATS).transform(formatOf) },
+  user_id: "user_id",
+  since: "since",
+  until: "until",
+  level: "level",
+  include_used: "include_used",
+  mark_used: "mark_used",
+  dedup: "dedup",
+  limit: "limit",
+  clean_share: "clean_share",
+});
 
 /** Collects an export's lines in memory for the inline answer (bounded by its limit). */
 class LineCollector extends Writable {
@@ -79,24 +84,8 @@ export function exportRoutes(routes: RouteRegistry, store: Store, prefix: string
     handler: async (request) => {
       const input = parseInput(InlineExport, request.body ?? {}, "export request");
       const collector = new LineCollector();
-      const exported = exportDataset(
-        store,
-        {
-          task_types: input.task_types,
-          min_quality_score: input.min_quality_score,
-          validated_only: input.validated_only,
-          format: formatOf(input.format),
-          user_id: input.user_id,
-          since: input.start_date,
-          until: input.end_date,
-          level: input.level,
-          include_used: input.include_used,
-          mark_used: input.mark_used,
-          limit: input.limit,
-          clean_share: input.clean_share,
-        },
-        { stream: collector },
-      );
+      const { format, start_date, end_date, ...filters } = input;
+      const exported = exportDataset(store, { ...filters, format: formatOf(format), since: start_date, until: end_date }, { stream: collector });
       // Nothing to export is an empty answer, as the original gave, not an error: lexi records no
       // export then, so the id is an empty string (clients read a string there).
       const result = await exported.catch((error: unknown) => {
@@ -130,26 +119,7 @@ export function exportRoutes(routes: RouteRegistry, store: Store, prefix: string
       const body = new PassThrough();
       // A client that goes away stops the export (its reads, its staging and any marks).
       const signal = clientGoneSignal(reply);
-      const done = exportDataset(
-        abortable(store, signal),
-        {
-          task_types: query.task_type ?? [],
-          min_quality_score: query.min_quality_score,
-          validated_only: query.validated_only,
-          format: query.format ? formatOf(query.format) : "raw",
-          user_id: query.user_id,
-          since: query.since,
-          until: query.until,
-          level: query.level,
-          include_used: query.include_used,
-          mark_used: query.mark_used,
-          dedup: query.dedup,
-          limit: query.limit,
-          clean_share: query.clean_share,
-        },
-        { stream: body },
-        { signal },
-      );
+      const done = exportDataset(abortable(store, signal), query, { stream: body }, { signal });
       // Errors found before the first line (bad filters, nothing to export) still get a JSON answer.
       const first = await Promise.race([once(body, "readable").then(() => "data" as const), done.then(() => "done" as const)]);
       void done.then(

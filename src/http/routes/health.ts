@@ -1,4 +1,4 @@
-import { COLLECTIONS } from "../../store/collections.js";
+import { checkStore } from "../../services/store-info.js";
 import type { Store } from "../../store/store.js";
 import type { RouteRegistry } from "../route.js";
 
@@ -8,11 +8,8 @@ export function healthRoutes(routes: RouteRegistry, store: Store): void {
     url: "/health",
     scope: "public",
     tag: "health",
-    summary: "Checks that the store answers",
-    handler: async () => {
-      await store.collection(COLLECTIONS.interactions).findOne({}, { projection: { _id: 1 } });
-      return { status: "ok", backend: store.backend };
-    },
+    summary: "Checks that the store answers, and names its engine",
+    handler: async () => ({ status: "ok", ...(await checkStore(store)) }),
   });
   routes.add({
     method: "GET",

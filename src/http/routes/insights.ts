@@ -2,10 +2,10 @@
  * Progress, error patterns, analytics and model metrics. Each handler adapts the service's result
  * to the original's answer in one place (arrays stay arrays; totals go in headers).
  */
-import { z } from "zod";
 import { AnalyticsInput } from "../../schema/analytics.js";
-import { MetricsInput } from "../../schema/metrics.js";
-import { ProgressInput } from "../../schema/progress.js";
+import { MetricsHistoryInput, MetricsInput } from "../../schema/metrics.js";
+import { DetectPatternsInput, UserPatternsInput } from "../../schema/patterns.js";
+import { ProgressHistoryInput, ProgressInput } from "../../schema/progress.js";
 import { analytics } from "../../services/analytics.js";
 import { logMetrics, metricsHistory } from "../../services/metrics.js";
 import { detectPatterns, userPatterns } from "../../services/patterns.js";
@@ -13,15 +13,18 @@ import { progressHistory, saveSnapshot } from "../../services/progress.js";
 import type { Store } from "../../store/store.js";
 import { storeForRequest } from "../client-gone.js";
 import { qDays, qIntIn } from "../query.js";
-import { parseQuery, pathParam, type RouteRegistry } from "../route.js";
+import { bodyOf, parseQuery, pathParam, type RouteRegistry } from "../route.js";
 import { analyticsAnswer } from "../wire/analytics.js";
 import { unknownFieldsAnswer } from "../wire/unknown-fields.js";
 import { learnerPatternsAnswer, MAX_PATTERNS, patternsAnswer } from "../wire/error-patterns.js";
+import { wireQuery } from "../wire/query-schema.js";
 
-const DaysQuery = z.object({ days: qDays.optional() }).strict();
-const PatternsQuery = z.object({ min_frequency: qIntIn(1).optional(), days: qDays.optional() }).strict();
-const LimitQuery = z.object({ limit: qIntIn(1, 100).optional() }).strict();
-const MetricsQuery = z.object({ model_name: z.string().optional(), version: z.string().optional() }).strict();
+// The original's bounds, tighter than the library's.
+const HistoryQuery = wireQuery(ProgressHistoryInput, { days: { field: "days", schema: qDays } });
+const LearnerPatternsQuery = wireQuery(UserPatternsInput, { days: { field: "days", schema: qDays } });
+const PatternsQuery = wireQuery(DetectPatternsInput, { min_frequency: { field: "min_frequency", schema: qIntIn(1) }, days: { field: "days", schema: qDays } });
+const LimitQuery = wireQuery(MetricsHistoryInput, { limit: { field: "limit", schema: qIntIn(1, 100) } });
+const MetricsQuery = wireQuery(MetricsInput, { model_name: "model_name", version: "version" });
 
 export function insightRoutes(routes: RouteRegistry, store: Store, prefix: string): void {
   routes.add({
@@ -31,7 +34,7 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     tag: "progress",
     summary: "Save a learner's progress snapshot (its own date is kept; the trend counts it)",
     body: ProgressInput,
-    handler: async (request) => ({ ...(await saveSnapshot(store, request.body as never)), message: "Progress snapshot saved", ...unknownFieldsAnswer(ProgressInput, request.body) }),
+    handler: async (request) => ({ ...(await saveSnapshot(store, bodyOf(ProgressInput, request))), message: "Progress snapshot saved", ...unknownFieldsAnswer(ProgressInput, request.body) }),
   });
   routes.add({
     method: "GET",
@@ -39,10 +42,10 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     scope: "app",
     tag: "progress",
     summary: "A learner's snapshots of the last 1..365 days (default 30), oldest first",
-    query: DaysQuery,
+    query: HistoryQuery,
     handler: async (request) => {
-      const query = parseQuery(DaysQuery, request.query);
-      return progressHistory(store, pathParam(request, "user_id"), query.days ?? 30);
+      const query = parseQuery(HistoryQuery, request.query);
+      return progressHistory(store, { ...query, user_id: pathParam(request, "user_id") });
     },
   });
   routes.add({
@@ -54,7 +57,7 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     query: PatternsQuery,
     handler: async (request, reply) => {
       const query = parseQuery(PatternsQuery, request.query);
-      const patterns = await detectPatterns(storeForRequest(store, reply), { min_frequency: query.min_frequency ?? 5, days: query.days ?? 7 });
+      const patterns = await detectPatterns(storeForRequest(store, reply), query);
       void reply.header("x-total-count", String(patterns.length));
       return patternsAnswer(patterns);
     },
@@ -65,10 +68,10 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     scope: "app",
     tag: "error patterns",
     summary: "One learner's error types of the last 1..365 days (default 30), most frequent first, with examples",
-    query: DaysQuery,
+    query: LearnerPatternsQuery,
     handler: async (request, reply) => {
-      const query = parseQuery(DaysQuery, request.query);
-      const result = await userPatterns(storeForRequest(store, reply), { user_id: pathParam(request, "user_id"), days: query.days ?? 30 });
+      const query = parseQuery(LearnerPatternsQuery, request.query);
+      const result = await userPatterns(storeForRequest(store, reply), { ...query, user_id: pathParam(request, "user_id") });
       return learnerPatternsAnswer(result.error_types);
     },
   });
@@ -80,9 +83,8 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     summary: "Fluency, grammar, vocabulary or engagement, grouped by day (default, as the original), week, month or level",
     body: AnalyticsInput,
     handler: async (request, reply) => {
-      const body = (request.body as Record<string, unknown> | undefined) ?? {};
       // The original always grouped by day; without a group_by, so does this route.
-      return analyticsAnswer(await analytics(storeForRequest(store, reply), { group_by: "day", ...body } as AnalyticsInput));
+      return analyticsAnswer(await analytics(storeForRequest(store, reply), { group_by: "day", ...bodyOf(AnalyticsInput, request) }));
     },
   });
   routes.add({
@@ -95,8 +97,8 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     query: MetricsQuery,
     handler: async (request) => {
       const query = parseQuery(MetricsQuery, request.query);
-      const body = (request.body as Record<string, unknown> | undefined) ?? {};
-      return { ...(await logMetrics(store, { ...query, ...body } as never)), message: "Model metrics logged successfully", ...unknownFieldsAnswer(MetricsInput, { ...query, ...body }) };
+      const input = { ...query, ...bodyOf(MetricsInput, request) };
+      return { ...(await logMetrics(store, input)), message: "Model metrics logged successfully", ...unknownFieldsAnswer(MetricsInput, input) };
     },
   });
   routes.add({
@@ -108,7 +110,7 @@ export function insightRoutes(routes: RouteRegistry, store: Store, prefix: strin
     query: LimitQuery,
     handler: async (request) => {
       const query = parseQuery(LimitQuery, request.query);
-      return metricsHistory(store, pathParam(request, "model_name"), query.limit ?? 50);
+      return metricsHistory(store, { ...query, model_name: pathParam(request, "model_name") });
     },
   });
 }

@@ -2,22 +2,22 @@
  * Interactions and feedback: what the mobile app posts after each tutor turn and reads back.
  * Each handler adapts the service's result to the original's answer in one place.
  */
-import { z } from "zod";
-import { FeedbackInput } from "../../schema/feedback.js";
-import { IdString } from "../../schema/common.js";
+import { FeedbackInput, FeedbackStatsInput } from "../../schema/feedback.js";
 import { InteractionInput } from "../../schema/interaction.js";
 import { feedbackStats, submitFeedback } from "../../services/feedback.js";
-import { countInteractions, listInteractions, logInteraction, MAX_PAGE } from "../../services/interactions.js";
+import { countInteractions, ListInteractionsInput, listInteractions, logInteraction, MAX_PAGE } from "../../services/interactions.js";
 import type { Store } from "../../store/store.js";
 import { pageHeaders } from "../page-headers.js";
-import { unknownFieldsAnswer } from "../wire/unknown-fields.js";
 import { qDays, qIntIn } from "../query.js";
-import { parseQuery, pathParam, type RouteRegistry } from "../route.js";
+import { bodyOf, parseQuery, pathParam, type RouteRegistry } from "../route.js";
 import { feedbackStatsAnswer } from "../wire/feedback-stats.js";
+import { wireQuery } from "../wire/query-schema.js";
+import { unknownFieldsAnswer } from "../wire/unknown-fields.js";
 
 const AI_PREFIX = "/api/v1/ai";
-const StatsQuery = z.object({ user_id: IdString.optional(), days: qDays.optional() }).strict();
-const PageQuery = z.object({ limit: qIntIn(1, MAX_PAGE).optional(), skip: qIntIn(0).optional() }).strict();
+// The original's bounds, tighter than the library's.
+const StatsQuery = wireQuery(FeedbackStatsInput, { user_id: "user_id", days: { field: "days", schema: qDays } });
+const PageQuery = wireQuery(ListInteractionsInput, { limit: { field: "limit", schema: qIntIn(1, MAX_PAGE) }, skip: { field: "skip", schema: qIntIn(0) } });
 
 export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string): void {
   routes.add({
@@ -27,19 +27,19 @@ export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string
     tag: "interactions",
     summary: "Log a tutor interaction; good examples are queued for training automatically",
     body: InteractionInput,
-    handler: async (request) => ({ ...(await logInteraction(store, request.body as never)), message: "Interaction logged successfully", ...unknownFieldsAnswer(InteractionInput, request.body) }),
+    handler: async (request) => ({ ...(await logInteraction(store, bodyOf(InteractionInput, request))), message: "Interaction logged successfully", ...unknownFieldsAnswer(InteractionInput, request.body) }),
   });
   routes.add({
     method: "GET",
     url: `${AI_PREFIX}/interactions/user/:user_id`,
     scope: "app",
     tag: "interactions",
-    summary: `A learner's interactions, newest first (limit 1..${MAX_PAGE}, default 100); X-Total-Count and Link: rel="next" page the rest`,
+    summary: `A learner's interactions, newest first (limit 1..${MAX_PAGE}, default ${ListInteractionsInput.shape.limit.parse(undefined)}); X-Total-Count and Link: rel="next" page the rest`,
     query: PageQuery,
     handler: async (request, reply) => {
       const query = parseQuery(PageQuery, request.query);
       const user_id = pathParam(request, "user_id");
-      const page = { limit: query.limit ?? 100, skip: query.skip ?? 0 };
+      const page = ListInteractionsInput.pick({ limit: true, skip: true }).parse(query);
       const [interactions, total] = await Promise.all([listInteractions(store, { user_id, ...page }), countInteractions(store, { user_id })]);
       void reply.headers(pageHeaders(request.url, page, total));
       return interactions;
@@ -55,7 +55,8 @@ export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string
     handler: async (request, reply) => {
       const query = parseQuery(PageQuery, request.query);
       const session_id = pathParam(request, "session_id");
-      const page = { limit: query.limit ?? MAX_PAGE, skip: query.skip ?? 0 };
+      // A conversation is read whole, a full page at a time.
+      const page = ListInteractionsInput.pick({ limit: true, skip: true }).parse({ ...query, limit: query.limit ?? MAX_PAGE });
       const [interactions, total] = await Promise.all([listInteractions(store, { session_id, order: "oldest", ...page }), countInteractions(store, { session_id })]);
       void reply.headers(pageHeaders(request.url, page, total));
       return interactions;
@@ -71,7 +72,7 @@ export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string
     handler: async (request) => ({
       success: true,
       message: "Feedback submitted successfully. Thank you for helping improve our AI!",
-      ...(await submitFeedback(store, request.body as never)),
+      ...(await submitFeedback(store, bodyOf(FeedbackInput, request))),
       ...unknownFieldsAnswer(FeedbackInput, request.body),
     }),
   });
@@ -84,7 +85,7 @@ export function intakeRoutes(routes: RouteRegistry, store: Store, prefix: string
     query: StatsQuery,
     handler: async (request) => {
       const query = parseQuery(StatsQuery, request.query);
-      return feedbackStatsAnswer(await feedbackStats(store, { user_id: query.user_id, days: query.days }));
+      return feedbackStatsAnswer(await feedbackStats(store, query));
     },
   });
 }

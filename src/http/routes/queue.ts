@@ -4,22 +4,23 @@
  */
 import { z } from "zod";
 import { CorrectedTarget } from "../../schema/correction.js";
-import { QUEUE_STATUSES, QueueAddInput } from "../../schema/queue.js";
+import { QueueAddInput, QueueFilterInput } from "../../schema/queue.js";
 import { addToQueue, listQueue, validateExample } from "../../services/queue.js";
 import type { Store } from "../../store/store.js";
-import { boolish, qBool, qInt, qIntIn, qList, qScore } from "../query.js";
-import { parseQuery, pathParam, type RouteRegistry } from "../route.js";
+import { boolish, qInt, qIntIn } from "../query.js";
+import { bodyOf, parseQuery, pathParam, type RouteRegistry } from "../route.js";
 import { parseInput } from "../../services/validate.js";
+import { wireQuery } from "../wire/query-schema.js";
 
-const ListQuery = z
-  .object({
-    task_type: qList.optional(),
-    status: z.enum(QUEUE_STATUSES).optional(),
-    validated_only: qBool.optional(),
-    min_quality_score: qScore.optional(),
-    limit: qIntIn(1, 1000).optional(),
-  })
-  .strict();
+const ListQuery = wireQuery(QueueFilterInput, {
+  task_type: "task_types",
+  status: "status",
+  level: "level",
+  validated_only: "validated_only",
+  min_quality_score: "min_quality_score",
+  // The original's bound, tighter than the library's.
+  limit: { field: "limit", schema: qIntIn(1, 1000) },
+});
 
 /** The original took these as query parameters and documented a JSON body: both are accepted. */
 const ValidateRequest = z.object({
@@ -39,26 +40,16 @@ export function queueRoutes(routes: RouteRegistry, store: Store, prefix: string)
     tag: "training queue",
     summary: "Add an interaction to the training queue (once per interaction; a second add is a 409)",
     body: QueueAddInput,
-    handler: async (request) => ({ ...(await addToQueue(store, request.body as never)), message: "Successfully added to training queue" }),
+    handler: async (request) => ({ ...(await addToQueue(store, bodyOf(QueueAddInput, request))), message: "Successfully added to training queue" }),
   });
   routes.add({
     method: "GET",
     url: `${prefix}/training-queue`,
     scope: "admin",
     tag: "training queue",
-    summary: "Training examples (an array), best quality first, with their review status; limit 1..1000, min_quality_score 0..1",
+    summary: "Training examples (an array), best quality first, with their review status; limit 1..1000, min_quality_score 0..1, level A1..C2",
     query: ListQuery,
-    handler: async (request) => {
-      const query = parseQuery(ListQuery, request.query);
-      const items = await listQueue(store, {
-        task_types: query.task_type ?? [],
-        status: query.status,
-        validated_only: query.validated_only ?? false,
-        min_quality_score: query.min_quality_score ?? 0.7,
-        limit: query.limit ?? 100,
-      });
-      return items;
-    },
+    handler: async (request) => listQueue(store, parseQuery(ListQuery, request.query)),
   });
   routes.add({
     method: "PUT",

@@ -1,0 +1,39 @@
+/**
+ * What the `lexi` entry loads: `--help` loads no engine at all, and a MongoDB store never loads
+ * SQLite (better-sqlite3 is a native module, slow to load and absent on some installs).
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { requireBuild, ROOT, runNode, tempDir } from "../helpers/cli.js";
+
+/** Runs the CLI in-process and prints which engines' modules got loaded. */
+const PROBE = `
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const { main } = await import(${JSON.stringify(join(ROOT, "dist/cli.js"))});
+const code = await main(["node", "lexi", ...process.argv.slice(1)]);
+const loaded = Object.keys(require.cache);
+console.log(JSON.stringify({ code, sqlite: loaded.some((path) => path.includes("better-sqlite3")), mongodb: loaded.some((path) => path.includes("/node_modules/mongodb/")) }));
+`;
+
+async function probe(args: string[]): Promise<{ code: number; sqlite: boolean; mongodb: boolean }> {
+  const { dir, cleanup } = tempDir();
+  try {
+    const result = await runNode(["--input-type=module", "-e", PROBE, "--", ...args], { cwd: dir });
+    return JSON.parse(result.stdout.trim().split("\n").at(-1)!);
+  } finally {
+    cleanup();
+  }
+}
+
+describe("what lexi loads (built binary)", () => {
+  it("loads neither engine for --help", async () => {
+    requireBuild();
+    expect(await probe(["--help"])).toMatchObject({ sqlite: false, mongodb: false });
+  });
+
+  it("does not load better-sqlite3 for a MongoDB store", async () => {
+    requireBuild();
+    expect(await probe(["--db", "mongodb://127.0.0.1:9/lexi", "status"])).toEqual({ code: 5, sqlite: false, mongodb: true });
+  }, 20_000);
+});
