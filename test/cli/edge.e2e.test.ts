@@ -188,7 +188,7 @@ describe("interrupts", () => {
     // Stop it once its first batch has committed (the checkpoint is written with each batch).
     const observer = await openStore(db, { ensureIndexes: false });
     try {
-      await waitFor(() => checkpointed(observer), 120_000, 5).catch((error: unknown) => {
+      await waitFor(() => checkpointed(observer), 240_000, 5).catch((error: unknown) => {
         resumable.kill("SIGKILL");
         throw error;
       });
