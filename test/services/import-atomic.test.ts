@@ -9,6 +9,7 @@ import { ObjectId } from "bson";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, InterruptedError, InvalidInputError } from "../../src/errors.js";
 import { atomically, IMPORT_RUNS, removeAbandonedRuns, RUN_TAG } from "../../src/services/import/atomic-run.js";
+import type { ImportProgress } from "../../src/services/import/import-records.js";
 import { importFeedback, importInteractions, importProgress } from "../../src/services/intake-import.js";
 import { logInteraction } from "../../src/services/interactions.js";
 import { COLLECTIONS } from "../../src/store/collections.js";
@@ -40,7 +41,7 @@ const everything = async () => Object.fromEntries(await Promise.all(Object.value
 /** Aborts once the import reports `after` records read. */
 function abortAfter(after: number) {
   const controller = new AbortController();
-  return { signal: controller.signal, onProgress: (read: number) => read >= after && controller.abort() };
+  return { signal: controller.signal, onProgress: ({ stage, records }: ImportProgress) => stage === "writing" && records >= after && controller.abort() };
 }
 
 describe("an import is all or nothing", () => {
@@ -91,6 +92,20 @@ describe("an import is all or nothing", () => {
 });
 
 describe("--resume", () => {
+  it("reports progress by stage, in records and in bytes of the file: validating everything first, then writing", async () => {
+    const path = file(demoInteractions(2500));
+    const size = readFileSync(path).length;
+    const seen: ImportProgress[] = [];
+    await importInteractions(store, { path }, { resume: true, batchSize: 500, onProgress: (progress) => seen.push(progress) });
+    const stages = seen.map((progress) => progress.stage);
+    expect(stages.indexOf("writing")).toBeGreaterThan(stages.lastIndexOf("validating"));
+    expect(seen.filter((progress) => progress.stage === "validating").map((progress) => progress.records)).toEqual([1000, 2000]);
+    const writing = seen.filter((progress) => progress.stage === "writing");
+    expect(writing.map((progress) => progress.records)).toEqual([500, 1000, 1500, 2000, 2500]);
+    expect(seen.every((progress) => progress.totalBytes === size && progress.bytes > 0 && progress.bytes <= size)).toBe(true);
+    expect(writing.at(-1)!.bytes).toBe(size);
+  });
+
   it("keeps the committed batches on an interrupt and continues after them, without duplicates", async () => {
     const path = file(demoInteractions(1000));
     const error = await importInteractions(store, { path }, { resume: true, batchSize: 100, ...abortAfter(400) }).catch((e: unknown) => e);

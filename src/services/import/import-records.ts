@@ -22,7 +22,7 @@ import { NewFile } from "../files/new-file.js";
 import { fromSystemError } from "../files/system-errors.js";
 import { atomically, IMPORT_RUNS, joined, type Atomicity } from "./atomic-run.js";
 import { Interruptible } from "./interruptible.js";
-import { readRecords, type RawRecord } from "./read-records.js";
+import { readRecords, type RawRecord, type ReadPosition } from "./read-records.js";
 
 export type ImportSource = { path: string } | { stream: Readable };
 
@@ -39,13 +39,22 @@ export interface ImportOptions {
   /** Where rejected records go with `skipInvalid`; default `<input>.rejected.jsonl` (stdin: ./stdin.rejected.jsonl). */
   rejectedPath?: string;
   batchSize?: number;
-  onProgress?: (recordsRead: number) => void;
+  /** Called after each batch: the stage, records read, and bytes read of the input's size (unknown for a pipe). */
+  onProgress?: (progress: ImportProgress) => void;
   /** Commit batch by batch with a checkpoint; a rerun with `resume` continues after it. */
   resume?: boolean;
   /** Aborting stops the import at the next record (exit 130 on the CLI). */
   signal?: AbortSignal;
   /** How an all-or-nothing import is undone; by default the engine's own (tests pick one). */
   atomicity?: Atomicity;
+}
+
+export interface ImportProgress {
+  /** `validating`: a resumable import checks every record before it writes any; `writing` reads, checks and writes. */
+  stage: "validating" | "writing";
+  records: number;
+  bytes: number;
+  totalBytes?: number;
 }
 
 export interface ImportSummary {
@@ -58,6 +67,8 @@ export interface ImportSummary {
 }
 
 const MAX_LISTED_ERRORS = 20;
+/** How often the validating pass reports progress, in records (the writing pass reports per batch). */
+const PROGRESS_EVERY = 1000;
 
 export async function importRecords<T>(store: Store, source: ImportSource, importer: Importer<T>, options: ImportOptions = {}): Promise<ImportSummary> {
   const input = await resolveInput(source);
@@ -65,7 +76,7 @@ export async function importRecords<T>(store: Store, source: ImportSource, impor
   const file = spooled?.path ?? (input.kind === "file" ? input.path : undefined);
   try {
     const rejects = options.skipInvalid ? new NewFile(await rejectsPath(store, input, options.rejectedPath)) : undefined;
-    const loop = new ImportLoop(importer, options, rejects);
+    const loop = new ImportLoop(importer, options, rejects, file !== undefined ? (await stat(file)).size : undefined);
     try {
       const openInput = async () => (file !== undefined ? fileStream(file, options.signal) : (input as StreamInput).open(options.signal));
       const summary = options.resume && file !== undefined ? await loop.resumable(store, file) : await loop.allOrNothing(store, openInput);
@@ -162,10 +173,15 @@ class ImportLoop<T> {
   private outcome = "nothing was written";
   private readonly batchSize: number;
 
+  private readonly position: ReadPosition = { bytes: 0 };
+  private stage: ImportProgress["stage"] = "writing";
+
   constructor(
     private readonly importer: Importer<T>,
     private readonly options: ImportOptions,
     private readonly rejects: NewFile | undefined,
+    /** The input's size, when it is a file. */
+    private readonly totalBytes?: number,
   ) {
     this.batchSize = options.batchSize ?? 1000;
   }
@@ -177,7 +193,7 @@ class ImportLoop<T> {
       store,
       async (run) => {
         await interrupt.during(async () => {
-          for await (const record of readRecords(await openInput())) {
+          for await (const record of readRecords(await openInput(), this.position)) {
             await interrupt.checkpoint();
             await this.take(record, run, (items) => this.importer.writeBatch(items, run));
           }
@@ -205,7 +221,7 @@ class ImportLoop<T> {
       const checkpointId = `resume:${this.importer.what}:${await fileDigest(path, signal)}`;
       const runs = store.collection(IMPORT_RUNS);
       after = ((await runs.findOne({ _id: checkpointId }))?.line as number | undefined) ?? 0;
-      if (!this.options.skipInvalid) await new ImportLoop(this.importer, { ...this.options, skipInvalid: false }, undefined).validateOnly(store, path, interrupt);
+      if (!this.options.skipInvalid) await new ImportLoop(this.importer, { ...this.options, skipInvalid: false }, undefined, this.totalBytes).validateOnly(store, path, interrupt);
       const commit = (items: T[]) =>
         store.transaction(async (session) => {
           const run = joined(store, session);
@@ -213,7 +229,7 @@ class ImportLoop<T> {
           await run.collection(IMPORT_RUNS).updateOne({ _id: checkpointId }, { $set: { line: this.lastLine, updated: new Date() } }, { upsert: true });
           return counts;
         });
-      for await (const record of readRecords(fileStream(path, signal))) {
+      for await (const record of readRecords(fileStream(path, signal), this.position)) {
         await interrupt.checkpoint();
         this.outcome = `records up to line ${this.committedLine} are stored; fix the input and rerun with --resume`;
         if (record.line <= after) {
@@ -232,9 +248,11 @@ class ImportLoop<T> {
   }
 
   private async validateOnly(store: Store, path: string, interrupt: Interruptible): Promise<void> {
-    for await (const record of readRecords(fileStream(path, this.options.signal))) {
+    this.stage = "validating";
+    for await (const record of readRecords(fileStream(path, this.options.signal), this.position)) {
       await interrupt.checkpoint();
       this.read++;
+      if (this.read % PROGRESS_EVERY === 0) this.report();
       await this.rejectIfInvalid(record, store);
     }
     this.finish();
@@ -284,7 +302,11 @@ class ImportLoop<T> {
     }
     for (const [key, value] of Object.entries(counts)) this.written[key] = (this.written[key] ?? 0) + value;
     this.committedLine = this.lastLine;
-    this.options.onProgress?.(this.read);
+    this.report();
+  }
+
+  private report(): void {
+    this.options.onProgress?.({ stage: this.stage, records: this.read, bytes: this.position.bytes, totalBytes: this.totalBytes });
   }
 
   private finish(): void {

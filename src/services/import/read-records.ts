@@ -55,9 +55,22 @@ function parseLine(line: number, bytes: Buffer): RawRecord | undefined {
   }
 }
 
-/** Reads `input` to its end; stopping early (a break, an error) destroys it. */
-export async function* readRecords(input: Readable): AsyncGenerator<RawRecord> {
-  const chunks = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+/** How far a reader has got, in bytes of its input. */
+export interface ReadPosition {
+  bytes: number;
+}
+
+/** Reads `input` to its end, counting in `position` the bytes taken; stopping early (a break, an error) destroys it. */
+export async function* readRecords(input: Readable, position: ReadPosition = { bytes: 0 }): AsyncGenerator<RawRecord> {
+  const source = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const chunks: AsyncIterator<Buffer> = {
+    next: async () => {
+      const next = await source.next();
+      if (!next.done) position.bytes += next.value.length;
+      return next;
+    },
+    return: async () => (await source.return?.()) ?? { done: true, value: undefined },
+  };
   const head: Buffer[] = [];
   let shape: Shape | undefined;
   try {
