@@ -121,6 +121,11 @@ export function idFilter(id: string | ObjectId): { _id: unknown } {
   return candidates.length === 1 ? { _id: candidates[0] } : { _id: { $in: candidates } };
 }
 
+/** A map key that tells an ObjectId from the string of its hex: two different ids. */
+export function idIdentity(id: unknown): string {
+  return id instanceof ObjectId ? `oid:${id.toHexString()}` : `str:${String(id)}`;
+}
+
 /** How an id is printed and sent back: the hex of an ObjectId, or the string itself. */
 export function idText(id: unknown): string {
   return id instanceof ObjectId ? id.toHexString() : String(id);

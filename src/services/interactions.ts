@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from "../errors.js";
 import { DEFAULT_AUTO_QUEUE, evaluateAutoQueue, type AutoQueueThresholds } from "../domain/auto-queue.js";
 import { deriveQualityIndicators } from "../domain/quality-indicators.js";
 import { initial } from "../domain/review-state.js";
-import { idCandidates, idFilter, idText, IdString } from "../schema/common.js";
+import { idCandidates, idFilter, idIdentity, idText, IdString } from "../schema/common.js";
 import { InteractionInput, type InteractionDoc, type ValidInteraction } from "../schema/interaction.js";
 import type { QueueItemDoc } from "../schema/queue.js";
 import { COLLECTIONS } from "../store/collections.js";
@@ -132,21 +132,17 @@ async function withoutStored(session: StoreSession, docs: InteractionDoc[]): Pro
     .collection(COLLECTIONS.interactions)
     .find({ _id: { $in: candidates } }, { projection: { _id: 1 } })
     .toArray();
-  const seen = new Map(stored.map((doc) => [idText(doc._id as InteractionDoc["_id"]), keyOf(doc._id)]));
+  const seen = new Map(stored.map((doc) => [idText(doc._id as InteractionDoc["_id"]), idIdentity(doc._id)]));
   return docs.filter((doc) => {
     const text = idText(doc._id);
     const key = seen.get(text);
     if (key === undefined) {
-      seen.set(text, keyOf(doc._id));
+      seen.set(text, idIdentity(doc._id));
       return true;
     }
-    if (key === keyOf(doc._id)) return false;
+    if (key === idIdentity(doc._id)) return false;
     throw new ConflictError(`interaction id ${text} is already used by another interaction (one id as an ObjectId, the other as a string); give this one another id`);
   });
-}
-
-function keyOf(id: unknown): string {
-  return id instanceof ObjectId ? `oid:${id.toHexString()}` : `str:${String(id)}`;
 }
 
 /** Finds an interaction by its id text; a malformed id is invalid input, an unknown one not found. */

@@ -2,7 +2,7 @@
  * Queue writes keyed on the source interaction: writing the same example twice (a retried unit
  * on MongoDB, an import run again after a failure on a standalone server) leaves one example.
  */
-import { ObjectId } from "bson";
+import { idIdentity } from "../schema/common.js";
 import type { QueueItemDoc } from "../schema/queue.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { StoreSession } from "../store/store.js";
@@ -25,15 +25,9 @@ export async function upsertQueueItems(session: StoreSession, items: QueueItemDo
   if (items.length === 1) return [await upsertQueueItem(session, items[0]!)];
   const queue = session.collection<QueueItemDoc>(COLLECTIONS.queue);
   const stored = await queue.find({ source_interaction_id: { $in: items.map((item) => item.source_interaction_id) } }, { projection: { _id: 1, source_interaction_id: 1 } }).toArray();
-  const storedIds = new Map(stored.map((doc) => [sourceKey(doc.source_interaction_id), doc._id as unknown]));
-  const fresh = items.filter((item) => !storedIds.has(sourceKey(item.source_interaction_id)));
+  const storedIds = new Map(stored.map((doc) => [idIdentity(doc.source_interaction_id), doc._id as unknown]));
+  const fresh = items.filter((item) => !storedIds.has(idIdentity(item.source_interaction_id)));
   const { duplicateIndexes } = fresh.length ? await queue.insertMany(fresh, { ordered: false }) : { duplicateIndexes: [] };
-  for (const index of duplicateIndexes) storedIds.set(sourceKey(fresh[index]!.source_interaction_id), await upsertQueueItem(session, fresh[index]!));
-  return items.map((item) => storedIds.get(sourceKey(item.source_interaction_id)) ?? item._id);
+  for (const index of duplicateIndexes) storedIds.set(idIdentity(fresh[index]!.source_interaction_id), await upsertQueueItem(session, fresh[index]!));
+  return items.map((item) => storedIds.get(idIdentity(item.source_interaction_id)) ?? item._id);
 }
-
-/** An ObjectId and the string of its hex are different interactions. */
-function sourceKey(id: unknown): string {
-  return id instanceof ObjectId ? `oid:${id.toHexString()}` : `str:${String(id)}`;
-}
-
