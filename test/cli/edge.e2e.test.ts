@@ -152,7 +152,7 @@ describe("interrupts", () => {
     writeFileSync(join(dir, "part.jsonl"), jsonl(demoInteractions(3000, 11)));
     const name = `lexi-edge-${process.pid}`;
     const feeders = "sleep 120 > feed.jsonl & cat part.jsonl > feed.jsonl &";
-    const session = TmuxSession.start(name, `${feeders} node ${LEXI_BIN} --db ${db} interactions import feed.jsonl; echo "exit=$?"; sleep 30`, dir);
+    const session = TmuxSession.start(name, `${feeders} node ${LEXI_BIN} --db ${db} interactions import feed.jsonl`, dir);
     try {
       await session.waitFor(/importing interactions… 3,000 read/, 60_000);
       const pressed = Date.now();

@@ -15,8 +15,7 @@ describe("lexi review in a real terminal (tmux)", () => {
   const db = join(dir, "review.db");
   const sessions: TmuxSession[] = [];
   const review = (reviewer: string, size?: { width: number; height: number }, extra = "", env = "") => {
-    // The pane stays open after lexi exits: tmux may redraw a dead pane without its last lines.
-    const command = `${env} ${process.execPath} ${LEXI_BIN} review --by ${reviewer} --db ${db} ${extra}; echo "exit=$?"; sleep 60`;
+    const command = `${env} ${process.execPath} ${LEXI_BIN} review --by ${reviewer} --db ${db} ${extra}`;
     const session = TmuxSession.start(`lexi-review-${process.pid}-${reviewer}`, command, dir, size);
     sessions.push(session);
     return session;

@@ -6,9 +6,13 @@ import { execFileSync } from "node:child_process";
 export class TmuxSession {
   private constructor(readonly name: string) {}
 
+  /**
+   * Runs `command` in a new terminal; once it ends, the screen shows `exit=<code>` and stays open,
+   * because tmux may redraw a dead pane without the lines printed last.
+   */
   static start(name: string, command: string, cwd: string, size = { width: 80, height: 24 }): TmuxSession {
-    execFileSync("tmux", ["new-session", "-d", "-s", name, "-x", String(size.width), "-y", String(size.height), "-c", cwd, command]);
-    execFileSync("tmux", ["set-option", "-t", name, "remain-on-exit", "on"]);
+    const kept = `${command}; echo "exit=$?"; sleep 600`;
+    execFileSync("tmux", ["new-session", "-d", "-s", name, "-x", String(size.width), "-y", String(size.height), "-c", cwd, kept]);
     return new TmuxSession(name);
   }
 
