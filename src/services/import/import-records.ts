@@ -73,13 +73,13 @@ const PROGRESS_EVERY = 1000;
 export async function importRecords<T>(store: Store, source: ImportSource, importer: Importer<T>, options: ImportOptions = {}): Promise<ImportSummary> {
   const input = await resolveInput(source);
   const spooled = options.resume && input.kind === "stream" ? await spool(await input.open(options.signal), importer.what, options.signal) : undefined;
-  const file = spooled?.path ?? (input.kind === "file" ? input.path : undefined);
+  const file = spooled ?? (input.kind === "file" ? input : undefined);
   try {
     const rejects = options.skipInvalid ? new NewFile(await rejectsPath(store, input, options.rejectedPath)) : undefined;
-    const loop = new ImportLoop(importer, options, rejects, file !== undefined ? (await stat(file)).size : undefined);
+    const loop = new ImportLoop(importer, options, rejects, file?.size);
     try {
-      const openInput = async () => (file !== undefined ? fileStream(file, options.signal) : (input as StreamInput).open(options.signal));
-      const summary = options.resume && file !== undefined ? await loop.resumable(store, file) : await loop.allOrNothing(store, openInput);
+      const openInput = async () => (file !== undefined ? fileStream(file.path, options.signal) : (input as StreamInput).open(options.signal));
+      const summary = options.resume && file !== undefined ? await loop.resumable(store, file.path) : await loop.allOrNothing(store, openInput);
       if (summary.rejected && rejects) await rejects.commit();
       else await rejects?.discard();
       return { ...summary, rejected_file: summary.rejected && rejects ? rejects.path : null };
@@ -96,7 +96,11 @@ export async function importRecords<T>(store: Store, source: ImportSource, impor
  * A regular file can be read more than once (a resumable import reads it three times); a pipe, a
  * FIFO or standard input only once, as it arrives.
  */
-type Input = { kind: "file"; path: string } | StreamInput;
+type Input = ({ kind: "file" } & ReadableFile) | StreamInput;
+interface ReadableFile {
+  path: string;
+  size: number;
+}
 interface StreamInput {
   kind: "stream";
   /** Names the default rejects file in the working folder. */
@@ -110,7 +114,7 @@ async function resolveInput(source: ImportSource): Promise<Input> {
     throw fromSystemError(error) ?? error;
   });
   if (info.isDirectory()) throw new InvalidInputError(`${source.path} is a folder; give a .jsonl or .json file (or - for standard input)`);
-  if (info.isFile()) return { kind: "file", path: source.path };
+  if (info.isFile()) return { kind: "file", path: source.path, size: info.size };
   if (info.isFIFO()) return { kind: "stream", name: "input", open: (signal) => pipeStream(source.path, signal) };
   return { kind: "stream", name: "input", open: async (signal) => fileStream(source.path, signal) };
 }
@@ -141,7 +145,7 @@ async function rejectsPath(store: Store, input: Input, chosen: string | undefine
 }
 
 /** Copies a one-pass input to a temporary file, so a resumable import can read it again. */
-async function spool(stream: Readable, what: string, signal: AbortSignal | undefined): Promise<{ dir: string; path: string }> {
+async function spool(stream: Readable, what: string, signal: AbortSignal | undefined): Promise<ReadableFile & { dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), "lexi-import-"));
   const path = join(dir, "input.jsonl");
   try {
@@ -151,7 +155,7 @@ async function spool(stream: Readable, what: string, signal: AbortSignal | undef
     if (signal?.aborted) throw new InterruptedError(`${what} import interrupted while reading its input: nothing was written`, { cause: error });
     throw error;
   }
-  return { dir, path };
+  return { dir, path, size: (await stat(path)).size };
 }
 
 async function fileDigest(path: string, signal: AbortSignal | undefined): Promise<string> {
