@@ -35,7 +35,7 @@ export class EmbeddedEngine {
     try {
       this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS, readonly: readOnly });
       if (!readOnly) {
-        this.db.pragma("journal_mode = WAL");
+        enableWal(this.db);
         this.db.pragma("synchronous = NORMAL");
       }
       this.db.pragma("foreign_keys = OFF");
@@ -176,5 +176,24 @@ function writable(path: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Switching a file to WAL takes an exclusive lock, and while another process is creating the same
+ * file SQLite answers "database is locked" at once instead of waiting out its busy timeout: the
+ * switch is retried until that timeout, as every other locked statement waits.
+ */
+function enableWal(db: Database.Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, 20);
+    }
   }
 }
