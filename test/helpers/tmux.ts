@@ -8,10 +8,11 @@ export class TmuxSession {
 
   /**
    * Runs `command` in a new terminal; once it ends, the screen shows `exit=<code>` and stays open,
-   * because tmux may redraw a dead pane without the lines printed last.
+   * because tmux may redraw a dead pane without the lines printed last. The command runs without
+   * `CI` in its environment, as a person's shell would: with it set, ora draws no live progress line.
    */
   static start(name: string, command: string, cwd: string, size = { width: 80, height: 24 }): TmuxSession {
-    const kept = `${command}; echo "exit=$?"; sleep 600`;
+    const kept = `unset CI; ${command}; echo "exit=$?"; sleep 600`;
     execFileSync("tmux", ["new-session", "-d", "-s", name, "-x", String(size.width), "-y", String(size.height), "-c", cwd, kept]);
     return new TmuxSession(name);
   }
