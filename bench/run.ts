@@ -8,6 +8,7 @@ import { analyticsBench } from "./analytics.bench.js";
 import { exportBench } from "./export.bench.js";
 import { httpBench } from "./http.bench.js";
 import { importBench } from "./import.bench.js";
+import { pathsBench } from "./paths.bench.js";
 import { reviewBench } from "./review.bench.js";
 import { startupBench } from "./startup.bench.js";
 import { storeBench } from "./store.bench.js";
@@ -15,6 +16,7 @@ import { storeBench } from "./store.bench.js";
 const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   startup: startupBench,
   store: storeBench,
+  paths: pathsBench,
   import: importBench,
   review: reviewBench,
   export: exportBench,

@@ -116,6 +116,25 @@ describe.each(engines)("store conformance: $name", (engine) => {
       await things.dropIndex("rank_1_at_-1");
     });
 
+    it("returns every document once, in sort order, over a sorted scan many pages long", async () => {
+      await things.deleteMany({});
+      await things.createIndexes([{ name: "grade_-1", keys: { grade: -1 } }]);
+      // Few distinct values (long runs of ties), numbers, strings, nulls and missing fields.
+      const grades = [3, "b", null, 1, undefined, "a", 2.5];
+      const docs = Array.from({ length: 2_000 }, (_, i) => (grades[i % grades.length] === undefined ? { _id: `g${i}` } : { _id: `g${i}`, grade: grades[i % grades.length] }));
+      await things.insertMany(docs);
+      const found = await things.find({}, { sort: { grade: -1 } }).toArray();
+      expect(found.map((d) => d._id).sort()).toEqual(docs.map((d) => d._id).sort());
+      // MongoDB's order of types, descending: strings, then numbers, then null and missing alike.
+      const runs = found.map((d) => String(d.grade ?? null)).filter((grade, i, all) => grade !== all[i - 1]);
+      expect(runs).toEqual(["b", "a", "3", "2.5", "1", "null"]);
+      expect(await things.find({ _id: "g7" }, { sort: { grade: -1 } }).toArray()).toEqual([{ _id: "g7", grade: 3 }]);
+      const ties = (await things.find({ grade: 3 }, { sort: { grade: -1, _id: -1 }, projection: { _id: 1 } }).toArray()).map((d) => d._id as string);
+      expect(ties).toEqual([...ties].sort().reverse());
+      expect(ties).toHaveLength(Math.ceil(docs.length / grades.length));
+      await things.dropIndex("grade_-1");
+    });
+
     it("answers date ranges on indexed fields exactly, around millisecond and type boundaries", async () => {
       await things.createIndexes([{ name: "at_1", keys: { at: 1 } }]);
       await things.insertMany([

@@ -19,6 +19,7 @@ import type {
   InsertManyResult,
   Pipeline,
   ReadOptions,
+  SortSpec,
   Update,
   UpdateOptions,
   UpdateResult,
@@ -30,8 +31,10 @@ import { findPaths, pipelinePaths } from "./pipeline-paths.js";
 import type { EmbeddedEngine } from "./embedded-engine.js";
 import { type GroupPlan, planFastGroup, runFastGroup } from "./fast-group.js";
 import { aggregateStream, applyUpdate, compileFilter, project, shape, upsertSeed } from "./mql.js";
-import { orderBy, pushdown } from "./pushdown.js";
+import { keysetScan } from "./keyset-scan.js";
 import { type Row, type RowReader, WHOLE_DOCUMENT, readerFor } from "./row-reader.js";
+import { type GroupPath, publishRead } from "./read-paths.js";
+import { type ScanPlan, planScan } from "./scan-plan.js";
 import { sqlGroup } from "./sql-group.js";
 import { tableName } from "./sql-names.js";
 import { isUniqueViolation, uniqueViolation, wrapSqliteError } from "./sqlite-errors.js";
@@ -129,67 +132,49 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     });
   }
 
+  private plan(filter: Filter, sort?: SortSpec): ScanPlan {
+    return planScan(filter, sort, {
+      layout: this.layout,
+      indexedPaths: this.engine.scalarIndexPaths(this.name),
+      idTextSortsAsBson: () => this.idTextSortsAsBson(),
+    });
+  }
+
+  /** The plan, announced on the read-paths channel under `operation`. */
+  private planned(operation: string, filter: Filter, sort?: SortSpec, group?: GroupPath): ScanPlan {
+    const plan = this.plan(filter, sort);
+    this.announce(operation, plan, sort, group);
+    return plan;
+  }
+
+  private announce(operation: string, plan: ScanPlan, sort: SortSpec | undefined, group?: GroupPath): void {
+    const scan = plan.ids ? "id lookup" : !sort ? "insertion order" : plan.sorted ? "index order" : "sorted in memory";
+    publishRead({ collection: this.name, operation, scan, exact: plan.exact, ...(group ? { group } : {}) });
+  }
+
   /**
-   * Matching rows, read in chunks so that no SQLite cursor stays open between reads. With a sort
-   * the indexes can answer, rows come in that order; otherwise in insertion order.
+   * Matching rows, in the plan's order, read a page at a time so that no SQLite cursor stays open
+   * between reads.
    */
-  private *scan(filter: Filter, order?: string, reader: RowReader = WHOLE_DOCUMENT): Generator<Match> {
-    const ids = idLookup(filter);
-    const narrowed = pushdown(filter, this.engine.scalarIndexPaths(this.name), this.layout);
-    const onlyId = ids !== undefined && Object.keys(filter).length === 1;
+  private *scan(filter: Filter, plan: ScanPlan, reader: RowReader = WHOLE_DOCUMENT): Generator<Match> {
     // Filters the primary key or the indexes answer exactly skip mingo: its set-up costs more than the lookup.
-    const test = onlyId || narrowed?.exact ? () => true : compileFilter(filter);
-    const select = `SELECT rid, id, ${reader.columns} FROM "${this.table}"`;
-    const where = narrowed ? `${narrowed.where} AND ` : "";
-    const params = narrowed?.params ?? [];
-    const matches = function* (rows: Row[]): Generator<Match> {
-      for (const row of rows) {
-        const doc = reader.read(row);
-        if (test(doc)) yield { rid: row.rid, doc };
-      }
-    };
-    if (ids && !order) {
-      // One query per chunk of ids: an import checks a thousand ids at a time.
-      const keys = [...new Set(ids.map(idKey))];
-      for (let start = 0; start < keys.length; start += CHUNK_ROWS) {
-        const chunk = keys.slice(start, start + CHUNK_ROWS);
-        yield* matches(this.statement(`${select} WHERE id IN (${chunk.map(() => "?").join(", ")})`).all(...chunk));
-      }
-      return;
-    }
-    if (order === ID_ORDER) {
-      // Keyset pages on the primary key: ObjectIds sort by their hex, strings before ObjectIds.
-      const page = this.statement(`${select} WHERE ${where}id > ? ORDER BY id LIMIT ?`);
-      for (let after = ""; ; ) {
-        const rows = page.all(...params, after, CHUNK_ROWS);
-        if (rows.length === 0) return;
-        after = rows[rows.length - 1]!.id;
-        yield* matches(rows);
-        if (rows.length < CHUNK_ROWS) return;
-      }
-    }
-    if (order) {
-      const page = this.statement(`${select}${narrowed ? ` WHERE ${narrowed.where}` : ""} ORDER BY ${order} LIMIT ? OFFSET ?`);
-      for (let offset = 0; ; offset += CHUNK_ROWS) {
-        const rows = page.all(...params, CHUNK_ROWS, offset);
-        yield* matches(rows);
-        if (rows.length < CHUNK_ROWS) return;
-      }
-    }
-    const chunk = this.statement(`${select} WHERE ${where}rid > ? ORDER BY rid LIMIT ?`);
-    for (let after = 0; ; ) {
-      const rows = chunk.all(...params, after, CHUNK_ROWS);
-      if (rows.length === 0) return;
-      after = rows[rows.length - 1]!.rid;
-      yield* matches(rows);
-      // A short chunk was the last: no second query just to learn that.
-      if (rows.length < CHUNK_ROWS) return;
+    const test = plan.exact ? () => true : compileFilter(filter);
+    const columns = `rid, id, ${reader.columns}`;
+    const rows = plan.ids
+      ? this.rowsById(columns, plan.ids)
+      : keysetScan({ columns, table: this.table, where: plan.where, params: plan.params, order: plan.order }, (sql, params) => this.statement(sql).all(...params), CHUNK_ROWS);
+    for (const row of rows as Iterable<Row>) {
+      const doc = reader.read(row);
+      if (test(doc)) yield { rid: row.rid, doc };
     }
   }
 
-  private sortOrder(sort: FindOptions["sort"]): string | undefined {
-    if (sort && Object.keys(sort).length === 1 && sort._id === 1 && this.idTextSortsAsBson()) return ID_ORDER;
-    return orderBy(sort, this.engine.scalarIndexPaths(this.name), this.layout);
+  /** One query per chunk of ids: an import checks a thousand ids at a time. */
+  private *rowsById(columns: string, keys: string[]): Generator<Row> {
+    for (let start = 0; start < keys.length; start += CHUNK_ROWS) {
+      const chunk = keys.slice(start, start + CHUNK_ROWS);
+      yield* this.statement(`SELECT ${columns} FROM "${this.table}" WHERE id IN (${chunk.map(() => "?").join(", ")})`).all(...chunk);
+    }
   }
 
   /**
@@ -215,10 +200,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     return statement;
   }
 
-  private first(filter: Filter, sort?: FindOptions["sort"]): Match | undefined {
-    const order = this.sortOrder(sort);
-    if (!sort || order) return this.scan(filter, order).next().value ?? undefined;
-    const matches = Array.from(this.scan(filter));
+  private first(operation: string, filter: Filter, sort?: SortSpec): Match | undefined {
+    const plan = this.planned(operation, filter, sort);
+    if (plan.sorted) return this.scan(filter, plan).next().value ?? undefined;
+    const matches = Array.from(this.scan(filter, plan));
     const best = shape(matches.map((match) => match.doc), { sort, limit: 1 })[0];
     return matches.find((match) => match.doc === best);
   }
@@ -257,13 +242,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     // With an inclusion projection, only the projected, filtered and sorted paths are decoded.
     const reader = readerFor(options.projection ? findPaths(filter, options) : undefined, this.layout);
     return this.streamOf<T>("find", () => {
-      const order = this.sortOrder(options.sort);
-      if (order) return this.page(this.scan(filter, order, reader), options) as Iterator<T>;
-      if (options.sort) {
-        const all = Array.from(this.scan(filter, undefined, reader), (match) => match.doc);
-        return shape(all, options)[Symbol.iterator]() as Iterator<T>;
-      }
-      return this.page(this.scan(filter, undefined, reader), options) as Iterator<T>;
+      const plan = this.planned("find", filter, options.sort);
+      if (plan.sorted) return this.page(this.scan(filter, plan, reader), options) as Iterator<T>;
+      const all = Array.from(this.scan(filter, plan, reader), (match) => match.doc);
+      return shape(all, options)[Symbol.iterator]() as Iterator<T>;
     }, options.signal);
   }
 
@@ -292,12 +274,12 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   async findOne(filter: Filter, options: Omit<FindOptions, "limit"> = {}): Promise<T | null> {
     options.signal?.throwIfAborted();
     return this.run("findOne", () => {
-      const order = this.sortOrder(options.sort);
-      if ((!options.sort || order) && !options.skip) {
-        const found = this.scan(filter, order).next().value;
+      const plan = this.planned("findOne", filter, options.sort);
+      if (plan.sorted && !options.skip) {
+        const found = this.scan(filter, plan).next().value;
         return found ? (project([found.doc], options.projection)[0] as T) : null;
       }
-      const all = Array.from(this.scan(filter), (match) => match.doc);
+      const all = Array.from(this.scan(filter, plan), (match) => match.doc);
       return (shape(all, { ...options, limit: 1 })[0] as T | undefined) ?? null;
     });
   }
@@ -307,7 +289,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     return this.run("countDocuments", () => {
       if (Object.keys(filter).length === 0) return (this.statement(`SELECT count(*) AS n FROM "${this.table}"`).get() as unknown as { n: number }).n;
       let count = 0;
-      for (const _ of this.scan(filter)) count++;
+      for (const _ of this.scan(filter, this.planned("countDocuments", filter))) count++;
       return count;
     });
   }
@@ -361,7 +343,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   private updateMatches(filter: Filter, update: Update, options: UpdateOptions, many: boolean): UpdateResult {
-    const matches = many ? Array.from(this.scan(filter)) : [this.first(filter)].filter((m): m is Match => !!m);
+    const matches = many ? Array.from(this.scan(filter, this.planned("updateMany", filter))) : [this.first("updateOne", filter)].filter((m): m is Match => !!m);
     let modifiedCount = 0;
     for (const match of matches) {
       const before = this.cells(match.doc);
@@ -406,7 +388,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
     return this.run("findOneAndUpdate", () =>
       this.engine.atomic(() => {
-        const match = this.first(filter, options.sort);
+        const match = this.first("findOneAndUpdate", filter, options.sort);
         let result: Doc | null;
         if (match) {
           const before = options.returnDocument === "after" ? undefined : structuredCloneDoc(match.doc);
@@ -427,7 +409,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   async deleteOne(filter: Filter): Promise<{ deletedCount: number }> {
     return this.run("deleteOne", () =>
       this.engine.atomic(() => {
-        const match = this.first(filter);
+        const match = this.first("deleteOne", filter);
         if (match) this.writeStatements().remove.run(match.rid);
         return { deletedCount: match ? 1 : 0 };
       }),
@@ -437,7 +419,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   async deleteMany(filter: Filter): Promise<{ deletedCount: number }> {
     return this.run("deleteMany", () =>
       this.engine.atomic(() => {
-        const rids = Array.from(this.scan(filter), (match) => match.rid);
+        const rids = Array.from(this.scan(filter, this.planned("deleteMany", filter)), (match) => match.rid);
         const { remove } = this.writeStatements();
         for (const rid of rids) remove.run(rid);
         return { deletedCount: rids.length };
@@ -454,9 +436,12 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     const reader = readerFor(pipelinePaths(pipeline), this.layout);
     const fast = planFastGroup(stages);
     return this.streamOf<R>("aggregate", () => {
-      const inSql = fast ? this.groupInSql(fast.plan, leadingMatch ?? {}) : undefined;
+      const filter = leadingMatch ?? {};
+      const plan = this.plan(filter);
+      const inSql = fast ? this.groupInSql(fast.plan, plan) : undefined;
+      this.announce("aggregate", plan, undefined, inSql ? "sql" : fast ? "decoded rows" : stages.some((stage) => "$group" in stage) ? "pipeline" : undefined);
       if (inSql) return (fast!.rest.length ? aggregateStream(fast!.rest, inSql) : inSql[Symbol.iterator]()) as Iterator<R>;
-      const source = mapIterator(this.scan(leadingMatch ?? {}, undefined, reader), (match) => match.doc);
+      const source = mapIterator(this.scan(filter, plan, reader), (match) => match.doc);
       if (fast) {
         const groups = runFastGroup(fast.plan, source);
         return (fast.rest.length ? aggregateStream(fast.rest, groups) : groups) as Iterator<R>;
@@ -466,14 +451,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   /** The groups computed by SQLite from hot columns, when the filter and the group allow it. */
-  private groupInSql(plan: GroupPlan, filter: Filter): Doc[] | undefined {
-    const layout = this.layout;
-    const group = sqlGroup(plan, layout);
-    if (!group || "_id" in filter) return undefined;
-    const narrowed = pushdown(filter, this.engine.scalarIndexPaths(this.name), layout);
+  private groupInSql(plan: GroupPlan, scan: ScanPlan): Doc[] | undefined {
+    const group = sqlGroup(plan, this.layout);
     // Only a filter SQL answers exactly leaves no row for mingo to drop.
-    if (Object.keys(filter).length > 0 && !narrowed?.exact) return undefined;
-    const rows = this.statement(`SELECT ${group.select} FROM "${this.table}"${narrowed ? ` WHERE ${narrowed.where}` : ""} ${group.groupBy}`).all(...(narrowed?.params ?? []));
+    if (!group || scan.ids || !scan.exact) return undefined;
+    const rows = this.statement(`SELECT ${group.select} FROM "${this.table}"${scan.where ? ` WHERE ${scan.where}` : ""} ${group.groupBy}`).all(...scan.params);
     return group.finish(rows as unknown as Array<Record<string, CellValue>>);
   }
 
@@ -491,8 +473,6 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
 }
 
 const DONE = Symbol("done");
-/** The sort order `{_id: 1}`, answered by the primary key. */
-const ID_ORDER = "id";
 
 function* mapIterator<A, B>(source: Iterable<A>, map: (item: A) => B): Generator<B> {
   for (const item of source) yield map(item);
@@ -501,21 +481,4 @@ function* mapIterator<A, B>(source: Iterable<A>, map: (item: A) => B): Generator
 /** A deep copy that keeps Dates and ObjectIds (structuredClone would turn ObjectIds into plain objects). */
 function structuredCloneDoc(doc: Doc): Doc {
   return decodeDoc(encodeDoc(doc));
-}
-
-/** The `_id` values a filter pins down (`{_id: v}` or `{_id: {$in: [...]}}`), if any. */
-function idLookup(filter: Filter): unknown[] | undefined {
-  if (!("_id" in filter)) return undefined;
-  const id = filter._id;
-  if (id === null || id === undefined) return undefined;
-  if (id instanceof ObjectId || typeof id === "string" || typeof id === "number") return [id];
-  if (typeof id === "object" && !(id instanceof Date)) {
-    const keys = Object.keys(id);
-    if (keys.length === 1 && keys[0] === "$in" && Array.isArray((id as Doc).$in)) {
-      const values = (id as { $in: unknown[] }).$in;
-      if (values.every((v) => v instanceof ObjectId || typeof v === "string" || typeof v === "number")) return values;
-    }
-    if (keys.length === 1 && keys[0] === "$eq") return idLookup({ _id: (id as Doc).$eq });
-  }
-  return undefined;
 }

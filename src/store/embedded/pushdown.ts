@@ -6,7 +6,7 @@
  * condition may select too much, never too little.
  */
 import { ObjectId } from "bson";
-import type { Doc, Filter, SortSpec } from "../store.js";
+import type { Doc, Filter } from "../store.js";
 import { CELL, type HotColumn, type Layout, rankOfLetter, rankSql } from "./columns.js";
 import { jsonPath } from "./sql-names.js";
 
@@ -38,23 +38,6 @@ function equalityValue(condition: unknown): unknown {
     return keys.length === 1 && keys[0] === "$eq" ? (condition as { $eq: unknown }).$eq : undefined;
   }
   return condition;
-}
-
-/**
- * `ORDER BY` for a sort on single-valued indexed paths, as the indexes hold them: by type rank
- * (MongoDB's order of types), then by value, where SQLite orders numbers, strings (UTF-8 bytes)
- * and the stored Date/ObjectId text as MongoDB does; `rid` breaks ties.
- */
-export function orderBy(sort: SortSpec | undefined, indexedPaths: Set<string>, layout: Layout): string | undefined {
-  if (!sort) return undefined;
-  const keys = Object.entries(sort);
-  if (keys.length === 0 || !keys.every(([path]) => indexedPaths.has(path) && layout.byPath.has(path))) return undefined;
-  const terms = keys.map(([path, direction]) => {
-    const column = layout.byPath.get(path)!;
-    const order = direction === -1 ? " DESC" : "";
-    return `${rankSql(column)}${order}, ${quoted(column)}${order}`;
-  });
-  return [...terms, "rid"].join(", ");
 }
 
 /** On an indexed column, the type rank the indexes lead with, so SQLite can seek them. */

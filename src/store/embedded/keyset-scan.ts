@@ -1,0 +1,83 @@
+/**
+ * Reads an ordered SQL scan a page at a time, each page starting after the last row of the one
+ * before (a keyset), so a long scan costs one index seek per page where `LIMIT … OFFSET` would
+ * walk past every row already read. No cursor stays open between pages, so writers can run
+ * between them.
+ */
+export type SqlValue = string | number | null;
+
+/** One term of an ORDER BY: an SQL expression of the row and its direction. */
+export interface OrderTerm {
+  sql: string;
+  descending: boolean;
+}
+
+export interface KeysetQuery {
+  /** The result columns, without the order terms. */
+  columns: string;
+  table: string;
+  where?: string;
+  params: SqlValue[];
+  /**
+   * The order; the terms together must be unique per row (the row id or the primary key last).
+   * A term's value is NULL only where every row with the same earlier terms has NULL there (a
+   * hot column is NULL only under the null, missing and across-array type ranks), so nothing
+   * sorts after a NULL within its prefix.
+   */
+  order: OrderTerm[];
+}
+
+/** A result row: the query's columns, then the order terms' values as `k0`, `k1`, … */
+export type KeyedRow = Record<string, unknown>;
+
+export type RunSql = (sql: string, params: SqlValue[]) => KeyedRow[];
+
+/**
+ * The rows in order. After a page ending at key K, the rest are, in order: the rows equal to K on
+ * every term but the last and beyond it on the last, then those equal on all but the last two and
+ * beyond on the one before, and so on up to the first term. Each of those is one seekable range:
+ * an equality prefix and one inequality.
+ */
+export function* keysetScan(query: KeysetQuery, run: RunSql, pageRows: number): Generator<KeyedRow> {
+  const { order } = query;
+  const keys = order.map((term, i) => `${term.sql} AS k${i}`).join(", ");
+  // The terms a page fixes by equality stay out of its ORDER BY: SQLite does not see that an
+  // expression held equal is constant, and would sort every remaining row in a temporary B-tree.
+  const orderFrom = (first: number) => order.slice(first).map((term) => `${term.sql}${term.descending ? " DESC" : ""}`).join(", ");
+  const page = (conditions: string[], values: SqlValue[]): KeyedRow[] => {
+    const where = query.where ? [`(${query.where})`, ...conditions] : conditions;
+    const sql = `SELECT ${query.columns}, ${keys} FROM "${query.table}"${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${orderFrom(Math.max(0, conditions.length - 1))} LIMIT ?`;
+    return run(sql, [...query.params, ...values, pageRows]);
+  };
+  let rows = page([], []);
+  let last = rows[rows.length - 1];
+  let level = rows.length === pageRows ? order.length - 1 : -1;
+  yield* rows;
+  while (level >= 0) {
+    const bound = last![`k${level}`] as SqlValue;
+    // Nothing sorts after a NULL within its prefix (see KeysetQuery.order).
+    rows = bound === null ? [] : page(...after(order, last!, level));
+    yield* rows;
+    if (rows.length === pageRows) {
+      last = rows[rows.length - 1];
+      level = order.length - 1;
+    } else {
+      level--;
+    }
+  }
+}
+
+/** Equal to `last` on the terms before `level`, beyond it on the term at `level`. */
+function after(order: OrderTerm[], last: KeyedRow, level: number): [string[], SqlValue[]] {
+  const conditions: string[] = [];
+  const values: SqlValue[] = [];
+  for (let i = 0; i < level; i++) {
+    const value = last[`k${i}`] as SqlValue;
+    conditions.push(value === null ? `${order[i]!.sql} IS NULL` : `${order[i]!.sql} = ?`);
+    if (value !== null) values.push(value);
+  }
+  const term = order[level]!;
+  conditions.push(`${term.sql} ${term.descending ? "<" : ">"} ?`);
+  values.push(last[`k${level}`] as SqlValue);
+  return [conditions, values];
+}
