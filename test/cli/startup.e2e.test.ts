@@ -1,6 +1,7 @@
 /**
- * What the `lexi` entry loads: `--help` loads no engine at all, and a MongoDB store never loads
- * SQLite (better-sqlite3 is a native module, slow to load and absent on some installs).
+ * What the `lexi` entry and the library load: `--help` and a bare import load no engine at all,
+ * and a MongoDB store never loads SQLite (better-sqlite3 is a native module, slow to load and
+ * absent on some installs) unless an export stages its records.
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -30,6 +31,24 @@ describe("what lexi loads (built binary)", () => {
   it("loads neither engine for --help", async () => {
     requireBuild();
     expect(await probe(["--help"])).toMatchObject({ sqlite: false, mongodb: false });
+  });
+
+  it("loads neither engine when a program imports the library", async () => {
+    requireBuild();
+    const { dir, cleanup } = tempDir();
+    try {
+      const script = `
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const lexi = await import(${JSON.stringify(join(ROOT, "dist/index.js"))});
+const loaded = Object.keys(require.cache);
+console.log(JSON.stringify({ exportDataset: typeof lexi.exportDataset, sqlite: loaded.some((path) => path.includes("better-sqlite3")), mongodb: loaded.some((path) => path.includes("/node_modules/mongodb/")) }));
+`;
+      const result = await runNode(["--input-type=module", "-e", script], { cwd: dir });
+      expect(JSON.parse(result.stdout.trim())).toEqual({ exportDataset: "function", sqlite: false, mongodb: false });
+    } finally {
+      cleanup();
+    }
   });
 
   it("does not load better-sqlite3 for a MongoDB store", async () => {

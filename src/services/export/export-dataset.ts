@@ -29,7 +29,7 @@ import { commitExport, owner, publishExport, recoverExports, undoExport } from "
 import { FileSink, StreamSink, type LineSink } from "./output-file.js";
 import { phaseBoundary } from "./phase-hook.js";
 import { collectFlaggedAnswers, dpoUnits, ktoUnits, type FlaggedAnswers } from "./preference-units.js";
-import { ExportStaging, removeStaleStaging, type StagedUnit } from "./staging.js";
+import type { ExportStaging, StagedUnit } from "./staging.js";
 
 /**
  * `path`: a folder of its own (`force` replaces another export there); `under`: a new folder per
@@ -55,6 +55,9 @@ export async function exportDataset(store: Store, raw: ExportInput, target: Expo
   const input = parseInput(ExportInput, raw, "export options");
   if ("stream" in target && input.split.length > 1) throw new InvalidInputError("splits need a directory to write to (--out <dir>), not standard output");
   await recoverExports(store);
+  // Staging is a local SQLite file on either engine; loaded here, so that importing the library
+  // or running any other command against MongoDB never loads better-sqlite3.
+  const { ExportStaging, removeStaleStaging } = await import("./staging.js");
   removeStaleStaging();
   const now = options.now ?? new Date();
   const exportId = `exp-${now.toISOString().replace(/[-:]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
