@@ -53,7 +53,7 @@ export const INDEXES: Record<CollectionName, IndexSpec[]> = {
     { name: "user_id_1_timestamp_-1", keys: { user_id: 1, timestamp: -1 } },
     { name: "training_eligible_1", keys: { training_eligible: 1 } },
     { name: "quality_score_1", keys: { quality_score: 1 } },
-    { name: "grammar_error_type_1", keys: { "analysis.grammar_errors.type": 1 }, multikey: true },
+    { name: "grammar_error_type_1", keys: { "analysis.grammar_errors.type": 1 } },
   ],
   user_feedback: [
     { name: "interaction_id_1_user_id_1", keys: { interaction_id: 1, user_id: 1 }, unique: true },
@@ -66,9 +66,9 @@ export const INDEXES: Record<CollectionName, IndexSpec[]> = {
     // The review order's keys, `_id` last as its tie-breaker, so the index serves the whole sort.
     { name: "status_1_quality_score_-1_created_at_1__id_1", keys: { status: 1, quality_score: -1, created_at: 1, _id: 1 } },
     { name: "quality_score_-1_validated_1", keys: { quality_score: -1, validated: 1 } },
-    { name: "task_types_1_quality_score_-1", keys: { task_types: 1, quality_score: -1 }, multikey: true },
+    { name: "task_types_1_quality_score_-1", keys: { task_types: 1, quality_score: -1 } },
     // Export lineage: which examples an export marked (`exports` holds export ids).
-    { name: "exports_1", keys: { exports: 1 }, multikey: true },
+    { name: "exports_1", keys: { exports: 1 } },
   ],
   user_progress: [
     { name: "user_id_1_snapshot_date_-1", keys: { user_id: 1, snapshot_date: -1 } },

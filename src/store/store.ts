@@ -63,8 +63,6 @@ export interface IndexSpec {
   /** TTL: documents expire this many seconds after the date in the (single) key. */
   expireAfterSeconds?: number;
   partialFilterExpression?: Doc;
-  /** Some key holds arrays: the embedded engine must not answer filters on it from the index. */
-  multikey?: boolean;
 }
 
 export interface Collection<T extends Doc = Doc> {

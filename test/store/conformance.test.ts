@@ -116,6 +116,26 @@ describe.each(engines)("store conformance: $name", (engine) => {
       await things.dropIndex("rank_1_at_-1");
     });
 
+    it("matches array elements through an index that first held only scalars, however the array arrived", async () => {
+      await things.deleteMany({});
+      await things.createIndexes([{ name: "labels_1", keys: { labels: 1 } }]);
+      await things.insertMany([{ _id: "s1", labels: "x" }, { _id: "s2", labels: "y" }]);
+      expect((await things.find({ labels: "x" }).toArray()).map((d) => d._id)).toEqual(["s1"]);
+      await things.insertOne({ _id: "a1", labels: ["x", "z"] });
+      await things.updateOne({ _id: "s2" }, { $set: { labels: ["y", "w"] } });
+      const ids = async (filter: Doc) => (await things.find(filter, { sort: { _id: 1 } }).toArray()).map((d) => d._id);
+      expect(await ids({ labels: "x" })).toEqual(["a1", "s1"]);
+      expect(await ids({ labels: "w" })).toEqual(["s2"]);
+      expect(await ids({ labels: { $in: ["z", "y"] } })).toEqual(["a1", "s2"]);
+      expect(await things.countDocuments({ labels: "z" })).toBe(1);
+      // An index created over documents that already hold arrays.
+      await things.insertOne({ _id: "n1", nested: { tags: [{ t: "q" }, { t: "r" }] } });
+      await things.createIndexes([{ name: "nested.tags.t_1", keys: { "nested.tags.t": 1 } }]);
+      expect(await ids({ "nested.tags.t": "r" })).toEqual(["n1"]);
+      await things.dropIndex("labels_1");
+      await things.dropIndex("nested.tags.t_1");
+    });
+
     it("returns every document once, in sort order, over a sorted scan many pages long", async () => {
       await things.deleteMany({});
       await things.createIndexes([{ name: "grade_-1", keys: { grade: -1 } }]);

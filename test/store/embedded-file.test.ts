@@ -111,6 +111,39 @@ describe("embedded store file", () => {
     db.close();
   });
 
+  it("turns an index multikey once, for every connection to the file, and keeps it so after reopening", async () => {
+    const path = join(dir, "multikey.db");
+    const writer = await openStore(path, { retentionDays: 0 });
+    const reader = await openStore(path, { retentionDays: 0 });
+    try {
+      await writer.collection("things").createIndexes([{ name: "labels_1", keys: { labels: 1 } }]);
+      await writer.collection("things").insertOne({ _id: "s1", labels: "x" });
+      // The reader plans with the scalar index first, then must see the index turn multikey.
+      expect(await reader.collection("things").countDocuments({ labels: "x" })).toBe(1);
+      await writer.collection("things").insertOne({ _id: "a1", labels: ["x", "y"] });
+      expect(await reader.collection("things").countDocuments({ labels: "x" })).toBe(2);
+    } finally {
+      await writer.close();
+      await reader.close();
+    }
+    const raw = new Database(path, { readonly: true });
+    try {
+      const spec = raw.prepare("SELECT spec FROM lexi_indexes WHERE collection = 'things' AND name = 'labels_1'").pluck().get() as string;
+      expect(JSON.parse(spec)).toEqual({ name: "labels_1", keys: { labels: 1 }, multikey: true });
+      expect(raw.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE '%labels%'").pluck().get()).toBe(0);
+    } finally {
+      raw.close();
+    }
+    const again = await openStore(path, { retentionDays: 0 });
+    try {
+      await again.collection("things").createIndexes([{ name: "labels_1", keys: { labels: 1 } }]);
+      expect(await again.collection("things").countDocuments({ labels: "y" })).toBe(1);
+      expect((await again.collection("things").listIndexes()).find((index) => index.name === "labels_1")).toEqual({ name: "labels_1", keys: { labels: 1 } });
+    } finally {
+      await again.close();
+    }
+  });
+
   it("writes nothing when an unchanged store is opened again", async () => {
     const path = join(dir, "steady.db");
     const first = await openStore(path);

@@ -84,7 +84,7 @@ describe("index reconciliation", () => {
     return { collection, calls };
   }
   const asListed = (retentionDays: number) =>
-    [{ name: "_id_", key: { _id: 1 } }, ...indexesFor("ai_interactions", retentionDays).map(({ keys, multikey: _m, ...rest }) => ({ key: keys, ...rest }))];
+    [{ name: "_id_", key: { _id: 1 } }, ...indexesFor("ai_interactions", retentionDays).map(({ keys, ...rest }) => ({ key: keys, ...rest }))];
 
   it("sends nothing when every index exists", async () => {
     const { collection, calls } = fakeCollection(asListed(90));

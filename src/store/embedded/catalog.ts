@@ -8,7 +8,7 @@ import type Database from "better-sqlite3";
 import { StoreUnavailableError } from "../../errors.js";
 import type { IndexSpec } from "../store.js";
 import { decodeDoc } from "./codec.js";
-import { type Layout, cellsOf, columnName, makeLayout, rankSql } from "./columns.js";
+import { CELL, type Layout, cellsOf, columnName, makeLayout, rankSql } from "./columns.js";
 import { hotPathsOf } from "./hot-paths.js";
 import { sqlIndexName, tableName } from "./sql-names.js";
 
@@ -23,10 +23,19 @@ const BACKFILL_ROWS = 2000;
 
 type Write = <R>(work: () => R) => R;
 
+/**
+ * A declared index as the catalog keeps it. Like MongoDB, the engine finds out by itself that an
+ * index is multikey: once an array is stored under one of its keys. SQLite cannot index array
+ * elements, so a multikey index keeps no SQL index and its filters are answered in memory.
+ */
+export interface StoredIndexSpec extends IndexSpec {
+  multikey?: boolean;
+}
+
 export class Catalog {
   private readonly tables = new Set<string>();
   private layouts = new Map<string, Layout>();
-  private specs = new Map<string, IndexSpec[]>();
+  private specs = new Map<string, StoredIndexSpec[]>();
   private sqlIndexes = new Set<string>();
   /** SQLite's schema counter when the catalog was read: another process's DDL changes it. */
   private loadedAt = -1;
@@ -84,7 +93,7 @@ export class Catalog {
       const indexes = this.db.prepare<[string], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").pluck().all(table);
       for (const index of indexes) this.db.exec(`DROP INDEX "${index}"`);
       const specs = this.specsOf(collection);
-      this.addColumns(collection, [...hotPathsOf(collection), ...keyPaths(specs)]);
+      this.addColumns(collection, [...hotPathsOf(collection), ...specs.flatMap((spec) => Object.keys(spec.keys))]);
       for (const spec of specs) this.buildIndex(collection, spec);
     }
   }
@@ -104,7 +113,7 @@ export class Catalog {
     this.layouts = new Map([...columns].map(([collection, rows]) => [collection, makeLayout(rows)]));
     this.specs = new Map();
     for (const row of this.db.prepare<[], { collection: string; spec: string }>("SELECT collection, spec FROM lexi_indexes ORDER BY rowid").all()) {
-      this.specs.set(row.collection, [...(this.specs.get(row.collection) ?? []), JSON.parse(row.spec) as IndexSpec]);
+      this.specs.set(row.collection, [...(this.specs.get(row.collection) ?? []), JSON.parse(row.spec) as StoredIndexSpec]);
     }
     this.sqlIndexes = new Set(this.db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all());
     this.loadedAt = this.db.pragma("schema_version", { simple: true }) as number;
@@ -121,7 +130,7 @@ export class Catalog {
     return this.layouts.get(collection) ?? EMPTY_LAYOUT;
   }
 
-  specsOf(collection: string): IndexSpec[] {
+  specsOf(collection: string): StoredIndexSpec[] {
     return this.specs.get(collection) ?? [];
   }
 
@@ -154,11 +163,11 @@ export class Catalog {
       // Another process may have created some of them meanwhile.
       this.refresh();
       const stale = specs.filter((spec) => !this.isCurrent(collection, spec));
-      this.addColumns(collection, keyPaths(stale));
-      const save = this.db.prepare("INSERT OR REPLACE INTO lexi_indexes (collection, name, spec) VALUES (?, ?, ?)");
+      this.addColumns(collection, stale.flatMap((spec) => Object.keys(spec.keys)));
       for (const spec of stale) {
-        this.buildIndex(collection, spec);
-        save.run(collection, spec.name, JSON.stringify(spec));
+        const stored: StoredIndexSpec = this.holdsArrays(collection, spec) ? { ...spec, multikey: true } : { ...spec };
+        this.buildIndex(collection, stored);
+        this.saveSpec(collection, stored);
       }
       this.load();
     });
@@ -166,15 +175,46 @@ export class Catalog {
 
   private isCurrent(collection: string, spec: IndexSpec): boolean {
     const stored = this.specsOf(collection).find((existing) => existing.name === spec.name);
-    if (!stored || JSON.stringify(stored) !== JSON.stringify(spec)) return false;
-    return spec.multikey === true || this.sqlIndexes.has(sqlIndexName(collection, spec.name));
+    if (!stored) return false;
+    const { multikey, ...declared } = stored;
+    if (JSON.stringify(declared) !== JSON.stringify(spec)) return false;
+    return multikey === true || this.sqlIndexes.has(sqlIndexName(collection, spec.name));
+  }
+
+  private saveSpec(collection: string, spec: StoredIndexSpec): void {
+    this.db.prepare("INSERT OR REPLACE INTO lexi_indexes (collection, name, spec) VALUES (?, ?, ?)").run(collection, spec.name, JSON.stringify(spec));
+  }
+
+  /** Whether a stored document holds an array under one of the spec's keys (its columns exist). */
+  private holdsArrays(collection: string, spec: IndexSpec): boolean {
+    const layout = this.layout(collection);
+    const conditions = Object.keys(spec.keys).map((path) => {
+      const column = layout.byPath.get(path)!;
+      const letter = `substr(ctypes, ${column.position}, 1)`;
+      return `${letter} = '${CELL.acrossArray}' OR (${letter} = '${CELL.json}' AND substr("${column.name}", 1, 1) = '[')`;
+    });
+    return this.db.prepare(`SELECT 1 FROM "${tableName(collection)}" WHERE ${conditions.join(" OR ")} LIMIT 1`).get() !== undefined;
+  }
+
+  /**
+   * Marks indexes multikey, in the write transaction that stores the first array under one of
+   * their keys, and drops their SQL indexes, which would hold the whole array as one value.
+   */
+  markMultikey(collection: string, names: string[]): void {
+    for (const spec of this.specsOf(collection)) {
+      if (!names.includes(spec.name) || spec.multikey) continue;
+      const stored = { ...spec, multikey: true };
+      this.buildIndex(collection, stored);
+      this.saveSpec(collection, stored);
+    }
+    this.load();
   }
 
   /**
    * The SQL index of a spec, on the key paths' columns. A multikey index is only declared: its
    * column holds whole arrays, which SQLite cannot index element by element.
    */
-  private buildIndex(collection: string, spec: IndexSpec): void {
+  private buildIndex(collection: string, spec: StoredIndexSpec): void {
     const sqlName = sqlIndexName(collection, spec.name);
     this.db.exec(`DROP INDEX IF EXISTS "${sqlName}"`);
     if (spec.multikey) return;
@@ -238,8 +278,3 @@ export class Catalog {
 }
 
 const EMPTY_LAYOUT: Layout = makeLayout([]);
-
-/** The key paths of the indexes that get an SQL index (multikey ones are declared only). */
-function keyPaths(specs: IndexSpec[]): string[] {
-  return specs.filter((spec) => !spec.multikey).flatMap((spec) => Object.keys(spec.keys));
-}

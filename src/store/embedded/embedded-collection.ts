@@ -26,7 +26,8 @@ import type {
 } from "../store.js";
 import { decodeDoc, encodeDoc, idKey } from "./codec.js";
 import { checkDocumentSize } from "./document-limit.js";
-import { type CellValue, type Layout, cellsOf, rankOfLetter, rankSql } from "./columns.js";
+import type { StoredIndexSpec } from "./catalog.js";
+import { CELL, type CellValue, type Layout, cellsOf, rankOfLetter, rankSql } from "./columns.js";
 import { findPaths, pipelinePaths } from "./pipeline-paths.js";
 import type { EmbeddedEngine } from "./embedded-engine.js";
 import { type GroupPlan, planFastGroup, runFastGroup } from "./fast-group.js";
@@ -57,6 +58,9 @@ interface WriteStatements {
   updates: Map<string, Statement<unknown[]>>;
   /** Per unique index with its columns' positions: finds another row with the same key, missing keys included. */
   uniques: Array<{ positions: number[]; other: Statement<unknown[]> }>;
+  /** The indexes not yet multikey, with their key columns' positions: an array there turns them multikey. */
+  scalarIndexes: Array<{ name: string; positions: number[] }>;
+  specs: StoredIndexSpec[];
 }
 
 export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
@@ -88,11 +92,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     catalog.ensureTable(this.name);
     catalog.refresh();
     const layout = catalog.layout(this.name);
-    if (this.writes?.layout === layout) return this.writes;
+    const specs = catalog.specsOf(this.name);
+    if (this.writes?.layout === layout && this.writes.specs === specs) return this.writes;
     const db = this.engine.db;
     const names = layout.columns.map((column) => `, "${column.name}"`).join("");
-    const uniques = catalog
-      .specsOf(this.name)
+    const uniques = specs
       .filter((spec) => spec.unique && !spec.multikey)
       .map((spec) => {
         const columns = Object.keys(spec.keys).map((path) => layout.byPath.get(path)!);
@@ -106,8 +110,24 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       remove: db.prepare(`DELETE FROM "${this.table}" WHERE rid = ?`),
       updates: new Map(),
       uniques,
+      scalarIndexes: specs
+        .filter((spec) => !spec.multikey)
+        .map((spec) => ({ name: spec.name, positions: Object.keys(spec.keys).map((path) => layout.byPath.get(path)!.position - 1) })),
+      specs,
     };
     return this.writes;
+  }
+
+  /**
+   * A row holding an array under a key of an index not yet multikey turns that index multikey
+   * (as MongoDB does) before the row is written; returns the statements for the catalog after.
+   */
+  private admitArrays(writes: WriteStatements, types: string, values: CellValue[]): WriteStatements {
+    const holdsArray = (position: number) => types[position] === CELL.acrossArray || (types[position] === CELL.json && (values[position] as string).startsWith("["));
+    const turned = writes.scalarIndexes.filter((index) => index.positions.some(holdsArray));
+    if (turned.length === 0) return writes;
+    this.engine.catalog.markMultikey(this.name, turned.map((index) => index.name));
+    return this.writeStatements();
   }
 
   /**
@@ -133,6 +153,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   private plan(filter: Filter, sort?: SortSpec): ScanPlan {
+    // Another process may have turned an index multikey: its SQL index no longer answers.
+    this.engine.catalog.refresh();
     return planScan(filter, sort, {
       layout: this.layout,
       indexedPaths: this.engine.scalarIndexPaths(this.name),
@@ -308,10 +330,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     return this.run("insertMany", () =>
       this.engine.atomic(() => {
         const duplicateIndexes: number[] = [];
-        const writes = this.writeStatements();
+        this.writeStatements();
         docs.forEach((doc, index) => {
           try {
-            this.insertRow(doc, writes);
+            // The statements of the moment: a row may have turned an index multikey.
+            this.insertRow(doc, this.writes);
           } catch (error) {
             if (ordered || !isUniqueViolation(error)) throw error;
             duplicateIndexes.push(index);
@@ -327,6 +350,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     const id = _id ?? new ObjectId();
     const stored = { _id: id, ...rest };
     const { types, values } = cellsOf(stored, writes.layout);
+    writes = this.admitArrays(writes, types, values);
     const json = encodeDoc(stored);
     checkDocumentSize(stored, json, `inserting into ${this.name}`);
     this.checkUniqueNulls(writes, types, values, null);
@@ -369,8 +393,9 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
 
   /** Rewrites the document, and of the hot columns only those whose value changed. */
   private writeRow(match: Match, before: CellValue[]): void {
-    const writes = this.writeStatements();
+    let writes = this.writeStatements();
     const { types, values } = cellsOf(match.doc, writes.layout);
+    writes = this.admitArrays(writes, types, values);
     const changed = values.flatMap((value, i) => (value === before[i] ? [] : [i]));
     if (changed.length) this.checkUniqueNulls(writes, types, values, match.rid);
     const key = changed.join(",");

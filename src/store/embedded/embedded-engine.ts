@@ -156,7 +156,8 @@ export class EmbeddedEngine {
   }
 
   listIndexes(collection: string): IndexSpec[] {
-    return [{ name: "_id_", keys: { _id: 1 }, unique: true }, ...this.catalog.specsOf(collection)];
+    // Whether an index is multikey is the engine's own finding, not part of what was declared.
+    return [{ name: "_id_", keys: { _id: 1 }, unique: true }, ...this.catalog.specsOf(collection).map(({ multikey: _multikey, ...declared }) => declared)];
   }
 
   /** Closes the connection once the pending group, if any, is committed. */
