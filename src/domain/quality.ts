@@ -19,10 +19,13 @@ export function qualityScore(verdict: Verdict): number {
   return round4(Math.min(1, Math.max(0, raw)));
 }
 
-/** The reasons a feedback flags its interaction: rating ≤ 2, not accurate, or reported issues. */
+/** A rating at or below this flags the interaction. */
+export const FLAGGING_RATING = 2;
+
+/** The reasons a feedback flags its interaction: a low rating, not accurate, or reported issues. */
 export function flagReasons(verdict: Verdict): string[] {
   const reasons: string[] = [];
-  if (verdict.rating <= 2) reasons.push(`rating ${verdict.rating}`);
+  if (verdict.rating <= FLAGGING_RATING) reasons.push(`rating ${verdict.rating}`);
   if (verdict.accurate === false) reasons.push("not accurate");
   for (const issue of verdict.reported_issues ?? []) reasons.push(`reported: ${issue}`);
   return reasons;

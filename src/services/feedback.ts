@@ -2,7 +2,7 @@
  * Learner feedback: one verdict per (interaction, learner), which scores and may flag the
  * interaction and its training example.
  */
-import { qualityScore } from "../domain/quality.js";
+import { FLAGGING_RATING, isFlagging, qualityScore } from "../domain/quality.js";
 import { initial, onFeedback } from "../domain/review-state.js";
 import { round4 } from "../domain/round.js";
 import { idText } from "../schema/common.js";
@@ -111,46 +111,42 @@ export async function feedbackStats(store: Store, raw: StatsInput = {}, now = ne
   const input = parseInput(FeedbackStatsInput, raw, "feedback stats query");
   const match: Record<string, unknown> = { timestamp: { $gte: new Date(now.getTime() - input.days * 86_400_000) } };
   if (input.user_id) match.user_id = input.user_id;
-  const countIf = (condition: unknown) => ({ $sum: { $cond: [condition, 1, 0] } });
-  const [row] = await store
-    .collection(COLLECTIONS.feedback)
-    .aggregate([
+  const feedback = store.collection<FeedbackDoc>(COLLECTIONS.feedback);
+  // One group per (rating, helpful, accurate): a handful of groups, summed here, where a group of
+  // conditional counts would evaluate a dozen expressions on every verdict.
+  const combos = await feedback
+    .aggregate<{ _id: Pick<FeedbackDoc, "rating" | "helpful" | "accurate">; n: number }>([
       { $match: match },
-      {
-        $group: {
-          _id: null,
-          total: { $sum: 1 },
-          avg: { $avg: "$rating" },
-          helpful: countIf({ $eq: ["$helpful", true] }),
-          accurate: countIf({ $eq: ["$accurate", true] }),
-          r1: countIf({ $eq: ["$rating", 1] }),
-          r2: countIf({ $eq: ["$rating", 2] }),
-          r3: countIf({ $eq: ["$rating", 3] }),
-          r4: countIf({ $eq: ["$rating", 4] }),
-          r5: countIf({ $eq: ["$rating", 5] }),
-          flagged: countIf({
-            $or: [{ $lte: ["$rating", 2] }, { $eq: ["$accurate", false] }, { $gt: [{ $size: { $ifNull: ["$reported_issues", []] } }, 0] }],
-          }),
-        },
-      },
+      { $group: { _id: { rating: "$rating", helpful: "$helpful", accurate: "$accurate" }, n: { $sum: 1 } } },
     ])
     .toArray();
-  const total = (row?.total as number | undefined) ?? 0;
+  // The groups leave out reported issues: the verdicts flagged by those alone are counted apart.
+  const issuesOnly = await feedback.countDocuments({ ...match, rating: { $gt: FLAGGING_RATING }, accurate: { $ne: false }, "reported_issues.0": { $exists: true } });
+  let total = 0;
+  let ratingSum = 0;
+  let helpful = 0;
+  let accurate = 0;
+  let flagged = issuesOnly;
+  const distribution: Record<"1" | "2" | "3" | "4" | "5", number> = { "1": 0, "2": 0, "3": 0, "4": 0, "5": 0 };
+  for (const { _id: verdict, n } of combos) {
+    total += n;
+    ratingSum += verdict.rating * n;
+    if (verdict.helpful === true) helpful += n;
+    if (verdict.accurate === true) accurate += n;
+    if (isFlagging(verdict)) flagged += n;
+    const bucket = String(verdict.rating);
+    if (bucket in distribution) distribution[bucket as keyof typeof distribution] += n;
+  }
   // Full precision, computed as the original did (count / total * 100); only displays round.
-  const share = (n: unknown) => (total ? ((n as number) / total) * 100 : 0);
+  // Ratings are integers, so their sum is exact and the mean is MongoDB's $avg.
+  const share = (n: number) => (total ? (n / total) * 100 : 0);
   return {
-    avg_rating: total ? (row!.avg as number) : 0,
+    avg_rating: total ? ratingSum / total : 0,
     total_feedbacks: total,
-    helpful_percentage: share(row?.helpful),
-    accurate_percentage: share(row?.accurate),
-    rating_distribution: {
-      "1": (row?.r1 as number) ?? 0,
-      "2": (row?.r2 as number) ?? 0,
-      "3": (row?.r3 as number) ?? 0,
-      "4": (row?.r4 as number) ?? 0,
-      "5": (row?.r5 as number) ?? 0,
-    },
-    flagged: (row?.flagged as number) ?? 0,
+    helpful_percentage: share(helpful),
+    accurate_percentage: share(accurate),
+    rating_distribution: distribution,
+    flagged,
     days: input.days,
     user_id: input.user_id ?? null,
   };

@@ -87,3 +87,24 @@ describe("an interaction's feedback", () => {
     expect(interaction.quality_score).toBe(0.7);
   });
 });
+
+describe("flagged verdicts", () => {
+  it("count a verdict with several reasons once, reported issues included", async () => {
+    const own = await openStore(":memory:");
+    try {
+      const verdicts = [
+        { rating: 1, reported_issues: ["wrong"] },
+        { rating: 5, accurate: false, reported_issues: ["wrong"] },
+        { rating: 4, reported_issues: ["too_long"] },
+        { rating: 4, accurate: true },
+      ];
+      for (const [index, verdict] of verdicts.entries()) {
+        const { interaction_id } = await logInteraction(own, interactionWith({ fluency_score: 0.5 }, index + 1));
+        await submitFeedback(own, { interaction_id, user_id: `u${index}`, ...verdict, timestamp: NOW.toISOString() }, NOW);
+      }
+      expect(await feedbackStats(own, { days: 7 }, NOW)).toMatchObject({ total_feedbacks: 4, flagged: 3, avg_rating: 3.5 });
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -6,6 +6,7 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analytics } from "../../src/services/analytics.js";
+import { feedbackStats } from "../../src/services/feedback.js";
 import { metricsHistory } from "../../src/services/metrics.js";
 import { detectPatterns } from "../../src/services/patterns.js";
 import { progressHistory } from "../../src/services/progress.js";
@@ -51,6 +52,9 @@ describe("read paths of the services' hot queries", () => {
     const groups = async (work: () => Promise<unknown>) => (await readsOf("ai_interactions", work)).map((event) => event.group);
     expect(await groups(() => detectPatterns(store, {}))).not.toContain("pipeline");
     expect(await groups(() => analytics(store, { metric: "fluency", group_by: "day" }))).not.toContain("pipeline");
+    const feedbackGroups = (await readsOf("user_feedback", () => feedbackStats(store, {}))).map((event) => event.group);
+    expect(feedbackGroups).toContain("decoded rows");
+    expect(feedbackGroups).not.toContain("pipeline");
   });
 
   it("announces a sort on an unindexed path as done in memory", async () => {
