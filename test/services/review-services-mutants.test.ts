@@ -1,0 +1,139 @@
+/**
+ * What the review and feedback services leave behind, checked where a planted bug survived the
+ * rest of the suite: the interaction's feedback summary and mean score across learners, which
+ * learner's answers it shows, `replaced`, the conflicts limit, and the queue upserts that keep one
+ * example per interaction.
+ */
+import { ObjectId } from "bson";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { submitFeedback } from "../../src/services/feedback.js";
+import { getInteraction, logInteraction } from "../../src/services/interactions.js";
+import { addToQueue, reviewConflicts, validateExample } from "../../src/services/queue.js";
+import { upsertQueueItem, upsertQueueItems } from "../../src/services/queue-upsert.js";
+import { ReviewSession } from "../../src/services/review.js";
+import type { QueueItemDoc } from "../../src/schema/queue.js";
+import { COLLECTIONS } from "../../src/store/collections.js";
+import { openStore } from "../../src/store/open-store.js";
+import type { Store } from "../../src/store/store.js";
+import { interactionWith } from "../helpers/fixtures.js";
+
+let store: Store;
+beforeEach(async () => {
+  store = await openStore(":memory:");
+});
+afterEach(async () => {
+  await store.close();
+});
+
+const plain = (seed = 1) => interactionWith({ grammar_errors: [], fluency_score: 0.3, vocabulary_level: "A1" }, seed);
+const at = (minute: number) => new Date(Date.UTC(2026, 5, 15, 12, minute));
+
+describe("an interaction rated by several learners", () => {
+  it("scores the mean of their verdicts, unites their issues and shows the latest verdict as given", async () => {
+    const { interaction_id } = await logInteraction(store, plain());
+    const first = await submitFeedback(store, { interaction_id, user_id: "ana", rating: 5, helpful: true, accurate: true, feedback_text: "great", reported_issues: ["too_long"] }, at(1));
+    expect(first).toMatchObject({ replaced: false, quality_score: 1 });
+    const second = await submitFeedback(store, { interaction_id, user_id: "bob", rating: 1, reported_issues: ["too_long", "wrong"] }, at(2));
+    // (1 + 0.2) / 2: the mean over both learners, not the sum or the last one.
+    expect(second).toMatchObject({ replaced: false, quality_score: 0.6 });
+    let interaction = await getInteraction(store, interaction_id);
+    expect(interaction.quality_score).toBe(0.6);
+    expect([...interaction.reported_issues].sort()).toEqual(["too_long", "wrong"]);
+    // Bob's verdict is the latest: Ana's helpful, accurate and text are not shown as his.
+    expect(interaction.user_feedback).toEqual({ rating: 1, reported_issues: ["too_long", "wrong"] });
+
+    const replaced = await submitFeedback(store, { interaction_id, user_id: "ana", rating: 4, helpful: false, feedback_text: "ok" }, at(3));
+    expect(replaced).toMatchObject({ replaced: true });
+    interaction = await getInteraction(store, interaction_id);
+    expect(interaction.user_feedback).toEqual({ rating: 4, helpful: false, feedback_text: "ok", reported_issues: [] });
+    expect(await store.collection(COLLECTIONS.feedback).countDocuments({ interaction_id: interaction._id })).toBe(2);
+  });
+});
+
+describe("review conflicts", () => {
+  async function disputed(seed: number): Promise<string> {
+    const { interaction_id } = await logInteraction(store, plain(seed));
+    const { example_id } = await addToQueue(store, { interaction_id, task_types: ["grammar"] });
+    await validateExample(store, { example_id, approved: true, validated_by: "ana" });
+    await validateExample(store, { example_id, approved: false, validated_by: "bob" });
+    return example_id;
+  }
+
+  it("lists only disagreements, and exactly as many as the limit asks", async () => {
+    const ids = [await disputed(1), await disputed(2), await disputed(3)];
+    // Rejected by one reviewer who had approved: no disagreement between reviewers.
+    const { interaction_id } = await logInteraction(store, plain(4));
+    const { example_id: changedMind } = await addToQueue(store, { interaction_id, task_types: ["grammar"] });
+    await validateExample(store, { example_id: changedMind, approved: true, validated_by: "cy" });
+    await validateExample(store, { example_id: changedMind, approved: false, validated_by: "cy" });
+    expect((await reviewConflicts(store, { limit: 10 })).map((c) => c.example_id).sort()).toEqual([...ids].sort());
+    expect(await reviewConflicts(store, { limit: 2 })).toHaveLength(2);
+    expect(await reviewConflicts(store, { limit: 1 })).toHaveLength(1);
+  });
+});
+
+describe("queue upserts", () => {
+  async function itemFor(seed: number): Promise<QueueItemDoc> {
+    const { interaction_id } = await logInteraction(store, plain(seed));
+    const interaction = await getInteraction(store, interaction_id);
+    return { _id: new ObjectId(), source_interaction_id: interaction._id, user_input: "x" } as unknown as QueueItemDoc;
+  }
+
+  it("keep the example already stored and return its id, one item or many", async () => {
+    const [a, b, c] = [await itemFor(1), await itemFor(2), await itemFor(3)];
+    expect(await upsertQueueItem(store, a)).toEqual(a._id);
+    const again = { ...a, _id: new ObjectId() };
+    expect(await upsertQueueItem(store, again)).toEqual(a._id);
+    const ids = await upsertQueueItems(store, [{ ...b }, { ...a, _id: new ObjectId() }, { ...c }]);
+    expect(ids).toEqual([b._id, a._id, c._id]);
+    expect(await upsertQueueItems(store, [{ ...c, _id: new ObjectId() }])).toEqual([c._id]);
+    expect(await store.collection(COLLECTIONS.queue).countDocuments()).toBe(3);
+  });
+});
+
+describe("a review session", () => {
+  const LEASE_MS = 60_000;
+  async function queueThree(): Promise<void> {
+    for (const seed of [1, 2, 3]) {
+      const { interaction_id } = await logInteraction(store, plain(seed));
+      await addToQueue(store, { interaction_id, task_types: ["grammar"] });
+    }
+  }
+
+  it("counts skips once each, never below zero left, and does not offer a skipped item again", async () => {
+    await queueThree();
+    const session = await ReviewSession.start(store, { reviewer: "ana", lease_ms: LEASE_MS });
+    expect(session.counts.remaining).toBe(3);
+    const seen = new Set<string>();
+    for (let item = await session.next(); item; item = await session.next()) {
+      expect(seen.has(String(item._id))).toBe(false);
+      seen.add(String(item._id));
+      await session.skip();
+    }
+    expect(seen.size).toBe(3);
+    expect(session.counts).toMatchObject({ skipped: 3, remaining: 0, done: 0 });
+  });
+
+  it("undoes nothing before a decision, then takes the last one back and leases its item again", async () => {
+    await queueThree();
+    const session = await ReviewSession.start(store, { reviewer: "ana", lease_ms: LEASE_MS });
+    expect(await session.undo()).toBeNull();
+    expect(session.canUndo).toBe(false);
+    const item = (await session.next())!;
+    await session.decide(true);
+    expect(session.counts).toMatchObject({ done: 1, approved: 1, remaining: 2 });
+    const now = at(30);
+    const back = await session.undo(now);
+    expect(back?._id).toEqual(item._id);
+    expect(back?.status).toBe("pending");
+    expect(back?.lease).toEqual({ by: "ana", until: new Date(now.getTime() + LEASE_MS) });
+    expect(session.counts).toMatchObject({ done: 0, approved: 0, remaining: 3 });
+    expect(session.item?._id).toEqual(item._id);
+  });
+
+  it("refuses a decision or a skip with no item in hand", async () => {
+    const session = await ReviewSession.start(store, { reviewer: "ana" });
+    await expect(session.decide(true)).rejects.toThrow("no item is being reviewed");
+    await expect(session.skip()).rejects.toThrow("no item is being reviewed");
+  });
+});
