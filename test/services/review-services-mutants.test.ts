@@ -6,9 +6,9 @@
  */
 import { ObjectId } from "bson";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { submitFeedback } from "../../src/services/feedback.js";
+import { feedbackStats, submitFeedback } from "../../src/services/feedback.js";
 import { getInteraction, logInteraction } from "../../src/services/interactions.js";
-import { addToQueue, reviewConflicts, validateExample } from "../../src/services/queue.js";
+import { addToQueue, getQueueItem, listQueue, retractDecision, reviewConflicts, validateExample } from "../../src/services/queue.js";
 import { upsertQueueItem, upsertQueueItems } from "../../src/services/queue-upsert.js";
 import { ReviewSession } from "../../src/services/review.js";
 import type { QueueItemDoc } from "../../src/schema/queue.js";
@@ -38,7 +38,7 @@ describe("an interaction rated by several learners", () => {
     expect(second).toMatchObject({ replaced: false, quality_score: 0.6 });
     let interaction = await getInteraction(store, interaction_id);
     expect(interaction.quality_score).toBe(0.6);
-    expect([...interaction.reported_issues].sort()).toEqual(["too_long", "wrong"]);
+    expect([...(interaction.reported_issues ?? [])].sort()).toEqual(["too_long", "wrong"]);
     // Bob's verdict is the latest: Ana's helpful, accurate and text are not shown as his.
     expect(interaction.user_feedback).toEqual({ rating: 1, reported_issues: ["too_long", "wrong"] });
 
@@ -135,5 +135,24 @@ describe("a review session", () => {
     const session = await ReviewSession.start(store, { reviewer: "ana" });
     await expect(session.decide(true)).rejects.toThrow("no item is being reviewed");
     await expect(session.skip()).rejects.toThrow("no item is being reviewed");
+  });
+});
+
+describe("bad input to the review services", () => {
+  // What a CLI user or an HTTP client reads first: which kind of input was refused.
+  const refusals: Array<[string, () => Promise<unknown>]> = [
+    ["invalid feedback", () => submitFeedback(store, { interaction_id: "x" } as never)],
+    ["invalid feedback stats query", () => feedbackStats(store, { days: -1 })],
+    ["invalid queue item", () => addToQueue(store, {} as never)],
+    ["invalid queue filter", () => listQueue(store, { limit: -1 })],
+    ["invalid example id", () => getQueueItem(store, {} as never)],
+    ["invalid validation", () => validateExample(store, {} as never)],
+    ["invalid retraction", () => retractDecision(store, {} as never)],
+    ["invalid conflicts query", () => reviewConflicts(store, { limit: 0 })],
+    ["invalid review options", () => ReviewSession.start(store, {} as never)],
+  ];
+
+  it.each(refusals)("are refused as %s", async (message, call) => {
+    await expect(call()).rejects.toThrow(new RegExp(`^${message}\\b`));
   });
 });
