@@ -156,3 +156,30 @@ describe("bad input to the review services", () => {
     await expect(call()).rejects.toThrow(new RegExp(`^${message}\\b`));
   });
 });
+
+describe("queue additions and listings", () => {
+  it("queue two interactions apart, list by task type and status, and leave others' scores alone", async () => {
+    const first = await logInteraction(store, plain(1));
+    const second = await logInteraction(store, plain(2));
+    const { example_id: grammar } = await addToQueue(store, { interaction_id: first.interaction_id, task_types: ["grammar"] });
+    const { example_id: tutor } = await addToQueue(store, { interaction_id: second.interaction_id, task_types: ["tutor_response"] });
+    expect(grammar).not.toBe(tutor);
+    expect((await listQueue(store, { task_types: ["grammar"] })).map((item) => String(item._id))).toEqual([grammar]);
+    await validateExample(store, { example_id: tutor, approved: true, validated_by: "ana" });
+    expect((await listQueue(store, { status: "approved" })).map((item) => String(item._id))).toEqual([tutor]);
+    expect((await listQueue(store, { status: "pending" })).map((item) => String(item._id))).toEqual([grammar]);
+
+    const before = await getInteraction(store, first.interaction_id);
+    await submitFeedback(store, { interaction_id: second.interaction_id, user_id: "u1", rating: 1 });
+    expect(await getInteraction(store, first.interaction_id)).toEqual(before);
+    expect(await getInteraction(store, second.interaction_id)).toMatchObject({ flagged_for_review: true, quality_score: 0.2 });
+  });
+
+  it("lease the item a session hands out to its reviewer", async () => {
+    const { interaction_id } = await logInteraction(store, plain(1));
+    await addToQueue(store, { interaction_id, task_types: ["grammar"] });
+    const session = await ReviewSession.start(store, { reviewer: "ana", lease_ms: 60_000 });
+    const now = at(10);
+    expect((await session.next(now))?.lease).toEqual({ by: "ana", until: new Date(now.getTime() + 60_000) });
+  });
+});
