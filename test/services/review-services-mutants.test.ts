@@ -11,6 +11,7 @@ import { getInteraction, logInteraction } from "../../src/services/interactions.
 import { addToQueue, getQueueItem, listQueue, retractDecision, reviewConflicts, validateExample } from "../../src/services/queue.js";
 import { upsertQueueItem, upsertQueueItems } from "../../src/services/queue-upsert.js";
 import { ReviewSession } from "../../src/services/review.js";
+import { learnerVerdicts } from "../../src/services/review-context.js";
 import type { QueueItemDoc } from "../../src/schema/queue.js";
 import { COLLECTIONS } from "../../src/store/collections.js";
 import { openStore } from "../../src/store/open-store.js";
@@ -181,5 +182,44 @@ describe("queue additions and listings", () => {
     const session = await ReviewSession.start(store, { reviewer: "ana", lease_ms: 60_000 });
     const now = at(10);
     expect((await session.next(now))?.lease).toEqual({ by: "ana", until: new Date(now.getTime() + 60_000) });
+  });
+});
+
+describe("what a reviewer sees beside the example", () => {
+  it("shows the learners' verdicts worst first, each as given, up to the limit", async () => {
+    const { interaction_id } = await logInteraction(store, plain(1));
+    const { example_id } = await addToQueue(store, { interaction_id, task_types: ["grammar"] });
+    await submitFeedback(store, { interaction_id, user_id: "u1", rating: 4, helpful: true, feedback_text: "fine" });
+    await submitFeedback(store, { interaction_id, user_id: "u2", rating: 2, accurate: false, reported_issues: ["wrong"] });
+    await submitFeedback(store, { interaction_id, user_id: "u3", rating: 5 });
+    const item = await getQueueItem(store, { example_id });
+    expect(await learnerVerdicts(store, item)).toEqual([
+      { rating: 2, accurate: false, reported_issues: ["wrong"] },
+      { rating: 4, helpful: true, feedback_text: "fine", reported_issues: [] },
+      { rating: 5, reported_issues: [] },
+    ]);
+    expect(await learnerVerdicts(store, item, 1)).toEqual([{ rating: 2, accurate: false, reported_issues: ["wrong"] }]);
+  });
+
+  it("decides the pending twins of an example with it: same learner text, same state, not held by another", async () => {
+    const ids: string[] = [];
+    for (const seed of [1, 1, 1, 2]) {
+      // Seeds 1 share their learner text; seed 2 differs.
+      const { interaction_id } = await logInteraction(store, { ...plain(seed), session_id: `s-${ids.length}` });
+      ids.push((await addToQueue(store, { interaction_id, task_types: ["grammar"] })).example_id);
+    }
+    const held = await ReviewSession.start(store, { reviewer: "bob" });
+    const session = await ReviewSession.start(store, { reviewer: "ana" });
+    const first = (await session.next())!;
+    expect(String(first._id)).toBe(ids[0]);
+    // Bob holds the second twin: it is not decided for him.
+    await held.next();
+    expect(String(held.item!._id)).toBe(ids[1]);
+    const { decided, results } = await session.decideWithTwins(false, "same mistake");
+    expect(decided).toBe(2);
+    expect(results.map((result) => result.decision)).toEqual(["rejected", "rejected"]);
+    const statuses = await Promise.all(ids.map(async (example_id) => (await getQueueItem(store, { example_id })).status));
+    expect(statuses).toEqual(["rejected", "pending", "rejected", "pending"]);
+    expect(session.counts).toMatchObject({ done: 2, rejected: 2 });
   });
 });
