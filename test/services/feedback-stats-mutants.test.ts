@@ -107,4 +107,18 @@ describe("flagged verdicts", () => {
       await own.close();
     }
   });
+
+  it("weigh each kind of verdict by how many learners gave it", async () => {
+    const own = await openStore(":memory:");
+    try {
+      const verdicts = [5, 5, 5, 1].map((rating) => ({ rating, helpful: true, accurate: rating > 1 }));
+      for (const [index, verdict] of verdicts.entries()) {
+        const { interaction_id } = await logInteraction(own, interactionWith({ fluency_score: 0.5 }, index + 1));
+        await submitFeedback(own, { interaction_id, user_id: `u${index}`, ...verdict, timestamp: NOW.toISOString() }, NOW);
+      }
+      expect(await feedbackStats(own, { days: 7 }, NOW)).toMatchObject({ total_feedbacks: 4, avg_rating: 4, helpful_percentage: 100, accurate_percentage: 75, flagged: 1, rating_distribution: { "1": 1, "5": 3 } });
+    } finally {
+      await own.close();
+    }
+  });
 });

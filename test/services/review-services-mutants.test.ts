@@ -37,6 +37,7 @@ describe("an interaction rated by several learners", () => {
     const second = await submitFeedback(store, { interaction_id, user_id: "bob", rating: 1, reported_issues: ["too_long", "wrong"] }, at(2));
     // (1 + 0.2) / 2: the mean over both learners, not the sum or the last one.
     expect(second).toMatchObject({ replaced: false, quality_score: 0.6 });
+    expect(second.feedback_id).not.toBe(first.feedback_id);
     let interaction = await getInteraction(store, interaction_id);
     expect(interaction.quality_score).toBe(0.6);
     expect([...(interaction.reported_issues ?? [])].sort()).toEqual(["too_long", "wrong"]);
@@ -89,6 +90,12 @@ describe("queue upserts", () => {
     expect(ids).toEqual([b._id, a._id, c._id]);
     expect(await upsertQueueItems(store, [{ ...c, _id: new ObjectId() }])).toEqual([c._id]);
     expect(await store.collection(COLLECTIONS.queue).countDocuments()).toBe(3);
+    const d = await itemFor(4);
+    expect(await upsertQueueItem(store, d)).toEqual(d._id);
+    // Two items for one new interaction in one batch: the first is stored, both answer its id.
+    const e = await itemFor(5);
+    expect(await upsertQueueItems(store, [e, { ...e, _id: new ObjectId() }])).toEqual([e._id, e._id]);
+    expect(await store.collection(COLLECTIONS.queue).countDocuments()).toBe(5);
   });
 });
 
@@ -171,9 +178,13 @@ describe("queue additions and listings", () => {
     expect((await listQueue(store, { status: "pending" })).map((item) => String(item._id))).toEqual([grammar]);
 
     const before = await getInteraction(store, first.interaction_id);
+    const grammarBefore = await getQueueItem(store, { example_id: grammar });
+    expect(grammarBefore.exports).toEqual([]);
     await submitFeedback(store, { interaction_id: second.interaction_id, user_id: "u1", rating: 1 });
     expect(await getInteraction(store, first.interaction_id)).toEqual(before);
+    expect(await getQueueItem(store, { example_id: grammar })).toEqual(grammarBefore);
     expect(await getInteraction(store, second.interaction_id)).toMatchObject({ flagged_for_review: true, quality_score: 0.2 });
+    expect(await getQueueItem(store, { example_id: tutor })).toMatchObject({ quality_score: 0.2 });
   });
 
   it("lease the item a session hands out to its reviewer", async () => {
