@@ -129,6 +129,7 @@ describe("a review session", () => {
     expect(session.canUndo).toBe(false);
     const item = (await session.next())!;
     await session.decide(true);
+    expect(session.canUndo).toBe(true);
     expect(session.counts).toMatchObject({ done: 1, approved: 1, remaining: 2 });
     const now = at(30);
     const back = await session.undo(now);
@@ -158,6 +159,7 @@ describe("bad input to the review services", () => {
     ["invalid retraction", () => retractDecision(store, {} as never)],
     ["invalid conflicts query", () => reviewConflicts(store, { limit: 0 })],
     ["invalid review options", () => ReviewSession.start(store, {} as never)],
+    ["invalid feedback", () => submitFeedback(store, { interaction_id: { $ne: "x" }, user_id: "u", rating: 5 } as never)],
   ];
 
   it.each(refusals)("are refused as %s", async (message, call) => {
@@ -204,7 +206,8 @@ describe("what a reviewer sees beside the example", () => {
     await submitFeedback(store, { interaction_id, user_id: "u2", rating: 2, accurate: false, reported_issues: ["wrong"] });
     await submitFeedback(store, { interaction_id, user_id: "u3", rating: 5 });
     const item = await getQueueItem(store, { example_id });
-    expect(await learnerVerdicts(store, item)).toEqual([
+    // Strict: an answer the learner left out is absent, not undefined.
+    expect(await learnerVerdicts(store, item)).toStrictEqual([
       { rating: 2, accurate: false, reported_issues: ["wrong"] },
       { rating: 4, helpful: true, feedback_text: "fine", reported_issues: [] },
       { rating: 5, reported_issues: [] },
@@ -232,5 +235,24 @@ describe("what a reviewer sees beside the example", () => {
     const statuses = await Promise.all(ids.map(async (example_id) => (await getQueueItem(store, { example_id })).status));
     expect(statuses).toEqual(["rejected", "pending", "rejected", "pending"]);
     expect(session.counts).toMatchObject({ done: 2, rejected: 2 });
+  });
+});
+
+describe("queue errors and corrections", () => {
+  it("name the example a second add would duplicate, and an unknown example id", async () => {
+    const { interaction_id } = await logInteraction(store, plain(1));
+    const { example_id } = await addToQueue(store, { interaction_id, task_types: ["grammar"] });
+    const conflict = await addToQueue(store, { interaction_id, task_types: ["grammar"] }).catch((error: unknown) => error);
+    expect(conflict).toMatchObject({ code: "conflict", details: { example_id } });
+    const unknown = new ObjectId().toHexString();
+    await expect(getQueueItem(store, { example_id: unknown })).rejects.toThrow(`no training example with id ${unknown}`);
+  });
+
+  it("answer a correcting approval with its revision, and keep the note without its blanks", async () => {
+    const { interaction_id } = await logInteraction(store, plain(1));
+    const { example_id } = await addToQueue(store, { interaction_id, task_types: ["tutor_response"] });
+    const result = await validateExample(store, { example_id, approved: true, validated_by: "ana", notes: "  clearer  ", corrected_output: { grammar_errors: [], tutor_response: "Better." } });
+    expect(result.revision).toBe(0);
+    expect((await getQueueItem(store, { example_id })).revisions?.[0]?.note).toBe("clearer");
   });
 });
