@@ -2,7 +2,7 @@
  * A command, declared: the flags and arguments it takes, which service-input field each one
  * fills, what it runs and how its result is shown. The defaults of those fields live in the input
  * schema only: a flag the user did not give passes `undefined`, and the schema's default applies.
- * One generic loop (register-commands.ts) turns a spec into a commander command.
+ * One generic loop (command-from-spec.ts) turns a spec into a commander command.
  */
 import type { z } from "zod";
 import type { FieldName, FieldPath } from "../schema/fields.js";

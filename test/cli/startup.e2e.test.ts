@@ -11,7 +11,7 @@ import { requireBuild, ROOT, runNode, tempDir } from "../helpers/cli.js";
 const PROBE = `
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
-const { main } = await import(${JSON.stringify(join(ROOT, "dist/cli.js"))});
+const { main } = await import(${JSON.stringify(join(ROOT, "dist/cli/lexi.js"))});
 const code = await main(["node", "lexi", ...process.argv.slice(1)]);
 const loaded = Object.keys(require.cache);
 console.log(JSON.stringify({ code, sqlite: loaded.some((path) => path.includes("better-sqlite3")), mongodb: loaded.some((path) => path.includes("/node_modules/mongodb/")) }));

@@ -51,7 +51,7 @@ export const CATALOG: CatalogEntry[] = [
   entry("patterns detect", "group the window's grammar errors by type and level, store them and show the top ones", async () => (await import("./patterns.js")).detect),
   entry("patterns user <user>", "one learner's error types with counts and examples", async () => (await import("./patterns.js")).user),
   entry("analytics", "fluency, grammar, vocabulary or engagement, grouped by day, week, month or level", async () => (await import("./analytics.js")).analytics),
-  entry("metrics import <file>", "import evaluation entries from JSONL/NDJSON or a JSON array (- reads stdin), e.g. a mongoexport of model_metrics", async () => (await import("./metrics.js")).importMetrics),
+  entry("metrics import <file>", "import evaluation entries from JSONL/NDJSON or a JSON array (- reads stdin), e.g. a mongoexport of model_metrics", async () => (await import("./metrics-import.js")).importMetrics),
   entry("metrics log <metrics...>", "log name=number metrics for a model version", async () => (await import("./metrics.js")).log),
   entry("metrics history <model>", "logged metrics, newest first, one column per metric", async () => (await import("./metrics.js")).history),
   entry("metrics compare <model> <base-version> <candidate-version>", "compare two versions; with --fail-on-regression, exit 1 when a metric gets worse past the threshold", async () => (await import("./metrics.js")).compare),

@@ -1,5 +1,6 @@
 /**
- * `lexi metrics log|history|compare`.
+ * `lexi metrics log|history|compare` (`metrics import` lives in metrics-import.ts, so these
+ * commands never load the import pipeline).
  */
 import { LexiError, InvalidInputError } from "../../errors.js";
 import { parseThreshold, type Threshold } from "../../domain/regression.js";
@@ -11,8 +12,6 @@ import { formatDate } from "../output/format.js";
 import { renderTable } from "../output/table.js";
 import { warn } from "../output/warn.js";
 import { defineCommand } from "../spec.js";
-import { importMetrics as importer } from "../../services/intake-import.js";
-import { importCommand } from "./import-command.js";
 
 /** `name=value` pairs; a value that is not a number is refused here, naming the pair. */
 export function parseMetricPairs(pairs: string[]): Record<string, number> {
@@ -134,8 +133,6 @@ export const log = defineCommand({
   },
   render: renderLogged,
 });
-
-export const importMetrics = importCommand("metrics", importer);
 
 export const history = defineCommand({
   input: MetricsHistoryInput,
