@@ -1,5 +1,8 @@
 import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { defineConfig, type Options } from "tsup";
+
+type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 
@@ -14,6 +17,25 @@ const shared: Options = {
   define: { __LEXI_VERSION__: JSON.stringify(version) },
 };
 
+/**
+ * zod's namespace re-exports every message locale (`z.locales`, 60-odd files, a third of its
+ * code), which no bundler can drop. lexi speaks English only and never selects a locale: in the
+ * CLI's bundle the locales module holds English alone, which zod applies by default anyway.
+ */
+const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer) ? { path: args.importer, namespace: "zod-english-only" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({
+      contents: `export { default as en } from "../locales/en.js";`,
+      resolveDir: dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
+
 export default defineConfig([
   {
     ...shared,
@@ -23,14 +45,21 @@ export default defineConfig([
     clean: ["!cli/**"],
   },
   {
-    // The `lexi` command, built on its own so that zod is bundled into it: zod's ESM build is
-    // some 200 files, and loading them one by one cost every command ~60 ms of start-up. The
-    // library keeps zod external, so its users share their own zod with it. bson stays external
-    // everywhere: the MongoDB driver must see the same bson as lexi.
+    // The `lexi` command, built on its own with zod and commander bundled in: zod's ESM build is
+    // some 200 files, loaded one by one for ~60 ms, and commander's CommonJS cost ~10 ms through
+    // Node's CommonJS bridge, on every command. The library keeps zod external, so its users share
+    // their zod with it. bson stays external everywhere: the MongoDB driver must see lexi's bson.
     ...shared,
     entry: { lexi: "src/cli/main.ts", "staging-worker": STAGING_WORKER },
     outDir: "dist/cli",
-    noExternal: ["zod"],
+    noExternal: ["zod", "commander", "fastest-levenshtein"],
+    // commander and fastest-levenshtein are CommonJS: bundled into ES modules, their require()
+    // of Node's own modules needs a require function.
+    banner: { js: `import { createRequire as lexiCreateRequire } from "node:module"; const require = lexiCreateRequire(import.meta.url);` },
+    esbuildPlugins: [zodEnglishOnly],
+    // Less text to parse on every start; names stay, so a stack trace still reads.
+    minifyWhitespace: true,
+    minifySyntax: true,
     clean: true,
   },
 ]);
