@@ -305,6 +305,20 @@ describe.each(engines)("store conformance: $name", (engine) => {
       expect([...(rows[0]!.levels as string[])].sort()).toEqual(["A1", "B2", "C2"]);
     });
 
+    it("adds fractions as MongoDB does: ten readings of 0.1 sum to 1 and average 0.1", async () => {
+      // A plain running sum gives 0.9999999999999999. MongoDB keeps a double-double sum; the
+      // embedded engine a compensated one, both when SQLite groups an indexed field's column and
+      // when documents are read (an unindexed field).
+      const readings = store.collection("readings");
+      await readings.deleteMany({});
+      await readings.createIndexes([{ name: "indexed_1", keys: { indexed: 1 } }]);
+      await readings.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: `r${i}`, indexed: 0.1, plain: 0.1 })));
+      for (const field of ["$indexed", "$plain"]) {
+        const [all] = await readings.aggregate([{ $group: { _id: null, sum: { $sum: field }, avg: { $avg: field } } }]).toArray();
+        expect(all).toEqual({ _id: null, sum: 1, avg: 0.1 });
+      }
+    });
+
     it("unwinds, projects, limits, counts and facets", async () => {
       const byType = await things
         .aggregate([

@@ -11,6 +11,7 @@
 import { ObjectId } from "bson";
 import type { Doc, Pipeline } from "../store.js";
 import { isPlainObject } from "./codec.js";
+import { type CompensatedSum, addSum, valueOf } from "./compensated-sum.js";
 import { type LocalDate, localDate } from "./local-date.js";
 import { aggregateStream, compareValues } from "./mql.js";
 
@@ -24,8 +25,12 @@ export interface FieldRef {
   date?: LocalDate;
 }
 
-/** Per accumulator: a sum, an average's [sum, count], or the least or greatest value so far. */
-export type State = number | [number, number] | unknown;
+/**
+ * Per accumulator: a constant's running total, a compensated sum (compensated-sum.ts), an
+ * average's compensated sum and count, or the least or greatest value so far.
+ */
+export type State = number | CompensatedSum | AverageState | unknown;
+export type AverageState = { sum: CompensatedSum; count: number };
 
 export interface GroupPlan {
   unwind?: string[];
@@ -161,7 +166,7 @@ export function* mergeGroups(plan: GroupPlan, rows: Iterable<{ id: unknown; stat
   for (const row of rows) {
     const text = groupText(plan, row.id);
     const group = groups.get(text);
-    if (!group) groups.set(text, { id: row.id, states: [...row.states] });
+    if (!group) groups.set(text, { id: row.id, states: plan.accumulators.map(([, accumulator], i) => copyOf(accumulator, row.states[i])) });
     else plan.accumulators.forEach(([, accumulator], i) => (group.states[i] = merge(accumulator, group.states[i], row.states[i])));
   }
   for (const { id, states } of groups.values()) {
@@ -183,24 +188,35 @@ function initial(accumulator: Accumulator, value: unknown): State {
     case "constant":
       return accumulator.value;
     case "sum":
-      return typeof value === "number" && !Number.isNaN(value) ? value : 0;
+      return [typeof value === "number" && !Number.isNaN(value) ? value : 0, 0];
     case "avg":
-      return typeof value === "number" && !Number.isNaN(value) ? [value, 1] : [0, 0];
+      return typeof value === "number" && !Number.isNaN(value) ? { sum: [value, 0], count: 1 } : { sum: [0, 0], count: 0 };
     default:
       // $min and $max skip null and missing values.
       return value ?? undefined;
   }
 }
 
+/** A state `merge` may add into without changing the caller's. */
+function copyOf(accumulator: Accumulator, state: State): State {
+  if (accumulator.kind === "sum") return [...(state as CompensatedSum)];
+  if (accumulator.kind === "avg") return { sum: [...(state as AverageState).sum], count: (state as AverageState).count };
+  return state;
+}
+
+/** Folds `from` into `into`; sums and averages are added into `into` in place. */
 function merge(accumulator: Accumulator, into: State, from: State): State {
   switch (accumulator.kind) {
     case "constant":
-    case "sum":
       return (into as number) + (from as number);
+    case "sum":
+      return addSum(into as CompensatedSum, from as CompensatedSum);
     case "avg": {
-      const [sum, count] = into as [number, number];
-      const [addSum, addCount] = from as [number, number];
-      return [sum + addSum, count + addCount];
+      const average = into as AverageState;
+      const other = from as AverageState;
+      addSum(average.sum, other.sum);
+      average.count += other.count;
+      return average;
     }
     default: {
       if (from === undefined) return into;
@@ -214,9 +230,10 @@ function merge(accumulator: Accumulator, into: State, from: State): State {
 }
 
 function result(accumulator: Accumulator, state: State): unknown {
+  if (accumulator.kind === "sum") return valueOf(state as CompensatedSum);
   if (accumulator.kind === "avg") {
-    const [sum, count] = state as [number, number];
-    return count ? sum / count : null;
+    const { sum, count } = state as AverageState;
+    return count ? valueOf(sum) / count : null;
   }
   return state ?? null;
 }
@@ -291,7 +308,8 @@ export function* runFastGroup(plan: GroupPlan, docs: Iterable<Doc>): Generator<D
       for (let next = out.next(); !next.done; next = out.next()) {
         const { _id: id, ...values } = next.value;
         const states = plan.accumulators.map(([name, accumulator]): State => {
-          if (accumulator.kind === "avg") return [values[`${name}\u0000sum`] as number, values[`${name}\u0000count`] as number];
+          if (accumulator.kind === "avg") return { sum: [values[`${name}\u0000sum`] as number, 0], count: values[`${name}\u0000count`] as number };
+          if (accumulator.kind === "sum") return [values[name] as number, 0];
           if (accumulator.kind === "min" || accumulator.kind === "max") return values[name] ?? undefined;
           return values[name] as number;
         });

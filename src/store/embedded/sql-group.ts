@@ -1,15 +1,16 @@
 /**
  * The native `$group` of fast-group.ts, answered by SQLite over hot columns when every key and
- * accumulated path has one and it only counts or takes least and greatest values: no document is
- * read or decoded. SQLite groups by each key's type
- * letter and value (a date key by its UTC quarter hour), which is never coarser than MongoDB's
- * grouping; the partial groups are then merged by MongoDB's rules in JavaScript. A group that
+ * accumulated path has one: counts, sums and averages (compensated as the document path adds them,
+ * see compensated-sum.ts) and least and greatest values. No document is read or decoded.
+ * SQLite groups by each key's type letter and value (a date key by its UTC quarter hour), which
+ * is never coarser than MongoDB's grouping; the partial groups are then merged by MongoDB's rules in JavaScript. A group that
  * holds a value SQL cannot treat as MongoDB does (a path across an array, a non-number under
  * $min/$max, a non-date under $dateToString) makes the caller take the document path instead.
  */
 import type { Doc } from "../store.js";
 import { CELL, type CellValue, type HotColumn, type Layout, valueOfCell } from "./columns.js";
-import { type FieldRef, type GroupPlan, type State, mergeGroups } from "./fast-group.js";
+import type { CompensatedSum } from "./compensated-sum.js";
+import { type AverageState, type FieldRef, type GroupPlan, type State, mergeGroups } from "./fast-group.js";
 
 export interface SqlGroup {
   /** The select list and GROUP BY clause, for `SELECT … FROM table [WHERE …] GROUP BY …`. */
@@ -57,11 +58,20 @@ export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined 
       stateReaders.push((row) => (row.n as number) * accumulator.value);
       continue;
     }
-    // Sums of fractions must add up in document order, as the document path does, to give the
-    // same last bits; SQLite's sum compensates rounding, so those groups take the document path.
-    if (accumulator.kind === "sum" || accumulator.kind === "avg") return undefined;
     const column = columnOf(accumulator.field);
     if (!column) return undefined;
+    if (accumulator.kind === "sum" || accumulator.kind === "avg") {
+      // Other values than numbers add nothing, except a path across an array: MongoDB looks inside.
+      odd.push(`${letter(column)} = '${CELL.acrossArray}'`);
+      // total() is SQLite's compensated sum (compensated-sum.ts), 0.0 over no numbers.
+      select.push(`total(${NUMBER(column)}) AS a${i}`);
+      if (accumulator.kind === "sum") stateReaders.push((row): CompensatedSum => [row[`a${i}`] as number, 0]);
+      else {
+        select.push(`count(${NUMBER(column)}) AS c${i}`);
+        stateReaders.push((row): AverageState => ({ sum: [row[`a${i}`] as number, 0], count: row[`c${i}`] as number }));
+      }
+      continue;
+    }
     // $min/$max order values of any type; SQL does so here only for numbers.
     odd.push(`${letter(column)} NOT IN ('${CELL.number}', '${CELL.null}', '${CELL.missing}')`);
     select.push(`${accumulator.kind}(${NUMBER(column)}) AS a${i}`);
