@@ -1,11 +1,12 @@
 /**
  * The native `$group` of fast-group.ts, answered by SQLite over hot columns when every key and
- * accumulated path has one: counts, sums and averages (compensated as the document path adds them,
- * see compensated-sum.ts) and least and greatest values. No document is read or decoded.
+ * accumulated path has one: counts, sums and averages (compensated as the document path adds
+ * them, see compensated-sum.ts) and least and greatest values. No document is read or decoded.
  * SQLite groups by each key's type letter and value (a date key by its UTC quarter hour), which
- * is never coarser than MongoDB's grouping; the partial groups are then merged by MongoDB's rules in JavaScript. A group that
- * holds a value SQL cannot treat as MongoDB does (a path across an array, a non-number under
- * $min/$max, a non-date under $dateToString) makes the caller take the document path instead.
+ * is never coarser than MongoDB's grouping; the partial groups are then merged by MongoDB's rules
+ * in JavaScript. A group that holds a value SQL cannot treat as MongoDB does (a path across an
+ * array, a non-number under $min/$max, a non-date under $dateToString) makes the caller take the
+ * document path instead.
  */
 import type { Doc } from "../store.js";
 import { CELL, type CellValue, type HotColumn, type Layout, valueOfCell } from "./columns.js";
@@ -61,7 +62,7 @@ export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined 
     const column = columnOf(accumulator.field);
     if (!column) return undefined;
     if (accumulator.kind === "sum" || accumulator.kind === "avg") {
-      // Other values than numbers add nothing, except a path across an array: MongoDB looks inside.
+      // Values other than numbers add nothing, except across an array, which the document path reads.
       odd.push(`${letter(column)} = '${CELL.acrossArray}'`);
       // total() is SQLite's compensated sum (compensated-sum.ts), 0.0 over no numbers.
       select.push(`total(${NUMBER(column)}) AS a${i}`);
