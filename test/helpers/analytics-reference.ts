@@ -16,6 +16,45 @@ function mondayOf(day: string): string {
   return new Date(date.getTime() - offset * 86_400_000).toISOString().slice(0, 10);
 }
 
+/**
+ * The sum of doubles rounded once, as Python's math.fsum computes it (Shewchuk's exact partials).
+ * MongoDB adds with a double-double sum and the embedded engine with a compensated one: on these
+ * scores both give this sum, where a plain running sum is off in the last bit now and then.
+ */
+function exactSum(values: number[]): number {
+  const partials: number[] = [];
+  for (let x of values) {
+    let kept = 0;
+    for (let y of partials) {
+      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+      const high = x + y;
+      const low = y - (high - x);
+      if (low !== 0) partials[kept++] = low;
+      x = high;
+    }
+    partials.length = kept;
+    partials.push(x);
+  }
+  // Adds the partials from the largest down, rounding the last step half to even as fsum does.
+  let n = partials.length;
+  if (n === 0) return 0;
+  let high = partials[--n]!;
+  let low = 0;
+  while (n > 0) {
+    const x = high;
+    const y = partials[--n]!;
+    high = x + y;
+    low = y - (high - x);
+    if (low !== 0) break;
+  }
+  if (n > 0 && ((low < 0 && partials[n - 1]! < 0) || (low > 0 && partials[n - 1]! > 0))) {
+    const twice = low * 2;
+    const x = high + twice;
+    if (twice === x - high) high = x;
+  }
+  return high;
+}
+
 export function referenceGroup(doc: InteractionDoc, groupBy: string | undefined, tz: string): string {
   if (groupBy === "day") return localDay(doc.timestamp, tz);
   if (groupBy === "week") return mondayOf(localDay(doc.timestamp, tz));
@@ -34,7 +73,7 @@ export function referenceAnalytics(docs: InteractionDoc[], metric: string, group
     const n = items.length;
     if (metric === "fluency") {
       const scores = items.map((d) => d.analysis.fluency_score);
-      return { group, interactions: n, avg: scores.reduce((a, b) => a + b, 0) / n, min: Math.min(...scores), max: Math.max(...scores) };
+      return { group, interactions: n, avg: exactSum(scores) / n, min: Math.min(...scores), max: Math.max(...scores) };
     }
     if (metric === "grammar") {
       const errors = items.reduce((a, d) => a + d.analysis.grammar_errors.length, 0);

@@ -8,6 +8,7 @@ import { ObjectId } from "bson";
 import { InvalidInputError } from "../../errors.js";
 import type { Doc, FindOptions, Filter, Pipeline, SortSpec, Update } from "../store.js";
 import { compareBson } from "./bson-order.js";
+import { compensatedAccumulators } from "./compensated-sum.js";
 import { extremeAccumulators, rangeOperators, sortDocs } from "./ordered-operators.js";
 import { applyFast, canApplyFast } from "./fast-update.js";
 
@@ -38,7 +39,7 @@ function engine(): Engine {
   const $sort = (collection: import("mingo/lazy").Iterator, sort: SortSpec) => collection.transform((docs) => Lazy(sortDocs(docs as Doc[], sort, resolve)));
   // mingo's own entry point lets its operators win over custom ones, so the context is built here.
   const context = mingo.Context.init({
-    accumulator: { ...accumulator, ...extremeAccumulators(accumulator.$push as never) },
+    accumulator: { ...accumulator, ...extremeAccumulators(accumulator.$push as never), ...compensatedAccumulators(accumulator.$push as never) },
     expression: load("mingo/operators/expression"),
     pipeline: { ...pipeline, $sort },
     projection: load("mingo/operators/projection"),
