@@ -29,7 +29,7 @@ export function addSum(into: CompensatedSum, other: CompensatedSum): Compensated
 }
 
 /** The sum's value: SQLite's `sum + error` (an infinite error, from an overflowing sum, is left out). */
-export function valueOf([sum, error]: CompensatedSum): number {
+export function roundedSum([sum, error]: CompensatedSum): number {
   return Number.isFinite(error) ? sum + error : sum;
 }
 
@@ -42,7 +42,7 @@ type Accumulator = (collection: unknown[], expression: unknown, options: unknown
 export function compensatedAccumulators(push: Accumulator): Record<"$sum" | "$avg", Accumulator> {
   const numbers = (collection: unknown[], expression: unknown, options: unknown) =>
     (push(collection, expression, options) as unknown[]).filter((value): value is number => typeof value === "number" && !Number.isNaN(value));
-  const total = (values: number[]) => valueOf(values.reduce((sum: CompensatedSum, value) => addTo(sum, value), [0, 0]));
+  const total = (values: number[]) => roundedSum(values.reduce((sum: CompensatedSum, value) => addTo(sum, value), [0, 0]));
   return {
     $sum: (collection, expression, options) => (typeof expression === "number" ? collection.length * expression : total(numbers(collection, expression, options))),
     $avg: (collection, expression, options) => {

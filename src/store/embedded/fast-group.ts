@@ -11,7 +11,7 @@
 import { ObjectId } from "bson";
 import type { Doc, Pipeline } from "../store.js";
 import { isPlainObject } from "./codec.js";
-import { type CompensatedSum, addSum, valueOf } from "./compensated-sum.js";
+import { type CompensatedSum, addSum, roundedSum } from "./compensated-sum.js";
 import { type LocalDate, localDate } from "./local-date.js";
 import { aggregateStream, compareValues } from "./mql.js";
 
@@ -230,10 +230,10 @@ function merge(accumulator: Accumulator, into: State, from: State): State {
 }
 
 function result(accumulator: Accumulator, state: State): unknown {
-  if (accumulator.kind === "sum") return valueOf(state as CompensatedSum);
+  if (accumulator.kind === "sum") return roundedSum(state as CompensatedSum);
   if (accumulator.kind === "avg") {
     const { sum, count } = state as AverageState;
-    return count ? valueOf(sum) / count : null;
+    return count ? roundedSum(sum) / count : null;
   }
   return state ?? null;
 }
