@@ -1,0 +1,133 @@
+/**
+ * The totals beside the analytics groups, the order of error patterns and metrics, and the
+ * windows of progress history: what a dashboard or the CLI summary line shows, each checked
+ * against a computation from the stored documents where a planted bug survived the rest of the suite.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CEFR_LEVELS } from "../../src/schema/common.js";
+import type { InteractionDoc } from "../../src/schema/interaction.js";
+import { analytics } from "../../src/services/analytics.js";
+import { compareVersions, loggedEntries, logMetrics, metricsHistory } from "../../src/services/metrics.js";
+import { detectPatterns } from "../../src/services/patterns.js";
+import { progressHistory, saveSnapshot } from "../../src/services/progress.js";
+import { seedDemoData } from "../../src/services/seed.js";
+import { COLLECTIONS } from "../../src/store/collections.js";
+import { openStore } from "../../src/store/open-store.js";
+import type { Store } from "../../src/store/store.js";
+import { FIXED_NOW } from "../helpers/fixtures.js";
+
+const DAY = 86_400_000;
+let store: Store;
+let docs: InteractionDoc[];
+
+beforeAll(async () => {
+  store = await openStore(":memory:", { retentionDays: 0 });
+  await seedDemoData(store, { users: 9, interactions: 300, days: 20, seed: 23 }, undefined, FIXED_NOW);
+  docs = await store.collection<InteractionDoc>(COLLECTIONS.interactions).find({}).toArray();
+});
+afterAll(async () => {
+  await store.close();
+});
+
+describe("analytics summaries", () => {
+  const count = () => docs.length;
+
+  it("give fluency's mean over every interaction, its least and its greatest", async () => {
+    const scores = docs.map((d) => d.analysis.fluency_score);
+    const { summary } = await analytics(store, { metric: "fluency", group_by: "day" });
+    expect(summary.groups).toBeGreaterThan(5);
+    expect(summary.interactions).toBe(count());
+    expect(summary.avg as number).toBeCloseTo(scores.reduce((a, b) => a + b, 0) / scores.length, 12);
+    expect(summary.min).toBe(Math.min(...scores));
+    expect(summary.max).toBe(Math.max(...scores));
+  });
+
+  it("count grammar errors, per interaction and the share with any", async () => {
+    const errors = docs.reduce((sum, d) => sum + d.analysis.grammar_errors.length, 0);
+    const withErrors = docs.filter((d) => d.analysis.grammar_errors.length > 0).length;
+    const { summary, data } = await analytics(store, { metric: "grammar", group_by: "week" });
+    expect(summary).toEqual({ groups: data.length, interactions: count(), errors, errors_per_interaction: errors / count(), share_with_errors: withErrors / count() });
+    expect(errors).toBeGreaterThan(withErrors);
+  });
+
+  it("count interactions per vocabulary level", async () => {
+    const { summary } = await analytics(store, { metric: "vocabulary", group_by: "day" });
+    const expected = Object.fromEntries(CEFR_LEVELS.map((level) => [level, docs.filter((d) => d.analysis.vocabulary_level === level).length]));
+    expect(summary).toMatchObject({ interactions: count(), ...expected });
+  });
+
+  it("count sessions per group and distinct learners overall", async () => {
+    const { summary, data } = await analytics(store, { metric: "engagement", group_by: "week" });
+    expect(summary.sessions).toBe(data.reduce((sum, row) => sum + (row.sessions as number), 0));
+    expect(summary.learners).toBe(new Set(docs.map((d) => d.user_id)).size);
+    const all = await analytics(store, { metric: "engagement" });
+    expect(all.group_by).toBeNull();
+    expect(all.summary.sessions).toBe(new Set(docs.map((d) => `${d.user_id}\u0000${d.session_id}`)).size);
+  });
+
+  it("are the bare counts when the window holds nothing", async () => {
+    const empty = { start_date: "2001-01-01", end_date: "2001-01-02" };
+    for (const metric of ["fluency", "grammar", "vocabulary", "engagement"] as const) {
+      expect((await analytics(store, { metric, group_by: "day", ...empty })).summary).toEqual({ groups: 0, interactions: 0 });
+    }
+  });
+});
+
+describe("stored error patterns", () => {
+  it("come most frequent first, ties by error type, and are counted once per learner", async () => {
+    const patterns = await detectPatterns(store, { days: 30 }, FIXED_NOW);
+    expect(patterns.length).toBeGreaterThan(3);
+    for (let i = 1; i < patterns.length; i++) {
+      const [a, b] = [patterns[i - 1]!, patterns[i]!];
+      expect(a.frequency > b.frequency || (a.frequency === b.frequency && a.error_type.localeCompare(b.error_type) <= 0)).toBe(true);
+    }
+    for (const pattern of patterns) {
+      expect(pattern.affected_users).toBeLessThanOrEqual(pattern.frequency);
+      expect(pattern.sample_users.length).toBeLessThanOrEqual(pattern.affected_users);
+      expect(pattern.example_errors.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("metrics", () => {
+  it("list a model's history newest first, up to the limit, and count a version's entries", async () => {
+    const model = "order-model";
+    for (const [version, day] of [["v1", 3], ["v2", 2], ["v3", 1]] as const) {
+      await logMetrics(store, { model_name: model, version, metrics: { accuracy: 0.8 }, timestamp: new Date(FIXED_NOW.getTime() - day * DAY).toISOString() });
+    }
+    await logMetrics(store, { model_name: "other-model", version: "v9", metrics: { accuracy: 0.1 } });
+    expect((await metricsHistory(store, { model_name: model })).map((m) => m.version)).toEqual(["v3", "v2", "v1"]);
+    expect((await metricsHistory(store, { model_name: model, limit: 2 })).map((m) => m.version)).toEqual(["v3", "v2"]);
+    expect(await loggedEntries(store, model, "v2")).toBe(1);
+    expect(await loggedEntries(store, model, "v9")).toBe(0);
+  });
+
+  it("compare the latest entry of each version, and say which is missing", async () => {
+    const model = "latest-model";
+    await logMetrics(store, { model_name: model, version: "a", metrics: { accuracy: 0.5 }, timestamp: new Date(FIXED_NOW.getTime() - 2 * DAY).toISOString() });
+    await logMetrics(store, { model_name: model, version: "a", metrics: { accuracy: 0.9 }, timestamp: new Date(FIXED_NOW.getTime() - DAY).toISOString() });
+    await logMetrics(store, { model_name: model, version: "b", metrics: { accuracy: 0.9 } });
+    const result = await compareVersions(store, model, "a", "b");
+    expect(result.metrics.find((row) => row.metric === "accuracy")).toMatchObject({ base: 0.9, candidate: 0.9, delta: 0 });
+    await expect(compareVersions(store, model, "a", "zzz")).rejects.toThrow(`no metrics logged for ${model} zzz`);
+  });
+
+  it("stamp an entry with the time given, else the clock", async () => {
+    const { metric_id } = await logMetrics(store, { model_name: "clock-model", version: "v1", metrics: { accuracy: 1 } }, { now: FIXED_NOW });
+    const [stored] = await metricsHistory(store, { model_name: "clock-model" });
+    expect(String(stored!._id)).toBe(metric_id);
+    expect(stored!.timestamp).toEqual(FIXED_NOW);
+  });
+});
+
+describe("progress history", () => {
+  it("keeps the learner's snapshots of the window, oldest first", async () => {
+    const user_id = "history-learner";
+    for (const day of [40, 10, 5]) {
+      await saveSnapshot(store, { user_id, level: "B1", fluency_score_avg: 0.5, grammar_accuracy: 0.5, vocabulary_count: 100, snapshot_date: new Date(FIXED_NOW.getTime() - day * DAY).toISOString() }, FIXED_NOW);
+    }
+    await saveSnapshot(store, { user_id: "someone-else", level: "B1", fluency_score_avg: 0.5, grammar_accuracy: 0.5, vocabulary_count: 100 }, FIXED_NOW);
+    const history = await progressHistory(store, { user_id, days: 30 }, FIXED_NOW);
+    expect(history.map((s) => Math.round((FIXED_NOW.getTime() - s.snapshot_date.getTime()) / DAY))).toEqual([10, 5]);
+  });
+});
