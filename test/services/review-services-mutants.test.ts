@@ -256,3 +256,23 @@ describe("queue errors and corrections", () => {
     expect((await getQueueItem(store, { example_id })).revisions?.[0]?.note).toBe("clearer");
   });
 });
+
+describe("one example's review leaves the others alone", () => {
+  it("a new example takes only its own interaction's feedback, and taking back a correction reverts only its example", async () => {
+    const flaggedOne = await logInteraction(store, plain(1));
+    await submitFeedback(store, { interaction_id: flaggedOne.interaction_id, user_id: "u1", rating: 1 });
+    const other = await logInteraction(store, plain(2));
+    const { example_id: otherExample } = await addToQueue(store, { interaction_id: other.interaction_id, task_types: ["tutor_response"] });
+    expect(await getQueueItem(store, { example_id: otherExample })).toMatchObject({ status: "pending", flag_reasons: [] });
+
+    const { example_id: flaggedExample } = await addToQueue(store, { interaction_id: flaggedOne.interaction_id, task_types: ["tutor_response"] });
+    for (const example_id of [otherExample, flaggedExample]) {
+      await validateExample(store, { example_id, approved: true, validated_by: "ana", notes: "fixed", corrected_output: { grammar_errors: [], tutor_response: `Fixed ${example_id}.` } });
+    }
+    await retractDecision(store, { example_id: flaggedExample, validated_by: "ana" });
+    expect((await getQueueItem(store, { example_id: flaggedExample })).revisions).toEqual([]);
+    const kept = await getQueueItem(store, { example_id: otherExample });
+    expect(kept.revisions).toHaveLength(1);
+    expect(kept.corrected_output?.tutor_response).toBe(`Fixed ${otherExample}.`);
+  });
+});
