@@ -8,7 +8,7 @@ import { CEFR_LEVELS } from "../../src/schema/common.js";
 import type { InteractionDoc } from "../../src/schema/interaction.js";
 import { analytics } from "../../src/services/analytics.js";
 import { compareVersions, loggedEntries, logMetrics, metricsHistory } from "../../src/services/metrics.js";
-import { detectPatterns } from "../../src/services/patterns.js";
+import { detectPatterns, userPatterns } from "../../src/services/patterns.js";
 import { progressHistory, saveSnapshot } from "../../src/services/progress.js";
 import { seedDemoData } from "../../src/services/seed.js";
 import { COLLECTIONS } from "../../src/store/collections.js";
@@ -129,5 +129,50 @@ describe("progress history", () => {
     await saveSnapshot(store, { user_id: "someone-else", level: "B1", fluency_score_avg: 0.5, grammar_accuracy: 0.5, vocabulary_count: 100 }, FIXED_NOW);
     const history = await progressHistory(store, { user_id, days: 30 }, FIXED_NOW);
     expect(history.map((s) => Math.round((FIXED_NOW.getTime() - s.snapshot_date.getTime()) / DAY))).toEqual([10, 5]);
+  });
+});
+
+describe("insight inputs and their order", () => {
+  it("refuse bad input naming what it was", async () => {
+    const refusals: Array<[string, () => Promise<unknown>]> = [
+      ["invalid analytics query", () => analytics(store, { metric: "nope" as never })],
+      ["invalid model metrics", () => logMetrics(store, {} as never)],
+      ["invalid metrics history query", () => metricsHistory(store, {} as never)],
+      ["invalid model name", () => loggedEntries(store, "", "v1")],
+      ["invalid model name", () => compareVersions(store, "", "a", "b")],
+      ["invalid pattern detection options", () => detectPatterns(store, { days: -1 })],
+      ["invalid learner pattern query", () => userPatterns(store, {} as never)],
+      ["invalid progress snapshot", () => saveSnapshot(store, {} as never)],
+      ["invalid progress history query", () => progressHistory(store, {} as never)],
+    ];
+    for (const [message, call] of refusals) await expect(call(), message).rejects.toThrow(new RegExp(`^${message}\\b`));
+  });
+
+  it("tie metrics to a known export only, and replace a version's entries when asked", async () => {
+    await expect(logMetrics(store, { model_name: "m-export", version: "v1", metrics: { a: 1 }, export_id: "exp-unknown" })).rejects.toThrow("no export with id exp-unknown");
+    await logMetrics(store, { model_name: "m-replace", version: "v1", metrics: { a: 1 } });
+    await logMetrics(store, { model_name: "m-replace", version: "v2", metrics: { a: 1 } });
+    await logMetrics(store, { model_name: "m-replace", version: "v1", metrics: { a: 2 } }, { replace: true });
+    expect(await loggedEntries(store, "m-replace", "v1")).toBe(1);
+    expect(await loggedEntries(store, "m-replace", "v2")).toBe(1);
+  });
+
+  it("list progress oldest first whatever order the snapshots came in, and trend from the two before", async () => {
+    const user_id = "unordered-learner";
+    const save = (day: number, fluency: number) =>
+      saveSnapshot(store, { user_id, level: "B1", fluency_score_avg: fluency, grammar_accuracy: 0.5, vocabulary_count: 100, snapshot_date: new Date(FIXED_NOW.getTime() - day * DAY).toISOString() }, FIXED_NOW);
+    await save(3, 0.5);
+    await save(9, 0.4);
+    await save(6, 0.45);
+    expect((await progressHistory(store, { user_id, days: 30 }, FIXED_NOW)).map((s) => s.fluency_score_avg)).toEqual([0.4, 0.45, 0.5]);
+  });
+
+  it("show one learner's error types most frequent first, with the latest examples", async () => {
+    const learner = docs.find((d) => d.analysis.grammar_errors.length > 1)!.user_id;
+    const mine = await userPatterns(store, { user_id: learner, days: 30 }, FIXED_NOW);
+    const counts = mine.error_types.map((t) => t.count);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    expect(mine.total_errors).toBe(counts.reduce((a, b) => a + b, 0));
+    for (const type of mine.error_types) expect(type.examples.length).toBe(Math.min(5, type.count));
   });
 });
