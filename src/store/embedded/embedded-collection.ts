@@ -1,7 +1,8 @@
 /**
  * One collection of the embedded engine: a SQLite table of (rid, id, doc) rows, where `doc` is
- * the document's JSON text and `id` the key of its `_id`. Filters run through mingo; a filter on
- * `_id` is answered by the primary key.
+ * the document's JSON text and `id` the key of its `_id`, beside hot columns. Which rows a read
+ * takes and in which order is planned by scan-plan.ts and read page by page by keyset-scan.ts;
+ * mingo tests the rows the SQL does not answer exactly, and runs what SQL cannot.
  */
 import { ObjectId } from "bson";
 import type { Statement } from "better-sqlite3";
