@@ -175,10 +175,8 @@ export class Catalog {
 
   private isCurrent(collection: string, spec: IndexSpec): boolean {
     const stored = this.specsOf(collection).find((existing) => existing.name === spec.name);
-    if (!stored) return false;
-    const { multikey, ...declared } = stored;
-    if (JSON.stringify(declared) !== JSON.stringify(spec)) return false;
-    return multikey === true || this.sqlIndexes.has(sqlIndexName(collection, spec.name));
+    if (!stored || JSON.stringify(declaredSpec(stored)) !== JSON.stringify(spec)) return false;
+    return stored.multikey === true || this.sqlIndexes.has(sqlIndexName(collection, spec.name));
   }
 
   private saveSpec(collection: string, spec: StoredIndexSpec): void {
@@ -278,3 +276,8 @@ export class Catalog {
 }
 
 const EMPTY_LAYOUT: Layout = makeLayout([]);
+
+/** A stored spec as it was declared: whether it turned multikey is the engine's own finding. */
+export function declaredSpec({ multikey: _multikey, ...declared }: StoredIndexSpec): IndexSpec {
+  return declared;
+}

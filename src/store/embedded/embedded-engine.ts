@@ -11,7 +11,7 @@ import Database from "better-sqlite3";
 import { Mutex } from "async-mutex";
 import { StoreUnavailableError } from "../../errors.js";
 import type { IndexSpec } from "../store.js";
-import { Catalog } from "./catalog.js";
+import { Catalog, declaredSpec } from "./catalog.js";
 import { wrapSqliteError } from "./sqlite-errors.js";
 
 /** How long a write waits for another process's transaction before giving up. */
@@ -157,8 +157,7 @@ export class EmbeddedEngine {
   }
 
   listIndexes(collection: string): IndexSpec[] {
-    // Whether an index is multikey is the engine's own finding, not part of what was declared.
-    return [{ name: "_id_", keys: { _id: 1 }, unique: true }, ...this.catalog.specsOf(collection).map(({ multikey: _multikey, ...declared }) => declared)];
+    return [{ name: "_id_", keys: { _id: 1 }, unique: true }, ...this.catalog.specsOf(collection).map(declaredSpec)];
   }
 
   /** Closes the connection once the pending group, if any, is committed. */

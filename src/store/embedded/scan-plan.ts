@@ -60,7 +60,7 @@ export function planScan(filter: Filter, sort: SortSpec | undefined, context: Sc
  * sorts as MongoDB sorts the ids; single-valued indexed paths by type rank (MongoDB's order of
  * types) then value, as the indexes hold them; the row id breaks ties.
  */
-export function sqlOrder(sort: SortSpec | undefined, context: ScanContext): OrderTerm[] | undefined {
+function sqlOrder(sort: SortSpec | undefined, context: ScanContext): OrderTerm[] | undefined {
   if (!sort) return undefined;
   const keys = Object.entries(sort);
   if (keys.length === 0) return undefined;
