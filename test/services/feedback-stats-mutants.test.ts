@@ -89,36 +89,32 @@ describe("an interaction's feedback", () => {
 });
 
 describe("flagged verdicts", () => {
-  it("count a verdict with several reasons once, reported issues included", async () => {
+  /** The statistics of a fresh store where each verdict rates an interaction of its own. */
+  async function statsOf(verdicts: Array<{ rating: number; helpful?: boolean; accurate?: boolean; reported_issues?: string[] }>) {
     const own = await openStore(":memory:");
     try {
-      const verdicts = [
-        { rating: 1, reported_issues: ["wrong"] },
-        { rating: 5, accurate: false, reported_issues: ["wrong"] },
-        { rating: 4, reported_issues: ["too_long"] },
-        { rating: 4, accurate: true },
-      ];
       for (const [index, verdict] of verdicts.entries()) {
         const { interaction_id } = await logInteraction(own, interactionWith({ fluency_score: 0.5 }, index + 1));
         await submitFeedback(own, { interaction_id, user_id: `u${index}`, ...verdict, timestamp: NOW.toISOString() }, NOW);
       }
-      expect(await feedbackStats(own, { days: 7 }, NOW)).toMatchObject({ total_feedbacks: 4, flagged: 3, avg_rating: 3.5 });
+      return await feedbackStats(own, { days: 7 }, NOW);
     } finally {
       await own.close();
     }
+  }
+
+  it("count a verdict with several reasons once, reported issues included", async () => {
+    const verdicts = [
+      { rating: 1, reported_issues: ["wrong"] },
+      { rating: 5, accurate: false, reported_issues: ["wrong"] },
+      { rating: 4, reported_issues: ["too_long"] },
+      { rating: 4, accurate: true },
+    ];
+    expect(await statsOf(verdicts)).toMatchObject({ total_feedbacks: 4, flagged: 3, avg_rating: 3.5 });
   });
 
   it("weigh each kind of verdict by how many learners gave it", async () => {
-    const own = await openStore(":memory:");
-    try {
-      const verdicts = [5, 5, 5, 1].map((rating) => ({ rating, helpful: true, accurate: rating > 1 }));
-      for (const [index, verdict] of verdicts.entries()) {
-        const { interaction_id } = await logInteraction(own, interactionWith({ fluency_score: 0.5 }, index + 1));
-        await submitFeedback(own, { interaction_id, user_id: `u${index}`, ...verdict, timestamp: NOW.toISOString() }, NOW);
-      }
-      expect(await feedbackStats(own, { days: 7 }, NOW)).toMatchObject({ total_feedbacks: 4, avg_rating: 4, helpful_percentage: 100, accurate_percentage: 75, flagged: 1, rating_distribution: { "1": 1, "5": 3 } });
-    } finally {
-      await own.close();
-    }
+    const verdicts = [5, 5, 5, 1].map((rating) => ({ rating, helpful: true, accurate: rating > 1 }));
+    expect(await statsOf(verdicts)).toMatchObject({ total_feedbacks: 4, avg_rating: 4, helpful_percentage: 100, accurate_percentage: 75, flagged: 1, rating_distribution: { "1": 1, "5": 3 } });
   });
 });
