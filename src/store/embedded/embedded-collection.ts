@@ -35,7 +35,7 @@ import { type GroupPlan, planFastGroup, runFastGroup } from "./fast-group.js";
 import { aggregateStream, applyUpdate, compileFilter, project, shape, upsertSeed } from "./mql.js";
 import { keysetScan } from "./keyset-scan.js";
 import { type Row, type RowReader, WHOLE_DOCUMENT, readerFor } from "./row-reader.js";
-import { type GroupPath, publishRead } from "./read-paths.js";
+import { type GroupPath, READ_PATHS, type ReadEvent } from "./read-paths.js";
 import { type ScanPlan, planScan } from "./scan-plan.js";
 import { sqlGroup } from "./sql-group.js";
 import { tableName } from "./sql-names.js";
@@ -171,8 +171,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   private announce(operation: string, plan: ScanPlan, sort: SortSpec | undefined, group?: GroupPath): void {
+    // Every read passes here: nothing is built when nobody listens.
+    if (!READ_PATHS.hasSubscribers) return;
     const scan = plan.ids ? "id lookup" : !sort ? "insertion order" : plan.sorted ? "index order" : "sorted in memory";
-    publishRead({ collection: this.name, operation, scan, exact: plan.exact, ...(group ? { group } : {}) });
+    READ_PATHS.publish({ collection: this.name, operation, scan, exact: plan.exact, ...(group ? { group } : {}) } satisfies ReadEvent);
   }
 
   /**

@@ -20,7 +20,3 @@ export interface ReadEvent {
 }
 
 export const READ_PATHS = channel("lexi:embedded:read");
-
-export function publishRead(event: ReadEvent): void {
-  if (READ_PATHS.hasSubscribers) READ_PATHS.publish(event);
-}
