@@ -18,7 +18,7 @@ const value = fc.oneof(
   fc.constantFrom(0, 1, 2.5, -1),
   fc.boolean(),
   fc.constant(null),
-  fc.constantFrom(new Date("2026-03-29T00:45:00Z"), new Date("2026-03-28T23:59:59.999Z"), new Date("2026-10-25T01:10:00Z"), new Date(0)),
+  fc.constantFrom(new Date("2026-03-29T00:45:00Z"), new Date("2026-03-28T23:59:59.999Z"), new Date("2026-10-25T01:10:00Z"), new Date(0), new Date(-1_800_000), new Date(Date.UTC(10000, 0, 1))),
   fc.constant([1, 2]),
 );
 const doc = fc.record({ k: value, d: value, n: value, o: fc.oneof(fc.record({ x: value }, { requiredKeys: [], noNullPrototype: true }), fc.array(fc.record({ x: value }, { noNullPrototype: true }), { maxLength: 2 })) }, { requiredKeys: [], noNullPrototype: true });
@@ -30,6 +30,8 @@ const PIPELINES: Array<[string, Pipeline]> = [
   ["sums and averages", [{ $group: { _id: "$k", s: { $sum: "$n" }, avg: { $avg: "$n" } } }]],
   ["named keys, one missing", [{ $group: { _id: { k: "$k", x: "$o.x" }, n: { $sum: 2 } } }]],
   ["local days in a zone", [{ $group: { _id: { $dateToString: { date: "$d", format: "%Y-%m-%d", timezone: "Europe/Berlin" } }, n: { $sum: 1 }, min: { $min: "$n" } } }]],
+  ["UTC days (the date's own characters)", [{ $group: { _id: { $dateToString: { date: "$d", format: "%Y-%m-%d" } }, n: { $sum: 1 }, s: { $sum: "$n" } } }]],
+  ["UTC months by a zero offset, averages", [{ $group: { _id: { m: { $dateToString: { date: "$d", format: "%Y-%m", timezone: "+00:00" } }, k: "$k" }, avg: { $avg: "$n" }, max: { $max: "$n" } } }]],
   ["one group after a filter", [{ $match: { k: "a" } }, { $group: { _id: null, n: { $sum: 1 }, max: { $max: "$n" } } }]],
 ];
 

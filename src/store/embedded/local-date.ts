@@ -16,17 +16,19 @@ export interface LocalDate {
   text(date: Date): string | undefined;
   /** All instants of a UTC quarter hour share one local date. */
   quarterHourly: boolean;
+  /** In UTC the local date is the first characters of the ISO text (`toISOString`), so many. */
+  isoPrefix?: number;
 }
 
 export function localDate(format: string, zone: string | undefined): LocalDate | undefined {
   if (format !== "%Y-%m-%d" && format !== "%Y-%m") return undefined;
   const length = format === "%Y-%m-%d" ? 10 : 7;
   const utc = (ms: number) => (ms >= 0 && ms < UNTIL_10000 ? new Date(ms).toISOString().slice(0, length) : undefined);
-  if (zone === undefined) return { text: (date) => utc(date.getTime()), quarterHourly: true };
+  if (zone === undefined) return { text: (date) => utc(date.getTime()), quarterHourly: true, isoPrefix: length };
   const offset = OFFSET.exec(zone);
   if (offset) {
     const minutes = (offset[1] === "-" ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3] ?? 0));
-    return { text: (date) => utc(date.getTime() + minutes * 60_000), quarterHourly: minutes % 15 === 0 };
+    return { text: (date) => utc(date.getTime() + minutes * 60_000), quarterHourly: minutes % 15 === 0, ...(minutes === 0 ? { isoPrefix: length } : {}) };
   }
   let formatter: Intl.DateTimeFormat;
   try {

@@ -2,11 +2,14 @@
  * The native `$group` of fast-group.ts, answered by SQLite over hot columns when every key and
  * accumulated path has one: counts, sums and averages (compensated as the document path adds
  * them, see compensated-sum.ts) and least and greatest values. No document is read or decoded.
- * SQLite groups by each key's type letter and value (a date key by its UTC quarter hour), which
- * is never coarser than MongoDB's grouping; the partial groups are then merged by MongoDB's rules
- * in JavaScript. A group that holds a value SQL cannot treat as MongoDB does (a path across an
- * array, a non-number under $min/$max, a non-date under $dateToString) makes the caller take the
- * document path instead.
+ *
+ * SQLite groups by each key's value (a date key by its UTC day or month, or elsewhere by its UTC
+ * quarter hour) and by the type letter of every column the group reads, and aggregates the plain
+ * columns: no condition is evaluated per row, which is what the scan's time goes to. The letters
+ * then tell, per partial group, which values are numbers; a partial group holding a value SQL
+ * cannot treat as MongoDB does (a path across an array, a non-number under $min/$max, a non-date
+ * or a year outside 0–9999 under $dateToString) makes the caller take the document path instead.
+ * The partial groups, never coarser than MongoDB's, are merged by MongoDB's rules in JavaScript.
  */
 import type { Doc } from "../store.js";
 import { CELL, type CellValue, type HotColumn, type Layout, valueOfCell } from "./columns.js";
@@ -21,9 +24,12 @@ export interface SqlGroup {
   finish(rows: Array<Record<string, CellValue>>): Doc[] | undefined;
 }
 
-const letter = (column: HotColumn) => `substr(ctypes, ${column.position}, 1)`;
+type SqlRow = Record<string, CellValue>;
+
+const NEEDS_DOCUMENTS = Symbol("needs documents");
 const quoted = (column: HotColumn) => `"${column.name}"`;
-const NUMBER = (column: HotColumn) => `CASE WHEN ${letter(column)} = '${CELL.number}' THEN ${quoted(column)} END`;
+/** The instant a UTC day or month text starts at, completed from this template. */
+const UTC_START = "0000-01-01T00:00:00.000Z";
 
 export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined {
   if (plan.unwind) return undefined;
@@ -31,73 +37,94 @@ export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined 
   const keys: Array<[string | undefined, FieldRef]> = plan.key === null ? [] : Array.isArray(plan.key) ? plan.key : [[undefined, plan.key]];
   const select: string[] = [];
   const groupBy: string[] = [];
-  const odd: string[] = [];
-  const keyReaders: Array<(row: Record<string, CellValue>) => unknown> = [];
-  for (const [i, [, field]] of keys.entries()) {
+  const selected = new Map<string, string>();
+  /** The alias of a grouped or aggregated expression, selected once however many readers share it. */
+  const term = (sql: string, prefix: string, grouped: boolean): string => {
+    let alias = selected.get(sql);
+    if (!alias) {
+      alias = `${prefix}${selected.size}`;
+      selected.set(sql, alias);
+      select.push(`${sql} AS ${alias}`);
+      if (grouped) groupBy.push(alias);
+    }
+    return alias;
+  };
+  const letterOf = (column: HotColumn) => term(`substr(ctypes, ${column.position}, 1)`, "t", true);
+
+  const keyReaders: Array<(row: SqlRow) => unknown> = [];
+  for (const [, field] of keys) {
     const column = columnOf(field);
     if (!column || (field.date && !field.date.quarterHourly)) return undefined;
-    if (field.date) {
-      // `{"$date":"YYYY-MM-DDTHH:MM…`: the hour's text and the minute's quarter.
-      select.push(`substr(${quoted(column)}, 11, 13) || ':' || (CAST(substr(${quoted(column)}, 25, 2) AS INTEGER) / 15) AS k${i}`);
-      groupBy.push(`k${i}`);
-      odd.push(`${letter(column)} <> '${CELL.date}' OR substr(${quoted(column)}, 11, 1) IN ('+', '-')`);
-      const date = field.date;
-      keyReaders.push((row) => {
-        const [hour, quarter] = String(row[`k${i}`]).split(":");
-        return date.text(new Date(`${hour}:${String(Number(quarter) * 15).padStart(2, "0")}:00.000Z`)) ?? NEEDS_DOCUMENTS;
-      });
-    } else {
-      select.push(`${letter(column)} AS l${i}`, `${quoted(column)} AS k${i}`);
-      groupBy.push(`l${i}`, `k${i}`);
-      odd.push(`${letter(column)} = '${CELL.acrossArray}'`);
-      keyReaders.push((row) => valueOfCell(row[`l${i}`] as string, row[`k${i}`]!));
+    const letter = letterOf(column);
+    const date = field.date;
+    if (!date) {
+      const value = term(quoted(column), "k", true);
+      keyReaders.push((row) => (row[letter] === CELL.acrossArray ? NEEDS_DOCUMENTS : valueOfCell(row[letter] as string, row[value]!)));
+      continue;
     }
+    // `{"$date":"YYYY-MM-DDTHH:MM…`: the ISO text starts at the 11th character.
+    const prefix = date.isoPrefix;
+    const value = prefix
+      ? term(`substr(${quoted(column)}, 11, ${prefix})`, "k", true)
+      : term(`substr(${quoted(column)}, 11, 13) || ':' || (CAST(substr(${quoted(column)}, 25, 2) AS INTEGER) / 15)`, "k", true);
+    keyReaders.push((row) => {
+      const text = String(row[value]);
+      // A year written with a sign lies outside 0–9999.
+      if (row[letter] !== CELL.date || text.startsWith("+") || text.startsWith("-")) return NEEDS_DOCUMENTS;
+      if (prefix) return date.text(new Date(text + UTC_START.slice(text.length))) ?? NEEDS_DOCUMENTS;
+      const [hour, quarter] = text.split(":");
+      return date.text(new Date(`${hour}:${String(Number(quarter) * 15).padStart(2, "0")}:00.000Z`)) ?? NEEDS_DOCUMENTS;
+    });
   }
-  const stateReaders: Array<(row: Record<string, CellValue>) => State> = [];
-  for (const [i, [, accumulator]] of plan.accumulators.entries()) {
+
+  const count = term("count(*)", "n", false);
+  const stateReaders: Array<(row: SqlRow) => State | typeof NEEDS_DOCUMENTS> = [];
+  for (const [, accumulator] of plan.accumulators) {
     if (accumulator.kind === "constant") {
-      stateReaders.push((row) => (row.n as number) * accumulator.value);
+      stateReaders.push((row) => (row[count] as number) * accumulator.value);
       continue;
     }
     const column = columnOf(accumulator.field);
     if (!column) return undefined;
+    const letter = letterOf(column);
     if (accumulator.kind === "sum" || accumulator.kind === "avg") {
-      // Values other than numbers add nothing, except across an array, which the document path reads.
-      odd.push(`${letter(column)} = '${CELL.acrossArray}'`);
-      // total() is SQLite's compensated sum (compensated-sum.ts), 0.0 over no numbers.
-      select.push(`total(${NUMBER(column)}) AS a${i}`);
-      if (accumulator.kind === "sum") stateReaders.push((row): CompensatedSum => [row[`a${i}`] as number, 0]);
-      else {
-        select.push(`count(${NUMBER(column)}) AS c${i}`);
-        stateReaders.push((row): AverageState => ({ sum: [row[`a${i}`] as number, 0], count: row[`c${i}`] as number }));
-      }
+      // total() is SQLite's compensated sum (compensated-sum.ts). Values other than numbers add
+      // nothing, except across an array, which the document path reads.
+      const total = term(`total(${quoted(column)})`, "a", false);
+      const isAverage = accumulator.kind === "avg";
+      stateReaders.push((row): State | typeof NEEDS_DOCUMENTS => {
+        if (row[letter] === CELL.acrossArray) return NEEDS_DOCUMENTS;
+        const numbers = row[letter] === CELL.number;
+        const sum: CompensatedSum = [numbers ? (row[total] as number) : 0, 0];
+        return isAverage ? ({ sum, count: numbers ? (row[count] as number) : 0 } satisfies AverageState) : sum;
+      });
       continue;
     }
-    // $min/$max order values of any type; SQL does so here only for numbers.
-    odd.push(`${letter(column)} NOT IN ('${CELL.number}', '${CELL.null}', '${CELL.missing}')`);
-    select.push(`${accumulator.kind}(${NUMBER(column)}) AS a${i}`);
-    stateReaders.push((row) => row[`a${i}`] ?? undefined);
+    // $min/$max order values of any type and skip null and missing ones; SQL orders numbers only.
+    const extreme = term(`${accumulator.kind}(${quoted(column)})`, "a", false);
+    stateReaders.push((row) => {
+      if (row[letter] === CELL.number) return row[extreme];
+      return row[letter] === CELL.null || row[letter] === CELL.missing ? undefined : NEEDS_DOCUMENTS;
+    });
   }
-  select.push("count(*) AS n", `max(${odd.length ? odd.map((condition) => `(${condition})`).join(" OR ") : "0"}) AS odd`, "min(rid) AS first");
+  select.push("min(rid) AS first");
   const named = Array.isArray(plan.key) ? plan.key.map(([name]) => name) : undefined;
   return {
     select: select.join(", "),
     groupBy: groupBy.length ? `GROUP BY ${groupBy.join(", ")} ORDER BY first` : "",
     finish(rows) {
-      if (rows.some((row) => row.odd)) return undefined;
       const partial: Array<{ id: unknown; states: State[] }> = [];
       for (const row of rows) {
-        if (row.n === 0) continue;
+        if (row[count] === 0) continue;
         const values = keyReaders.map((read) => read(row));
-        if (values.includes(NEEDS_DOCUMENTS)) return undefined;
+        const states = stateReaders.map((read) => read(row));
+        if (values.includes(NEEDS_DOCUMENTS) || states.includes(NEEDS_DOCUMENTS)) return undefined;
         let id: unknown = null;
         if (named) id = Object.fromEntries(named.map((name, k) => [name, values[k]]).filter(([, value]) => value !== undefined));
         else if (plan.key !== null) id = values[0] ?? null;
-        partial.push({ id, states: stateReaders.map((read) => read(row)) });
+        partial.push({ id, states });
       }
       return [...mergeGroups(plan, partial)];
     },
   };
 }
-
-const NEEDS_DOCUMENTS = Symbol("needs documents");
