@@ -40,15 +40,7 @@ export type RunSql = (sql: string, params: SqlValue[]) => KeyedRow[];
  */
 export function* keysetScan(query: KeysetQuery, run: RunSql, pageRows: number): Generator<KeyedRow> {
   const { order } = query;
-  const keys = order.map((term, i) => `${term.sql} AS k${i}`).join(", ");
-  // The terms a page fixes by equality stay out of its ORDER BY: SQLite does not see that an
-  // expression held equal is constant, and would sort every remaining row in a temporary B-tree.
-  const orderFrom = (first: number) => order.slice(first).map((term) => `${term.sql}${term.descending ? " DESC" : ""}`).join(", ");
-  const page = (conditions: string[], values: SqlValue[]): KeyedRow[] => {
-    const where = query.where ? [`(${query.where})`, ...conditions] : conditions;
-    const sql = `SELECT ${query.columns}, ${keys} FROM "${query.table}"${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${orderFrom(Math.max(0, conditions.length - 1))} LIMIT ?`;
-    return run(sql, [...query.params, ...values, pageRows]);
-  };
+  const page = (conditions: string[], values: SqlValue[]): KeyedRow[] => run(pageSql(query, conditions), [...query.params, ...values, pageRows]);
   let rows = page([], []);
   let last = rows[rows.length - 1];
   let level = rows.length === pageRows ? order.length - 1 : -1;
@@ -65,6 +57,17 @@ export function* keysetScan(query: KeysetQuery, run: RunSql, pageRows: number): 
       level--;
     }
   }
+}
+
+/** The SQL of a page: the rows past `conditions` (none for the first page), at most `?` of them. */
+export function pageSql(query: KeysetQuery, conditions: string[] = []): string {
+  const keys = query.order.map((term, i) => `${term.sql} AS k${i}`).join(", ");
+  // The terms a page fixes by equality stay out of its ORDER BY: SQLite does not see that an
+  // expression held equal is constant, and would sort every remaining row in a temporary B-tree.
+  const first = Math.max(0, conditions.length - 1);
+  const order = query.order.slice(first).map((term) => `${term.sql}${term.descending ? " DESC" : ""}`).join(", ");
+  const where = query.where ? [`(${query.where})`, ...conditions] : conditions;
+  return `SELECT ${query.columns}, ${keys} FROM "${query.table}"${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`;
 }
 
 /** Equal to `last` on the terms before `level`, beyond it on the term at `level`. */
