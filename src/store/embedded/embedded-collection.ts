@@ -33,11 +33,10 @@ import { findPaths, pipelinePaths } from "./pipeline-paths.js";
 import type { EmbeddedEngine } from "./embedded-engine.js";
 import { type GroupPlan, planFastGroup, runFastGroup } from "./fast-group.js";
 import { aggregateStream, applyUpdate, compileFilter, project, shape, upsertSeed } from "./mql.js";
-import { type KeysetQuery, type RunSql, keysetScan, pageSql } from "./keyset-scan.js";
+import { type SqlRunner, keysetScan } from "./keyset-scan.js";
 import { type Row, type RowReader, WHOLE_DOCUMENT, readerFor } from "./row-reader.js";
 import { type GroupPath, READ_PATHS, type ReadEvent } from "./read-paths.js";
 import { type ScanPlan, planScan } from "./scan-plan.js";
-import { sortedIdsScan } from "./sorted-ids-scan.js";
 import { sqlGroup } from "./sql-group.js";
 import { tableName } from "./sql-names.js";
 import { isUniqueViolation, uniqueViolation, wrapSqliteError } from "./sqlite-errors.js";
@@ -186,38 +185,37 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     // Filters the primary key or the indexes answer exactly skip mingo: its set-up costs more than the lookup.
     const test = plan.exact ? () => true : compileFilter(filter);
     const columns = `rid, id, ${reader.columns}`;
-    const query: KeysetQuery = { columns, table: this.table, where: plan.where, params: plan.params, order: plan.order };
-    const run: RunSql = (sql, params) => this.statement(sql).all(...params);
     const rows = plan.ids
       ? this.rowsById(columns, plan.ids)
-      : this.sortsEachPage(query)
-        ? sortedIdsScan(query, run, (sql, params) => this.engine.db.prepare<unknown[], number>(sql).pluck().all(...params), CHUNK_ROWS)
-        : keysetScan(query, run, CHUNK_ROWS);
+      : keysetScan({ columns, table: this.table, where: plan.where, params: plan.params, order: plan.order }, this.runner, CHUNK_ROWS);
     for (const row of rows as Iterable<Row>) {
       const doc = reader.read(row);
       if (test(doc)) yield { rid: row.rid, doc };
     }
   }
 
-  /** Per first-page SQL: whether SQLite sorts each keyset page in a temporary B-tree. */
-  private readonly pageSorts = new Map<string, boolean>();
-
-  /**
-   * Whether the index that answers the filter does not give the order, so that SQLite would sort
-   * every matching row again for each page: its query plan says so.
-   */
-  private sortsEachPage(query: KeysetQuery): boolean {
-    if (!query.where) return false;
-    const sql = pageSql(query);
-    let sorts = this.pageSorts.get(sql);
-    if (sorts === undefined) {
-      this.engine.catalog.ensureTable(this.name);
-      const steps = this.engine.db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all(...query.params, 1);
-      sorts = steps.some((step) => /TEMP B-TREE FOR .*ORDER BY/.test(step.detail));
-      this.pageSorts.set(sql, sorts);
-    }
-    return sorts;
-  }
+  /** How scans run their SQL: statements prepared once per text, query plans asked once. */
+  private readonly runner: SqlRunner = (() => {
+    const idStatements = new Map<string, Statement<unknown[], number>>();
+    const sorts = new Map<string, boolean>();
+    return {
+      rows: (sql, params) => this.statement(sql).all(...params),
+      ids: (sql, params) => {
+        let statement = idStatements.get(sql);
+        if (!statement) idStatements.set(sql, (statement = this.engine.db.prepare<unknown[], number>(sql).pluck()));
+        return statement.all(...params);
+      },
+      sortsAll: (sql, params) => {
+        let answer = sorts.get(sql);
+        if (answer === undefined) {
+          const steps = this.engine.db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all(...params);
+          answer = steps.some((step) => /TEMP B-TREE FOR .*ORDER BY/.test(step.detail));
+          sorts.set(sql, answer);
+        }
+        return answer;
+      },
+    };
+  })();
 
   /** One query per chunk of ids: an import checks a thousand ids at a time. */
   private *rowsById(columns: string, keys: string[]): Generator<Row> {

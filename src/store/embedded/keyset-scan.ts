@@ -2,8 +2,12 @@
  * Reads an ordered SQL scan a page at a time, each page starting after the last row of the one
  * before (a keyset), so a long scan costs one index seek per page where `LIMIT … OFFSET` would
  * walk past every row already read. No cursor stays open between pages, so writers can run
- * between them.
+ * between them. When no index gives the order together with the filter (insertion order over a
+ * date range, say), each page would search and sort every match again; after a first full page
+ * the rest is then read by row id (sorted-ids-scan.ts).
  */
+import { restById } from "./sorted-ids-scan.js";
+
 export type SqlValue = string | number | null;
 
 /** One term of an ORDER BY: an SQL expression of the row and its direction. */
@@ -30,7 +34,14 @@ export interface KeysetQuery {
 /** A result row: the query's columns, then the order terms' values as `k0`, `k1`, … */
 export type KeyedRow = Record<string, unknown>;
 
-export type RunSql = (sql: string, params: SqlValue[]) => KeyedRow[];
+export interface SqlRunner {
+  /** The rows a query selects. */
+  rows(sql: string, params: SqlValue[]): KeyedRow[];
+  /** The row ids a query selects (its only column), in its order. */
+  ids(sql: string, params: SqlValue[]): number[];
+  /** Whether SQLite sorts every matching row to answer the query: no index gives its order with its filter. */
+  sortsAll(sql: string, params: SqlValue[]): boolean;
+}
 
 /**
  * The rows in order. After a page ending at key K, the rest are, in order: the rows equal to K on
@@ -38,13 +49,17 @@ export type RunSql = (sql: string, params: SqlValue[]) => KeyedRow[];
  * beyond on the one before, and so on up to the first term. Each of those is one seekable range:
  * an equality prefix and one inequality.
  */
-export function* keysetScan(query: KeysetQuery, run: RunSql, pageRows: number): Generator<KeyedRow> {
+export function* keysetScan(query: KeysetQuery, runner: SqlRunner, pageRows: number): Generator<KeyedRow> {
   const { order } = query;
-  const page = (conditions: string[], values: SqlValue[]): KeyedRow[] => run(pageSql(query, conditions), [...query.params, ...values, pageRows]);
+  const page = (conditions: string[], values: SqlValue[]): KeyedRow[] => runner.rows(pageSql(query, conditions), [...query.params, ...values, pageRows]);
   let rows = page([], []);
   let last = rows[rows.length - 1];
   let level = rows.length === pageRows ? order.length - 1 : -1;
   yield* rows;
+  if (level >= 0 && runner.sortsAll(pageSql(query), [...query.params, pageRows])) {
+    yield* restById(query, runner, afterKey(order, last!), pageRows);
+    return;
+  }
   while (level >= 0) {
     const bound = last![`k${level}`] as SqlValue;
     // Nothing sorts after a NULL within its prefix (see KeysetQuery.order).
@@ -68,6 +83,20 @@ export function pageSql(query: KeysetQuery, conditions: string[] = []): string {
   const order = query.order.slice(first).map((term) => `${term.sql}${term.descending ? " DESC" : ""}`).join(", ");
   const where = query.where ? [`(${query.where})`, ...conditions] : conditions;
   return `SELECT ${query.columns}, ${keys} FROM "${query.table}"${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`;
+}
+
+/** The condition "after `last` in the order", as one disjunction of the seekable ranges. */
+export function afterKey(order: OrderTerm[], last: KeyedRow): { sql: string; params: SqlValue[] } {
+  const ranges: string[] = [];
+  const params: SqlValue[] = [];
+  for (let level = order.length - 1; level >= 0; level--) {
+    // Nothing sorts after a NULL within its prefix (see KeysetQuery.order).
+    if (last[`k${level}`] === null) continue;
+    const [conditions, values] = after(order, last, level);
+    ranges.push(`(${conditions.join(" AND ")})`);
+    params.push(...values);
+  }
+  return { sql: ranges.length ? ranges.join(" OR ") : "0", params };
 }
 
 /** Equal to `last` on the terms before `level`, beyond it on the term at `level`. */
