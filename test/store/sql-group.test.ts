@@ -2,6 +2,7 @@
  * Groups answered by SQLite from hot columns give MongoDB's groups (mingo's), whatever the stored
  * values: numbers, strings, booleans, nulls, missing fields, Dates, arrays on the way.
  */
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import fc from "fast-check";
@@ -32,6 +33,8 @@ const PIPELINES: Array<[string, Pipeline]> = [
   ["local days in a zone", [{ $group: { _id: { $dateToString: { date: "$d", format: "%Y-%m-%d", timezone: "Europe/Berlin" } }, n: { $sum: 1 }, min: { $min: "$n" } } }]],
   ["UTC days (the date's own characters)", [{ $group: { _id: { $dateToString: { date: "$d", format: "%Y-%m-%d" } }, n: { $sum: 1 }, s: { $sum: "$n" } } }]],
   ["UTC months by a zero offset, averages", [{ $group: { _id: { m: { $dateToString: { date: "$d", format: "%Y-%m", timezone: "+00:00" } }, k: "$k" }, avg: { $avg: "$n" }, max: { $max: "$n" } } }]],
+  ["unwound elements: an element's field and a document's field as keys", [{ $unwind: "$o" }, { $group: { _id: { x: "$o.x", k: "$k" }, n: { $sum: 1 }, s: { $sum: "$n" } } }]],
+  ["unwound elements after a filter, one key", [{ $match: { k: "a" } }, { $unwind: { path: "$o" } }, { $group: { _id: "$o.x", n: { $sum: 1 }, max: { $max: "$n" } } }]],
   ["one group after a filter", [{ $match: { k: "a" } }, { $group: { _id: null, n: { $sum: 1 }, max: { $max: "$n" } } }]],
 ];
 
@@ -49,7 +52,7 @@ describe("groups answered in SQL from hot columns", () => {
   beforeAll(async () => {
     store = await openStore(":memory:");
     things = store.collection("sql_group_things");
-    await things.createIndexes([{ name: "k_1", keys: { k: 1 } }, { name: "d_1", keys: { d: 1 } }, { name: "n_1", keys: { n: 1 } }, { name: "o.x_1", keys: { "o.x": 1 } }]);
+    await things.createIndexes([{ name: "k_1", keys: { k: 1 } }, { name: "d_1", keys: { d: 1 } }, { name: "n_1", keys: { n: 1 } }, { name: "o.x_1", keys: { "o.x": 1 } }, { name: "o_1", keys: { o: 1 } }]);
   });
   afterAll(async () => {
     await store.close();
@@ -129,6 +132,73 @@ describe("sums and averages of fractions in SQL", () => {
       const reopened = await openStore(path);
       try {
         expect(await reopened.collection("readings").aggregate(BY_DAY).toArray()).toEqual([{ _id: "2026-03-28", n: 10, sum: 1, avg: 0.1 }]);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe("unwound groups in SQL", () => {
+  const scalar = fc.oneof(fc.constantFrom("a", "b", ""), fc.constantFrom(0, 1, 2.5), fc.boolean(), fc.constant(null));
+  // Arrays of subdocuments with scalar fields, or of scalars (which have no fields): SQL takes them apart.
+  const element = fc.oneof({ weight: 4, arbitrary: fc.record({ x: scalar }, { requiredKeys: [], noNullPrototype: true }) }, { weight: 1, arbitrary: scalar });
+  const unwindable = fc.record({ k: scalar, n: scalar, o: fc.oneof(fc.array(element, { maxLength: 3 }), fc.constant(null)) }, { requiredKeys: ["o"], noNullPrototype: true });
+  const UNWOUND: Pipeline = [{ $unwind: "$o" }, { $group: { _id: { x: "$o.x", k: "$k" }, n: { $sum: 1 }, s: { $sum: "$n" }, avg: { $avg: "$n" } } }];
+
+  it("gives mingo's groups from the array's column, in mingo's order", async () => {
+    const store = await openStore(":memory:");
+    const paths: string[] = [];
+    const listen = (event: unknown) => paths.push(String((event as { group?: string }).group));
+    subscribe("lexi:embedded:read", listen);
+    try {
+      const things = store.collection("unwound_things");
+      await things.createIndexes([{ name: "k_1", keys: { k: 1 } }, { name: "n_1", keys: { n: 1 } }, { name: "o_1", keys: { o: 1 } }]);
+      await fc.assert(
+        fc.asyncProperty(fc.array(unwindable, { minLength: 1, maxLength: 10 }), async (docs) => {
+          await things.deleteMany({});
+          const stored = docs.map((d, i) => ({ _id: i, ...d }));
+          await things.insertMany(stored);
+          paths.length = 0;
+          const actual = JSON.parse(JSON.stringify(await things.aggregate(UNWOUND).toArray()));
+          expect(actual).toEqual(JSON.parse(JSON.stringify(Array.from({ [Symbol.iterator]: () => aggregateStream(UNWOUND, stored) }))));
+          expect(paths).toEqual(["sql"]);
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      unsubscribe("lexi:embedded:read", listen);
+      await store.close();
+    }
+  });
+
+  it("are answered from the array's column, without reading a document", async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const path = join(dir, "mistakes.db");
+      const written = await openStore(path);
+      await written.collection("mistakes").createIndexes([{ name: "errors_1", keys: { errors: 1 } }, { name: "user_1", keys: { user: 1 } }]);
+      await written.collection("mistakes").insertMany([
+        { _id: 1, user: "u1", errors: [{ type: "tense" }, { type: "article" }] },
+        { _id: 2, user: "u2", errors: [{ type: "tense" }] },
+        { _id: 3, user: "u2", errors: [] },
+        { _id: 4, user: "u3" },
+      ]);
+      await written.close();
+      // The documents now hold no errors while the column still does: the answer tells which was read.
+      const db = new Database(path);
+      db.prepare(`UPDATE "${tableName("mistakes")}" SET doc = json_set(doc, '$.errors', json('[]'))`).run();
+      db.close();
+      const reopened = await openStore(path);
+      try {
+        const groups = await reopened.collection("mistakes").aggregate([{ $unwind: "$errors" }, { $group: { _id: { type: "$errors.type", user: "$user" }, n: { $sum: 1 } } }]).toArray();
+        expect(groups).toEqual([
+          { _id: { type: "tense", user: "u1" }, n: 1 },
+          { _id: { type: "article", user: "u1" }, n: 1 },
+          { _id: { type: "tense", user: "u2" }, n: 1 },
+        ]);
       } finally {
         await reopened.close();
       }

@@ -506,7 +506,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     const group = sqlGroup(plan, this.layout);
     // Only a filter SQL answers exactly leaves no row for mingo to drop.
     if (!group || scan.ids || !scan.exact) return undefined;
-    const rows = this.statement(`SELECT ${group.select} FROM "${this.table}"${scan.where ? ` WHERE ${scan.where}` : ""} ${group.groupBy}`).all(...scan.params);
+    if (group.needsDocuments) {
+      const odd = this.statement(`SELECT 1 FROM "${this.table}" WHERE ${scan.where ? `(${scan.where}) AND ` : ""}(${group.needsDocuments}) LIMIT 1`).get(...scan.params);
+      if (odd) return undefined;
+    }
+    const rows = this.statement(`SELECT ${group.select} FROM "${this.table}"${group.join}${scan.where ? ` WHERE ${scan.where}` : ""} ${group.groupBy}`).all(...scan.params);
     return group.finish(rows as unknown as Array<Record<string, CellValue>>);
   }
 
