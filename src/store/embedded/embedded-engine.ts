@@ -7,12 +7,18 @@
 import { accessSync, constants, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { Mutex } from "async-mutex";
 import { StoreUnavailableError } from "../../errors.js";
 import type { IndexSpec } from "../store.js";
 import { Catalog, declaredSpec } from "./catalog.js";
 import { wrapSqliteError } from "./sqlite-errors.js";
+
+/**
+ * better-sqlite3 is CommonJS: loaded by `require`, not through Node's ES module bridge, which
+ * would first scan its source for named exports (some 15 ms of every command's start-up).
+ */
+const SqliteDatabase = createRequire(import.meta.url)("better-sqlite3") as typeof Database;
 
 /** How long a write waits for another process's transaction before giving up. */
 const BUSY_TIMEOUT_MS = 15_000;
@@ -34,7 +40,7 @@ export class EmbeddedEngine {
   constructor(path: string) {
     const readOnly = path !== ":memory:" && existsSync(path) && !writable(path);
     try {
-      this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS, readonly: readOnly, nativeBinding: nativeBinding() });
+      this.db = new SqliteDatabase(path, { timeout: BUSY_TIMEOUT_MS, readonly: readOnly, nativeBinding: nativeBinding() });
       if (!readOnly) {
         enableWal(this.db);
         this.db.pragma("synchronous = NORMAL");
