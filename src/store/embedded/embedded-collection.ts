@@ -413,27 +413,33 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     return doc;
   }
 
-  private cells(doc: Doc): CellValue[] {
-    return cellsOf(doc, this.writeStatements().layout).values;
+  private cells(doc: Doc): { types: string; values: CellValue[] } {
+    return cellsOf(doc, this.writeStatements().layout);
   }
 
-  /** Rewrites the document, and of the hot columns only those whose value changed. */
-  private writeRow(match: Match, before: CellValue[]): void {
+  /**
+   * Rewrites the document, and of the hot columns only those whose value or type changed. SQLite
+   * rewrites every index whose columns an UPDATE sets, and every index leads with a type letter
+   * from `ctypes`: it is set only when a letter changed, so a changed score touches its own index
+   * alone, not all of the table's.
+   */
+  private writeRow(match: Match, before: { types: string; values: CellValue[] }): void {
     let writes = this.writeStatements();
     const { types, values } = cellsOf(match.doc, writes.layout);
     writes = this.admitArrays(writes, types, values);
-    const changed = values.flatMap((value, i) => (value === before[i] ? [] : [i]));
+    const changed = values.flatMap((value, i) => (value === before.values[i] && types[i] === before.types[i] ? [] : [i]));
     if (changed.length) this.checkUniqueNulls(writes, types, values, match.rid);
-    const key = changed.join(",");
+    const retyped = types !== before.types;
+    const key = `${retyped ? "t" : ""}${changed.join(",")}`;
     let update = writes.updates.get(key);
     if (!update) {
-      const sets = changed.map((i) => `, "${writes.layout.columns[i]!.name}" = ?`).join("");
-      update = this.engine.db.prepare(`UPDATE "${this.table}" SET doc = ?, ctypes = ?${sets} WHERE rid = ?`);
+      const sets = [...(retyped ? ["ctypes = ?"] : []), ...changed.map((i) => `"${writes.layout.columns[i]!.name}" = ?`)].map((set) => `, ${set}`).join("");
+      update = this.engine.db.prepare(`UPDATE "${this.table}" SET doc = ?${sets} WHERE rid = ?`);
       writes.updates.set(key, update);
     }
     const json = encodeDoc(match.doc);
     checkDocumentSize(match.doc, json, `updating ${this.name}`);
-    update.run(json, types, ...changed.map((i) => values[i]), match.rid);
+    update.run(json, ...(retyped ? [types] : []), ...changed.map((i) => values[i]), match.rid);
   }
 
   async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
