@@ -31,7 +31,7 @@ interface HotQuery {
 const QUERIES: HotQuery[] = [
   { name: "analytics fluency by day", collection: "ai_interactions", expected: [{ group: "sql" }], run: (store) => analytics(store, { metric: "fluency", group_by: "day" }) },
   { name: "analytics fluency by level", collection: "ai_interactions", expected: [{ group: "sql" }], run: (store) => analytics(store, { metric: "fluency", group_by: "level" }) },
-  { name: "patterns detect", collection: "ai_interactions", expected: [{ group: "decoded rows" }], run: (store) => detectPatterns(store, {}) },
+  { name: "patterns detect", collection: "ai_interactions", expected: [{ group: "sql" }], run: (store) => detectPatterns(store, {}) },
   // One learner's window, narrowed by the index: mingo's pipeline over it is cheap.
   { name: "patterns of one learner", collection: "ai_interactions", expected: [{ group: "pipeline" }], run: (store) => userPatterns(store, { user_id: "user_001" }) },
   // Groups by verdict, then counts the verdicts flagged by reported issues alone.
