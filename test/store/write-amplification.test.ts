@@ -35,7 +35,7 @@ describe("updates of hot fields", () => {
         observer.pragma("wal_checkpoint(TRUNCATE)");
         const interactions = store.collection(COLLECTIONS.interactions);
         for (let i = 0; i < 100; i++) await interactions.updateOne({ _id: `i${i * 5}` }, { $set: { quality_score: 0.6 + i / 1000 } });
-        const [{ log }] = observer.pragma("wal_checkpoint(PASSIVE)") as Array<{ log: number }>;
+        const [{ log }] = observer.pragma("wal_checkpoint(PASSIVE)") as [{ log: number }];
         // The row's page and the score index's pages (measured: 3.1 per update; 8.2 when every index was rewritten).
         expect(log / 100).toBeLessThan(4);
       } finally {
