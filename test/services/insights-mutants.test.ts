@@ -89,6 +89,50 @@ describe("stored error patterns", () => {
   });
 });
 
+describe("error patterns recomputed from the stored interactions", () => {
+  const inWindow = (days: number) => docs.filter((d) => d.timestamp.getTime() >= FIXED_NOW.getTime() - days * DAY);
+  const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+  it("are stored with each pattern's learners and its most frequent (error, correction) pairs", async () => {
+    const patterns = await detectPatterns(store, { days: 30 }, FIXED_NOW);
+    const expected = new Map<string, { frequency: number; users: Set<string>; pairs: Map<string, { error: string; correction: string; count: number }> }>();
+    for (const doc of inWindow(30)) {
+      for (const { type, error, correction } of doc.analysis.grammar_errors) {
+        const key = `${type}|${doc.analysis.vocabulary_level}`;
+        const pattern = expected.get(key) ?? { frequency: 0, users: new Set<string>(), pairs: new Map() };
+        expected.set(key, pattern);
+        pattern.frequency++;
+        pattern.users.add(doc.user_id);
+        const pair = pattern.pairs.get(`${error}|${correction}`) ?? { error, correction, count: 0 };
+        pattern.pairs.set(`${error}|${correction}`, pair);
+        pair.count++;
+      }
+    }
+    // The default minimum frequency is 5.
+    expect(patterns).toHaveLength([...expected.values()].filter((pattern) => pattern.frequency >= 5).length);
+    for (const pattern of patterns) {
+      const want = expected.get(`${pattern.error_type}|${pattern.level}`)!;
+      expect(pattern.frequency).toBe(want.frequency);
+      expect(pattern.affected_users).toBe(want.users.size);
+      expect(pattern.sample_users).toEqual([...want.users].sort(byCodePoint).slice(0, 10));
+      const pairs = [...want.pairs.values()].sort((a, b) => b.count - a.count || byCodePoint(a.error, b.error) || byCodePoint(a.correction, b.correction));
+      expect(pattern.example_errors).toEqual(pairs.slice(0, 10));
+    }
+  });
+
+  it("show a learner's latest errors of each type as its examples, newest first", async () => {
+    const learner = docs.find((d) => d.analysis.grammar_errors.length > 1)!.user_id;
+    const mine = await userPatterns(store, { user_id: learner, days: 30 }, FIXED_NOW);
+    const newestFirst = inWindow(30)
+      .filter((d) => d.user_id === learner)
+      .sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime());
+    for (const type of mine.error_types) {
+      const latest = newestFirst.flatMap((d) => d.analysis.grammar_errors.filter((e) => e.type === type.error_type).map(({ error, correction }) => ({ error, correction })));
+      expect(type.examples).toEqual(latest.slice(0, 5));
+    }
+  });
+});
+
 describe("metrics", () => {
   it("list a model's history newest first, up to the limit, and count a version's entries", async () => {
     const model = "order-model";
