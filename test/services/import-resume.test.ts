@@ -48,7 +48,7 @@ function abortAt(stage: ImportProgress["stage"], after: number) {
 
 describe("an interrupted resumable import", () => {
   it("stopped while checking the input, before any batch: says nothing was written and how to continue", async () => {
-    const path = file(demoInteractions(2500));
+    const path = file(demoInteractions(1100));
     const error = await failure(importInteractions(store, { path }, { resume: true, batchSize: 100, ...abortAt("validating", 1000) }));
     expect(error).toBeInstanceOf(InterruptedError);
     expect(error.message).toBe("interaction import interrupted: nothing was written; run the same command with --resume to continue");
@@ -57,7 +57,7 @@ describe("an interrupted resumable import", () => {
   });
 
   it("stopped again before its first batch: names the line the earlier run stored up to", async () => {
-    const path = file(demoInteractions(2500));
+    const path = file(demoInteractions(1100));
     const first = await failure(importInteractions(store, { path }, { resume: true, batchSize: 100, ...abortAt("writing", 300) }));
     const kept = await stored();
     expect(first.message).toBe(`interaction import interrupted: records up to line ${kept} are stored; run the same command with --resume to continue`);
