@@ -218,3 +218,12 @@ describe("the rejects file of an import", () => {
     }
   });
 });
+
+describe("checkOutputPath and links above the file", () => {
+  it("accepts a file in a folder reached through a link: only the file itself must not be a link", async () => {
+    const real = folder();
+    const linked = join(dir, `linked-${folders}`);
+    symlinkSync(real, linked);
+    await expect(checkOutputPath(join(linked, "r.jsonl"), { flag: "--rejected" })).resolves.toBe(join(linked, "r.jsonl"));
+  });
+});

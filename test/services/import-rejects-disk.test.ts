@@ -16,7 +16,8 @@ import type { Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers/cli.js";
 import { demoInteractions } from "../helpers/fixtures.js";
 
-const disk = vi.hoisted(() => ({ fullIn: undefined as string | undefined, failing: "write" as "write" | "sync" }));
+/** Where writes fail, which call fails, and with what (by default the full disk's ENOSPC). */
+const disk = vi.hoisted(() => ({ fullIn: undefined as string | undefined, failing: "write" as "write" | "sync", error: undefined as Error | undefined }));
 
 vi.mock("node:fs/promises", async (importOriginal) => {
   const actual = await importOriginal<typeof import("node:fs/promises")>();
@@ -26,7 +27,7 @@ vi.mock("node:fs/promises", async (importOriginal) => {
     if (disk.fullIn === undefined || dirname(String(args[0])) !== disk.fullIn) return handle;
     const failing = disk.failing;
     return new Proxy(handle, {
-      get: (target, key) => (key === failing ? () => Promise.reject(full(failing)) : Reflect.get(target, key, target)),
+      get: (target, key) => (key === failing ? () => Promise.reject(disk.error ?? full(failing)) : Reflect.get(target, key, target)),
     });
   };
   return { ...actual, open, default: { ...actual, open } };
@@ -39,6 +40,7 @@ beforeEach(async () => {
   store = await openStore(":memory:");
   disk.fullIn = undefined;
   disk.failing = "write";
+  disk.error = undefined;
 });
 afterEach(async () => {
   await store.close();
@@ -103,5 +105,16 @@ describe("a full disk under the rejects file", () => {
     expect(summary.written).toEqual({});
     expect(readFileSync(rejects, "utf8").trim().split("\n")).toHaveLength(30);
     expect(await store.collection(IMPORT_RUNS).countDocuments()).toBe(0);
+  });
+});
+
+describe("a failure of the rejects file that is not the system's", () => {
+  it("reaches the caller as it is, and the import writes nothing", async () => {
+    const { input, full } = setup(withInvalid(8, 4));
+    disk.fullIn = full;
+    disk.error = new TypeError("a bug in a file-system layer");
+    expect(await failure(importInteractions(store, { path: input }, { skipInvalid: true, rejectedPath: join(full, "r.jsonl") }))).toBe(disk.error);
+    expect(await stored()).toBe(0);
+    expect(readdirSync(full)).toEqual([]);
   });
 });

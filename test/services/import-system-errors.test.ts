@@ -145,3 +145,20 @@ describe("what is not an operating-system error stays as it is", () => {
     expect(fromSystemError(systemError("ENOSPC"))).toBeInstanceOf(LexiError);
   });
 });
+
+describe("the original error stays reachable as the cause, for debugging", () => {
+  it.each([
+    ["EADDRINUSE", { syscall: "listen", port: 8080 }],
+    ["EADDRNOTAVAIL", { syscall: "listen", address: "10.9.9.9" }],
+    ["EACCES", { syscall: "listen", port: 80 }],
+    ["SQLITE_NOTADB", {}],
+    ["SQLITE_CORRUPT", {}],
+  ])("%s", (code, fields) => {
+    const original = systemError(code, fields);
+    expect(fromSystemError(original)?.cause).toBe(original);
+  });
+
+  it("a refusal to listen other than for privileges is not taken for a privileged port", () => {
+    expect(fromSystemError(systemError("EINVAL", { syscall: "listen", port: 8080 }))).toBeUndefined();
+  });
+});
