@@ -3,7 +3,7 @@
  * each is read, where its rejects go, and when a resumable import needs a copy of it.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -102,5 +102,19 @@ describe("a resumable import", () => {
     const seen: ImportProgress[] = [];
     await importInteractions(store, { stream: Readable.from([jsonl(demoInteractions(20, 86))]) }, { batchSize: 10, onProgress: (progress) => seen.push(progress) });
     expect(seen.map((progress) => progress.totalBytes)).toEqual([undefined, undefined]);
+  });
+});
+
+describe("a device", () => {
+  it("has its rejects file in the working folder, named input.rejected.jsonl, checked before reading", async () => {
+    const planted = resolve("input.rejected.jsonl");
+    symlinkSync(join(dir, "nowhere"), planted);
+    try {
+      await expect(importInteractions(store, { path: "/dev/null" }, { skipInvalid: true })).rejects.toThrow(
+        "the rejects file input.rejected.jsonl: is a symbolic link, and lexi does not follow links for files it writes; choose another file",
+      );
+    } finally {
+      rmSync(planted, { force: true });
+    }
   });
 });

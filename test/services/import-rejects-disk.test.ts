@@ -118,3 +118,14 @@ describe("a failure of the rejects file that is not the system's", () => {
     expect(readdirSync(full)).toEqual([]);
   });
 });
+
+describe("a full disk where nothing needs to be written", () => {
+  it.each([false, true])("does not fail an import that rejects nothing (resume: %s)", async (resume) => {
+    const { input, full } = setup(demoInteractions(6, 52));
+    disk.fullIn = full;
+    disk.failing = "sync";
+    const summary = await importInteractions(store, { path: input }, { skipInvalid: true, resume, rejectedPath: join(full, "r.jsonl") });
+    expect(summary).toMatchObject({ read: 6, rejected: 0, rejected_file: null, written: { inserted: 6 } });
+    expect(readdirSync(full)).toEqual([]);
+  });
+});

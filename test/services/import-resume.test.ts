@@ -198,3 +198,33 @@ async function withTmpdir<R>(path: string, work: () => Promise<R>): Promise<R> {
     else process.env.TMPDIR = before;
   }
 }
+
+describe("checkpoints of several inputs", () => {
+  it("finishing one input leaves the others' checkpoints: each rerun still continues after its own", async () => {
+    const first = file(demoInteractions(500, 21));
+    await failure(importInteractions(store, { path: first }, { resume: true, batchSize: 100, ...abortAt("writing", 200) }));
+    const kept = await stored();
+    await importInteractions(store, { path: file(demoInteractions(50, 22)) }, { resume: true, batchSize: 100 });
+    const summary = await importInteractions(store, { path: first }, { resume: true, batchSize: 100 });
+    expect(summary).toMatchObject({ read: 500, resumed_after_line: kept, written: { inserted: 500 - kept } });
+    expect(await checkpoints()).toBe(0);
+  });
+});
+
+describe("an interrupt while standard input is copied aside", () => {
+  it("keeps the aborted read as its cause", async () => {
+    const tmp = join(dir, "tmp-cause");
+    mkdirSync(tmp);
+    const input = new PassThrough();
+    input.write(jsonl(demoInteractions(2)));
+    const controller = new AbortController();
+    const error = await withTmpdir(tmp, async () => {
+      const running = failure(importInteractions(store, { stream: input }, { resume: true, signal: controller.signal }));
+      await until(() => readdirSync(tmp).length > 0 && readdirSync(join(tmp, readdirSync(tmp)[0]!)).length > 0);
+      controller.abort();
+      return running;
+    });
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect((error.cause as Error).name).toBe("AbortError");
+  });
+});
