@@ -86,3 +86,37 @@ describe("a progress import", () => {
     expect(await store.collection(COLLECTIONS.progress).countDocuments()).toBe(2);
   });
 });
+
+describe("messages and fields of metrics and progress imports", () => {
+  it("a metrics entry's own _id is not an unknown field, even with strict", async () => {
+    const path = file([{ _id: { $oid: "5f0c1e2d3a4b5c6d7e8f9012" }, model_name: "tutor", version: "v1", metrics: { bleu: 0.4 } }]);
+    const summary = await importMetrics(store, { path }, { strict: true });
+    expect(summary).toMatchObject({ read: 1, written: { logged: 1 }, unknown_fields: [] });
+  });
+
+  it("invalid entries are named as model metrics, an invalid _id too", async () => {
+    const path = file([{ _id: ["x"], model_name: "tutor", version: "v1", metrics: { bleu: 0.4 } }]);
+    const error = (await importMetrics(store, { path }).catch((e: unknown) => e)) as InvalidInputError;
+    expect(error.message).toMatch(/^1 of 1 model metrics records are invalid; nothing was written/);
+    expect(error.message).toContain("line 1: invalid model metrics _id");
+  });
+
+  it("invalid snapshots are named as progress snapshots; an unknown field stays on its own snapshot", async () => {
+    const snapshot = { user_id: "u1", level: "B1", fluency_score_avg: 0.5, grammar_accuracy: 0.7, vocabulary_count: 900 };
+    const error = (await importProgress(store, { path: file([{ ...snapshot, level: 7 }]) }).catch((e: unknown) => e)) as InvalidInputError;
+    expect(error.message).toMatch(/^1 of 1 progress snapshot records are invalid/);
+    await importProgress(store, { path: file([snapshot, { ...snapshot, vocabulary_count: 901, tutor_note: "kept" }]) });
+    const stored = await store.collection(COLLECTIONS.progress).find({}).toArray();
+    expect(stored.map((doc) => [doc.vocabulary_count, doc.tutor_note]).sort()).toEqual([[900, undefined], [901, "kept"]]);
+  });
+});
+
+describe("a line that is JSON but not a record", () => {
+  it.each([["null"], ["[1, 2]"], ['"text"'], ["7"]])("%s is an invalid record with the reason, not a crash", async (line) => {
+    const path = join(dir, `not-a-record-${++files}.jsonl`);
+    writeFileSync(path, `${line}\n`);
+    const error = (await importMetrics(store, { path }).catch((e: unknown) => e)) as InvalidInputError;
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toMatch(/line 1: invalid model metrics: .*expected object/);
+  });
+});
