@@ -255,11 +255,13 @@ describe("a stream export", () => {
   });
 });
 
-describe("progress", () => {
-  it("is reported every thousand examples read and records written", async () => {
+describe("a large export", () => {
+  it("reports progress every thousand examples read and records written, and marks them all", async () => {
     await queued(Array.from({ length: 2000 }, (_, i) => item(i, { _id: `q-${String(i).padStart(5, "0")}` as never })));
     const calls: Array<[number, number]> = [];
-    await exportDataset(store, { format: "raw", dedup: false }, { stream: new PassThrough().resume() }, { onProgress: (scanned, written) => calls.push([scanned, written]) });
+    await exportDataset(store, { format: "raw", dedup: false, mark_used: true }, { stream: new PassThrough().resume() }, { onProgress: (scanned, written) => calls.push([scanned, written]) });
+    // Marked in pages: every one of them.
+    expect(await store.collection(COLLECTIONS.queue).countDocuments({ used_in_training: true })).toBe(2000);
     expect(calls).toEqual([
       [1000, 0],
       [2000, 0],
