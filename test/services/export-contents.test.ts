@@ -3,10 +3,10 @@
  * counts, files), the dataset card's facts and LLaMA-Factory's registry, the queue filters, the
  * refusals' messages, and what a stream gets. Small queues built by hand, so every count is known.
  */
-import { readFileSync, statSync } from "node:fs";
-import { hostname } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { PassThrough } from "node:stream";
+import { PassThrough, Writable } from "node:stream";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generateDemoData } from "../../src/domain/demo-data.js";
@@ -268,5 +268,57 @@ describe("a large export", () => {
       [0, 1000],
       [0, 2000],
     ]);
+  });
+});
+
+describe("what else an export leaves", () => {
+  it("raw records keep the tutor's output beside a correction only", async () => {
+    await queued([item(0), item(1, { status: "approved", validated: true, corrected_output: { ...interaction.analysis, fluency_score: 0.99 } })]);
+    const path = out("raw-keys");
+    await exportDataset(store, { format: "raw" }, { path });
+    const [plain, corrected] = lines(join(path, "data.jsonl"));
+    expect(Object.keys(plain)).toEqual(["id", "input", "output", "task_types", "difficulty_level", "quality_score"]);
+    expect(corrected.original_output).toEqual(JSON.parse(JSON.stringify(interaction.analysis)));
+    expect(corrected.output.fluency_score).toBe(0.99);
+  });
+
+  it("dataset cards describe grammar targets only when there are grammar records, with the template's fields", async () => {
+    await queued([item(0, { task_types: ["grammar", "fluency"] })]);
+    const fluency = out("fluency-card");
+    await exportDataset(store, { format: "openai", task_types: ["fluency"] }, { path: fluency });
+    expect(read(join(fluency, "README.md"))).not.toContain("grammar targets");
+    const errorsOnly = out("errors-card");
+    await exportDataset(store, { format: "sharegpt", templates: { grammar: { fields: ["grammar_errors"] } } }, { path: errorsOnly });
+    expect(read(join(errorsOnly, "README.md"))).toContain("- grammar targets: JSON with grammar_errors\n");
+  });
+
+  it("sweeps the staging a killed export left, and leaves none of its own", async () => {
+    await queued([item(0)]);
+    const stale = join(tmpdir(), "lexi-export-999999999-Zz9xYw");
+    mkdirSync(stale, { recursive: true });
+    await exportDataset(store, {}, { stream: new PassThrough().resume() });
+    expect(existsSync(stale)).toBe(false);
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith(`lexi-export-${process.pid}-`))).toEqual([]);
+  });
+
+  it("fails, recording and marking nothing, when the reader of a stream went away", async () => {
+    await queued([item(0), item(1)]);
+    const gone = new PassThrough();
+    gone.destroy();
+    await expect(exportDataset(store, { mark_used: true }, { stream: gone })).rejects.toThrow("the reader of the export went away");
+    expect(await store.collection(COLLECTIONS.exports).countDocuments()).toBe(0);
+    expect(await store.collection(COLLECTIONS.queue).countDocuments({ used_in_training: true })).toBe(0);
+  });
+
+  it("stops when aborted while a stream's reader is not reading", async () => {
+    await queued(Array.from({ length: 300 }, (_, i) => item(i)));
+    // Accepts one chunk and never asks for more.
+    const stuck = new Writable({ highWaterMark: 1, write: () => undefined });
+    const abort = new AbortController();
+    const attempt = exportDataset(store, { mark_used: true }, { stream: stuck }, { signal: abort.signal });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    abort.abort();
+    await expect(attempt).rejects.toThrow(/abort/i);
+    expect(await store.collection(COLLECTIONS.queue).countDocuments({ used_in_training: true })).toBe(0);
   });
 });
