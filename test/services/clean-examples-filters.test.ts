@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { idCandidates } from "../../src/schema/common.js";
 import { exportDataset } from "../../src/services/export/export-dataset.js";
 import { submitFeedback } from "../../src/services/feedback.js";
 import { logInteraction } from "../../src/services/interactions.js";
@@ -128,5 +129,26 @@ describe("clean examples", () => {
     const result = await exportDataset(store, { format: "alpaca", task_types: ["grammar"], clean_share: 0.2, mark_used: true }, { path: out("marked") });
     expect(result.counts.clean!.records).toBe(1);
     expect(await store.collection(COLLECTIONS.queue).countDocuments({ exports: result._id })).toBe(4);
+  });
+
+  it("keep the better of two with the same text, whatever the seed", async () => {
+    await errorful(6);
+    const worse = await clean("The same clean text.", { user: "u1" });
+    await store.collection(COLLECTIONS.interactions).updateOne({ _id: { $in: idCandidates(worse) } }, { $set: { quality_score: 0.75 } });
+    await clean("the SAME clean text!", { user: "u2" });
+    for (const seed of [0, 1, 2, 3]) {
+      const path = out("better");
+      await exportDataset(store, { format: "alpaca", task_types: ["grammar"], clean_share: 0.5, seed }, { path });
+      expect(cleanInputs(path)).toEqual(["the SAME clean text!"]);
+    }
+  });
+
+  it("include an interaction queued for another task and not rejected", async () => {
+    await errorful(4);
+    const queued = await clean("Queued for fluency, still clean.");
+    await addToQueue(store, { interaction_id: queued, task_types: ["fluency"], quality_score: 0.9 });
+    const path = out("queued");
+    await exportDataset(store, { format: "alpaca", task_types: ["grammar"], clean_share: 0.2 }, { path });
+    expect(cleanInputs(path)).toEqual(["Queued for fluency, still clean."]);
   });
 });

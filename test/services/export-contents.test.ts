@@ -321,4 +321,15 @@ describe("what else an export leaves", () => {
     await expect(attempt).rejects.toThrow(/abort/i);
     expect(await store.collection(COLLECTIONS.queue).countDocuments({ used_in_training: true })).toBe(0);
   });
+
+  it("records which export a forced one replaced, and only that one", async () => {
+    await queued([item(0), item(1)]);
+    const elsewhere = await exportDataset(store, {}, { path: out("elsewhere") });
+    const path = out("replaced");
+    const older = await exportDataset(store, {}, { path });
+    const newer = await exportDataset(store, { limit: 1 }, { path, force: true });
+    const records = await store.collection<ExportDoc>(COLLECTIONS.exports).find({}).toArray();
+    expect(Object.fromEntries(records.map((r) => [r._id, r.replaced_by ?? null]))).toEqual({ [elsewhere._id]: null, [older._id]: newer._id, [newer._id]: null });
+    expect(newer.replaces).toBe(older._id);
+  });
 });

@@ -62,8 +62,9 @@ describe("dpo pairs from learners' flags", () => {
     const text = "She go home every day.";
     await queued([
       item(1, { user_input: text }),
-      item(2, { user_input: text, status: "flagged", expected_output: answer("first-flagged") }),
+      // Stored in the other order: the first by id wins, not the first stored.
       item(3, { user_input: text, status: "flagged", expected_output: answer("second-flagged") }),
+      item(2, { user_input: text, status: "flagged", expected_output: answer("first-flagged") }),
       item(4, { user_input: "Another text.", status: "flagged", quality_score: 0.2, expected_output: answer("low-quality") }),
       item(5, { user_input: "Another text." }),
     ]);
