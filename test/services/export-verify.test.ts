@@ -155,4 +155,20 @@ describe("exports verify", () => {
     const empty = await verifyExport(store, join(dir, "exp-empty"));
     expect(empty.problems).toEqual([`${join(dir, "exp-empty", "manifest.json")} is missing or unreadable`, "export (unknown) is not recorded in the store"]);
   });
+
+  it("lists files that do not belong in order, and a folder gone altogether as missing files", async () => {
+    const path = out("gone");
+    const result = await exportDataset(store, { split: [0.5, 0.5] }, { path });
+    writeFileSync(join(path, "z-notes.txt"), "mine\n");
+    writeFileSync(join(path, "a-notes.txt"), "mine too\n");
+    expect((await verifyExport(store, path)).extra_files).toEqual(["a-notes.txt", "z-notes.txt"]);
+    rmSync(path, { recursive: true });
+    const gone = await verifyExport(store, result._id);
+    expect(gone.files.map((f) => [f.file, f.status, f.records, f.sha256])).toEqual([
+      ["train.jsonl", "missing", null, null],
+      ["validation.jsonl", "missing", null, null],
+    ]);
+    expect(gone.problems).toEqual([`${join(path, "manifest.json")} is missing or unreadable`, "train.jsonl is missing", "validation.jsonl is missing"]);
+    expect(gone.extra_files).toEqual([]);
+  });
 });
