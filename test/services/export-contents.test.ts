@@ -235,7 +235,8 @@ describe("splits", () => {
 
 describe("a stream export", () => {
   it("writes the data lines only, in batches, with one file record named -", async () => {
-    await queued(Array.from({ length: 600 }, (_, i) => item(i)));
+    // Stored newest first: the export reads in id order all the same.
+    await queued(Array.from({ length: 600 }, (_, i) => item(599 - i)));
     const stream = new PassThrough();
     const chunks: string[] = [];
     stream.on("data", (chunk) => chunks.push(String(chunk)));
@@ -331,5 +332,12 @@ describe("what else an export leaves", () => {
     const records = await store.collection<ExportDoc>(COLLECTIONS.exports).find({}).toArray();
     expect(Object.fromEntries(records.map((r) => [r._id, r.replaced_by ?? null]))).toEqual({ [elsewhere._id]: null, [older._id]: newer._id, [newer._id]: null });
     expect(newer.replaces).toBe(older._id);
+  });
+
+  it("counts the examples and learners of the records a limit keeps", async () => {
+    await queued(Array.from({ length: 9 }, (_, i) => item(i)));
+    const result = await exportDataset(store, { format: "raw", limit: 2 }, { path: out("limited") });
+    expect(result.counts).toMatchObject({ records: 2, examples: 2, learners_per_split: { all: 2 } });
+    expect(result.files[0]).toMatchObject({ records: 2, learners: 2 });
   });
 });

@@ -79,6 +79,14 @@ describe("recovering an export killed before its commit (incomplete)", () => {
     expect(items.filter((item) => !item.used_in_training).every((item) => item.exports.length === 0)).toBe(true);
   });
 
+  it("is undone by the next export before it reads anything, so its examples are free again", async () => {
+    const killed = await exportDataset(store, { mark_used: true, dedup: false }, { path: out("killed-before-next") });
+    await strand(killed._id, "incomplete");
+    const next = await exportDataset(store, { mark_used: true, dedup: false }, { path: out("next") });
+    expect(next.counts.records).toBe(12);
+    expect((await exportsOf().find({}).toArray()).map((e) => e._id)).toEqual([next._id]);
+  });
+
   it("is left alone while its process lives, or when another machine made it", async () => {
     const live = await exportDataset(store, { limit: 2 }, { path: out("live") });
     const elsewhere = await exportDataset(store, { limit: 2 }, { path: out("elsewhere") });

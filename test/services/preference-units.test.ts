@@ -135,6 +135,15 @@ describe("dpo records", () => {
   });
 });
 
+describe("a limited preference export", () => {
+  it("counts the records per source that the limit keeps", async () => {
+    await queued([item(1, approvedWith(answer("a"))), item(2, approvedWith(answer("b"))), item(3, approvedWith(answer("c")))]);
+    const result = await exportDataset(store, { format: "dpo", min_quality_score: 0, limit: 2 }, { path: out("limited") });
+    expect(result.counts.preference).toEqual({ per_source: { correction: 2 }, unclear: 0 });
+    expect(result.counts.records).toBe(2);
+  });
+});
+
 describe("kto labels from learners' verdicts", () => {
   async function verdicts(interactionId: string, ratings: Array<[number, boolean | undefined]>) {
     await store.collection(COLLECTIONS.feedback).insertMany(
