@@ -151,4 +151,24 @@ describe("clean examples", () => {
     await exportDataset(store, { format: "alpaca", task_types: ["grammar"], clean_share: 0.2 }, { path });
     expect(cleanInputs(path)).toEqual(["Queued for fluency, still clean."]);
   });
+
+  it("are split by learner across the splits when they come from many learners", async () => {
+    await errorful(8);
+    for (let i = 0; i < 8; i++) await clean(`Clean sentence by learner ${i}.`, { user: `learner-${i}` });
+    const result = await exportDataset(store, { format: "alpaca", task_types: ["grammar"], clean_share: 0.5, split: [0.5, 0.5], seed: 1 }, { path: out("many-learners") });
+    expect(["train", "validation"].map((split) => cleanInputs(result.directory!, `${split}.jsonl`).length).every((count) => count > 0)).toBe(true);
+  });
+
+  it("are written in interaction id order, whatever order they were stored in", async () => {
+    await errorful(4);
+    for (const id of ["clean-c", "clean-a", "clean-b"]) {
+      const base = interactionWith(fluent, 1);
+      const { interaction_id } = await logInteraction(store, { ...base, _id: id, user_id: "u1", user_input: { ...base.user_input, text: `Stored as ${id}.` } });
+      await submitFeedback(store, { interaction_id, user_id: "rater", rating: 5, helpful: true, accurate: true });
+    }
+    const path = out("order");
+    await exportDataset(store, { format: "alpaca", task_types: ["grammar"], clean_share: 0.4 }, { path });
+    const written = lines(join(path, "data.jsonl")).map((line) => line.input).filter((input: string) => input.startsWith("Stored as"));
+    expect(written).toEqual(["Stored as clean-a.", "Stored as clean-b.", "Stored as clean-c."]);
+  });
 });

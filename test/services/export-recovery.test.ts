@@ -87,6 +87,19 @@ describe("recovering an export killed before its commit (incomplete)", () => {
     expect((await exportsOf().find({}).toArray()).map((e) => e._id)).toEqual([next._id]);
   });
 
+  it("of a stream is undone too, and other killed exports' leftovers beside a folder are swept", async () => {
+    const streamed = await exportDataset(store, { mark_used: true, limit: 2, dedup: false }, { stream: devNull() });
+    await exportsOf().updateOne({ _id: streamed._id }, { $set: { state: "incomplete", owner: { host: hostname(), pid: DEAD_PID } } });
+    const path = out("beside");
+    const killed = await exportDataset(store, { limit: 1 }, { path });
+    await strand(killed._id, "incomplete");
+    const leftover = join(dirname(path), `.another.${DEAD_PID}-abc123.tmp`);
+    mkdirSync(leftover);
+    expect(await listExports(store)).toEqual([]);
+    expect(existsSync(leftover)).toBe(false);
+    expect(await queue().countDocuments({ used_in_training: true })).toBe(0);
+  });
+
   it("is left alone while its process lives, or when another machine made it", async () => {
     const live = await exportDataset(store, { limit: 2 }, { path: out("live") });
     const elsewhere = await exportDataset(store, { limit: 2 }, { path: out("elsewhere") });
@@ -165,7 +178,14 @@ describe("the list and lookup of exports", () => {
     for (let day = 1; day <= 3; day++) ids.push((await exportDataset(store, { include_used: true }, { stream: devNull() }, { now: new Date(`2026-01-0${day}T00:00:00Z`) }))._id);
     expect((await listExports(store)).map((e) => e._id)).toEqual([...ids].reverse());
     expect((await listExports(store, { limit: 2 })).map((e) => e._id)).toEqual([ids[2], ids[1]]);
-    await expect(listExports(store, { limit: 0 })).rejects.toThrow(/limit/);
+    await expect(listExports(store, { limit: 0 })).rejects.toThrow("invalid export listing: limit: Too small: expected number to be >=1");
+  });
+
+  it("lists exports made at the same moment by id, newest id first", async () => {
+    const now = new Date("2026-01-05T00:00:00Z");
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await exportDataset(store, { include_used: true }, { stream: devNull() }, { now }))._id);
+    expect((await listExports(store)).map((e) => e._id)).toEqual([...ids].sort().reverse());
   });
 
   it("says how many examples an export marked, and names an unknown id", async () => {
@@ -174,6 +194,7 @@ describe("the list and lookup of exports", () => {
     const error = await getExport(store, "exp-nothing").catch((e) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.message).toBe("no export with id exp-nothing (see lexi exports list)");
+    await expect(getExport(store, "$where")).rejects.toThrow("invalid export id: must not contain spaces or start with $");
   });
 });
 

@@ -120,8 +120,20 @@ describe("dpo records", () => {
     const all = await exportDataset(store, { format: "dpo", min_quality_score: 0, dedup: false, split: [0.5, 0.5] }, { path: out("all") });
     expect(all.counts.records).toBe(2);
     expect({ ...all.counts.learners_per_split }).toEqual({ train: 1, validation: 1 });
+    // One learner: one group by learner, two by example.
+    await store.collection(COLLECTIONS.queue).updateMany({}, { $set: { user_id: "the-same-learner" } });
+    const byLearner = await exportDataset(store, { format: "dpo", min_quality_score: 0, dedup: false, split: [0.5, 0.5], allow_empty_splits: true }, { path: out("by-learner") });
+    expect(byLearner.files.map((f) => f.records).sort()).toEqual([0, 2]);
     const byExample = await exportDataset(store, { format: "dpo", min_quality_score: 0, dedup: false, split: [0.5, 0.5], split_by: "example" }, { path: out("by-example") });
     expect(byExample.counts.per_split).toMatchObject({ train: 1, validation: 1 });
+  });
+
+  it("pair a correction only once a reviewer approved it", async () => {
+    // A pending example can hold a correction: an approval retracted back to an earlier one.
+    await queued([item(1, approvedWith(answer("approved-fix"))), item(2, { corrected_output: answer("pending-fix") })]);
+    const path = out("pending-correction");
+    await exportDataset(store, { format: "dpo", min_quality_score: 0 }, { path });
+    expect(rows(path).map((line) => correctionOf(line.chosen[0]))).toEqual(["approved-fix"]);
   });
 
   it("mark the examples they come from, including those read as used", async () => {
