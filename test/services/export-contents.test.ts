@@ -165,7 +165,7 @@ describe("the record and manifest of a folder export", () => {
     const [, front, body] = read(join(path, "README.md")).split(/^---$/m);
     expect(parse(front!).configs[0].data_files).toEqual([{ split: "train", path: "data.jsonl" }]);
     expect(body).toContain("- train: 2 records (data.jsonl)");
-    expect(body).not.toContain("grammar targets");
+    expect(body!.split("\n").filter((line) => line.startsWith("- "))).toEqual(["- 2 records from 2 examples, 0 of them corrected by a reviewer", "- train: 2 records (data.jsonl)"]);
     expect(() => read(join(path, "dataset_info.json"))).toThrow(/ENOENT/);
   });
 });
@@ -291,6 +291,7 @@ describe("what else an export leaves", () => {
     const errorsOnly = out("errors-card");
     await exportDataset(store, { format: "sharegpt", templates: { grammar: { fields: ["grammar_errors"] } } }, { path: errorsOnly });
     expect(read(join(errorsOnly, "README.md"))).toContain("- grammar targets: JSON with grammar_errors\n");
+    expect(read(join(errorsOnly, "README.md"))).not.toContain("without corrected_sentence");
   });
 
   it("sweeps the staging a killed export left, and leaves none of its own", async () => {
@@ -339,5 +340,19 @@ describe("what else an export leaves", () => {
     const result = await exportDataset(store, { format: "raw", limit: 2 }, { path: out("limited") });
     expect(result.counts).toMatchObject({ records: 2, examples: 2, learners_per_split: { all: 2 } });
     expect(result.files[0]).toMatchObject({ records: 2, learners: 2 });
+  });
+
+  it("refuses bad options naming them, and says plainly when nothing matched", async () => {
+    await expect(exportDataset(store, { format: "csv" } as never, { path: out("bad") })).rejects.toThrow(/^invalid export options: format: /);
+    await expect(exportDataset(store, { task_types: ["pronunciation"] }, { path: out("none") })).rejects.toThrow(new NotFoundError("no training examples match these filters; nothing was written"));
+  });
+
+  it("splits by example when asked, even the examples of one learner, and leaves an empty split file empty", async () => {
+    await queued([item(0, { user_id: "solo" }), item(1, { user_id: "solo" })]);
+    const byExample = await exportDataset(store, { format: "raw", split: [0.5, 0.5], split_by: "example" }, { path: out("solo-examples") });
+    expect(byExample.files.map((f) => f.records)).toEqual([1, 1]);
+    const byLearner = await exportDataset(store, { format: "raw", split: [0.5, 0.5], allow_empty_splits: true }, { path: out("solo-learner") });
+    const empty = byLearner.files.find((f) => f.records === 0)!;
+    expect(read(join(byLearner.directory!, `${empty.split}.jsonl`))).toBe("");
   });
 });

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateDemoData } from "../../src/domain/demo-data.js";
 import type { ExportDoc } from "../../src/schema/export.js";
@@ -52,7 +53,7 @@ afterEach(async () => {
 });
 
 /** Starts an export over `previous` that stops at `phase`; resolves once it has stopped there, or says it never did. */
-async function stopAt(phase: ExportPhase, path: string): Promise<"stopped" | "finished"> {
+async function stopAt(phase: ExportPhase, path: string | null): Promise<"stopped" | "finished"> {
   const realSetInterval = globalThis.setInterval;
   // The hook waits on an interval so the process stays alive to be killed; keep it to clear it.
   vi.spyOn(globalThis, "setInterval").mockImplementation(((...args: Parameters<typeof setInterval>) => {
@@ -67,7 +68,7 @@ async function stopAt(phase: ExportPhase, path: string): Promise<"stopped" | "fi
     return true;
   });
   process.env.LEXI_TEST_EXPORT_PAUSE = phase;
-  const run = exportDataset(store, { mark_used: true, split: [0.5, 0.5], seed: 2 }, { path, force: true }).then(() => "finished" as const);
+  const run = (path ? exportDataset(store, { mark_used: true, split: [0.5, 0.5], seed: 2 }, { path, force: true }) : exportDataset(store, { mark_used: true }, { stream: new PassThrough().resume() })).then(() => "finished" as const);
   return Promise.race([said, run]);
 }
 
@@ -86,7 +87,8 @@ describe("an export stopped at a phase boundary", () => {
   it("staged: only an incomplete record, no folder, nothing marked", async () => {
     const { path, id } = await previous();
     expect(await stopAt("staged", path)).toBe("stopped");
-    expect((await records()).map((r) => r.state)).toEqual(["complete", "incomplete"]);
+    const [, current] = await records();
+    expect(current).toMatchObject({ state: "incomplete", files: [] });
     expect(hidden(path)).toEqual([]);
     expect(manifestId(path)).toBe(id);
     expect(await marked()).toBe(0);
@@ -126,5 +128,11 @@ describe("an export stopped at a phase boundary", () => {
     expect(manifestId(path)).toBe(current!._id);
     expect(hidden(path)).toEqual([]);
     expect(current!.state).toBe("complete");
+  });
+
+  it("committed, for a stream: marked and complete, there being no folder to move", async () => {
+    expect(await stopAt("committed", null)).toBe("stopped");
+    expect((await records()).map((r) => r.state)).toEqual(["complete"]);
+    expect(await marked()).toBe(6);
   });
 });

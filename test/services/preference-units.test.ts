@@ -73,6 +73,7 @@ describe("dpo pairs from learners' flags", () => {
     const lines = rows(path);
     expect(lines.map((line) => [line.source, correctionOf(line.chosen[0]), correctionOf(line.rejected[0])])).toEqual([["feedback", "answer-1", "first-flagged"]]);
     expect(result.counts.excluded).toMatchObject({ flagged: 2, rejected: 0 });
+    expect(readFileSync(join(path, "README.md"), "utf8")).toContain("- records per source: feedback 1\n");
   });
 
   it("come only from good answers: approved, or pending and never corrected", async () => {
@@ -126,6 +127,13 @@ describe("dpo records", () => {
     expect(byLearner.files.map((f) => f.records).sort()).toEqual([0, 2]);
     const byExample = await exportDataset(store, { format: "dpo", min_quality_score: 0, dedup: false, split: [0.5, 0.5], split_by: "example" }, { path: out("by-example") });
     expect(byExample.counts.per_split).toMatchObject({ train: 1, validation: 1 });
+  });
+
+  it("are counted per source in the dataset card", async () => {
+    await queued([item(1, approvedWith(answer("fixed"))), item(2, { user_input: "Same text." }), item(3, { user_input: "Same text.", status: "flagged" })]);
+    const path = out("two-sources");
+    await exportDataset(store, { format: "dpo", min_quality_score: 0 }, { path });
+    expect(readFileSync(join(path, "README.md"), "utf8")).toContain("- records per source: correction 1, feedback 1\n");
   });
 
   it("pair a correction only once a reviewer approved it", async () => {
