@@ -171,4 +171,29 @@ describe("exports verify", () => {
     expect(gone.problems).toEqual([`${join(path, "manifest.json")} is missing or unreadable`, "train.jsonl is missing", "validation.jsonl is missing"]);
     expect(gone.extra_files).toEqual([]);
   });
+
+  it("says only that an export is not recorded when its folder is checked and another export is", async () => {
+    const other = await exportDataset(store, { limit: 1 }, { path: out("other") });
+    const path = out("unrecorded");
+    const result = await exportDataset(store, {}, { path });
+    await exportsOf().deleteOne({ _id: result._id });
+    const report = await verifyExport(store, path);
+    expect(report.export_id).toBe(result._id);
+    expect(report.problems).toEqual([`export ${result._id} is not recorded in the store`]);
+    expect(report.files.map((f) => f.status)).toEqual(["ok"]);
+    expect((await verifyExport(store, other._id)).ok).toBe(true);
+  });
+
+  it("finds a manifest whose line count or files were edited, and one naming no export", async () => {
+    const path = out("edited");
+    const result = await exportDataset(store, {}, { path });
+    const manifestPath = join(path, "manifest.json");
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, files: [{ ...manifest.files[0], records: 9 }] }));
+    expect((await verifyExport(store, path)).files[0]).toMatchObject({ status: "changed", records: 8, expected_records: 9 });
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, files: [...manifest.files, { split: "test", file: "test.jsonl", records: 1, sha256: "0".repeat(64) }] }));
+    expect((await verifyExport(store, path)).problems).toEqual(["test.jsonl is missing", "the manifest's checksum of test.jsonl differs from the store's record"]);
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, export_id: undefined }));
+    expect((await verifyExport(store, result._id)).problems[0]).toBe("the folder now holds export (unknown)");
+  });
 });
