@@ -1,0 +1,190 @@
+/**
+ * An export's scratch space and its commit, in-process: staging folders a killed export left in
+ * the temp directory are swept by the next export (a live one's are kept), the best unit per
+ * dedup key wins, splits and counts come from the staged rows, and a commit that finds its
+ * examples claimed by another export refuses with how many.
+ */
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { generateDemoData } from "../../src/domain/demo-data.js";
+import { ConflictError } from "../../src/errors.js";
+import type { ExportDoc } from "../../src/schema/export.js";
+import { InteractionInput } from "../../src/schema/interaction.js";
+import type { QueueItemDoc } from "../../src/schema/queue.js";
+import { commitExport } from "../../src/services/export/export-record.js";
+import { ExportStaging, removeStaleStaging, type StagedUnit } from "../../src/services/export/staging.js";
+import { buildInteractionDoc } from "../../src/services/interactions.js";
+import { buildQueueItem } from "../../src/services/queue-items.js";
+import { COLLECTIONS } from "../../src/store/collections.js";
+import { openStore } from "../../src/store/open-store.js";
+import type { Store } from "../../src/store/store.js";
+import { FIXED_NOW } from "../helpers/fixtures.js";
+
+const DEAD_PID = 999_999_999;
+
+describe("staging folders", () => {
+  const made: string[] = [];
+  afterEach(() => {
+    for (const path of made.splice(0)) rmSync(path, { recursive: true, force: true });
+  });
+  const folder = (name: string) => {
+    const path = join(tmpdir(), name);
+    mkdirSync(path);
+    made.push(path);
+    return path;
+  };
+
+  it("of killed exports are removed, those of live ones and other folders kept", () => {
+    const stale = folder(`lexi-export-${DEAD_PID}-aBc123`);
+    const live = folder(`lexi-export-${process.pid}-aBc123`);
+    const other = folder(`not-lexi-export-${DEAD_PID}-x`);
+    const unnumbered = folder(`lexi-export-x${DEAD_PID}-x`);
+    removeStaleStaging();
+    expect([stale, live, other, unnumbered].map(existsSync)).toEqual([false, true, true, true]);
+  });
+
+  it("of an export are removed when it closes, finished or not", async () => {
+    const finished = new ExportStaging(false);
+    await finished.add(unit("a", 0.5));
+    await finished.finish();
+    const abandoned = new ExportStaging(true);
+    await abandoned.add(unit("a", 0.5));
+    const dirs = [finished, abandoned].map((staging) => (staging as unknown as { dir: string }).dir);
+    expect(dirs.map(existsSync)).toEqual([true, true]);
+    await finished.close();
+    await abandoned.close();
+    expect(dirs.map(existsSync)).toEqual([false, false]);
+  });
+});
+
+function unit(key: string, quality: number, fields: Partial<StagedUnit> = {}): StagedUnit {
+  const exampleId = fields.exampleId ?? `ex-${key}-${quality}`;
+  return { key, ord: `${exampleId}\u0000grammar`, exampleId, task: "grammar", group: `example:${exampleId}`, userId: "u1", quality, line: `{"id":"${exampleId}"}`, used: false, ...fields };
+}
+
+describe("staged units", () => {
+  let staging: ExportStaging;
+  afterEach(async () => {
+    await staging.close();
+  });
+
+  it("keep the best per key: higher quality, then the smaller order, in the order keys first came", async () => {
+    staging = new ExportStaging(true);
+    await staging.add(unit("k1", 0.5, { exampleId: "b" }));
+    await staging.add(unit("k2", 0.9, { exampleId: "c" }));
+    await staging.add(unit("k1", 0.8, { exampleId: "d" }));
+    await staging.add(unit("k1", 0.8, { exampleId: "a" }));
+    await staging.add(unit("k1", 0.8, { exampleId: "e" }));
+    await staging.add(unit("k2", 0.1, { exampleId: "f", used: true }));
+    await staging.finish();
+    expect(staging.offered).toBe(6);
+    expect(staging.kept).toBe(2);
+    expect(staging.assignSplits(0, [1])).toEqual({ groups: 2, perSplit: [2] });
+    expect([...staging.winners()].map((w) => w.line)).toEqual(['{"id":"a"}', '{"id":"c"}']);
+    expect(staging.exampleCount()).toBe(2);
+    // Every example behind a written key, the dropped duplicates too, used if any of its units was.
+    expect([...staging.exportedExamples(undefined, 2)]).toEqual([
+      [
+        { id: "a", used: false },
+        { id: "b", used: false },
+      ],
+      [
+        { id: "c", used: false },
+        { id: "d", used: false },
+      ],
+      [
+        { id: "e", used: false },
+        { id: "f", used: true },
+      ],
+    ]);
+    expect([...staging.exportedExamples(1)].flat().map((e) => e.id)).toEqual(["a", "b", "d", "e"]);
+  });
+
+  it("written in batches keep every unit", async () => {
+    staging = new ExportStaging(false);
+    for (let i = 0; i < 4321; i++) await staging.add(unit(`k${i}`, 0.5, { exampleId: `e${i}`, group: `user:u${i % 7}`, userId: `u${i % 7}` }));
+    await staging.finish();
+    expect(staging.kept).toBe(4321);
+    expect(staging.assignSplits(1, [0.5, 0.5], 4000)).toEqual({ groups: 7, perSplit: [4, 3] });
+    expect([...staging.winners(4000)]).toHaveLength(4000);
+    expect([...staging.learnersPerSplit(4000)].sort()).toEqual([
+      [0, 4],
+      [1, 3],
+    ]);
+    expect(staging.exampleCount(4000.7)).toBe(4000);
+    // Without trackMembers nothing is remembered for marking.
+    expect([...staging.exportedExamples()]).toEqual([]);
+  });
+
+  it("count records per key space: the part of the key before its first colon", async () => {
+    staging = new ExportStaging(false);
+    for (const key of ["correction:a", "correction:b:c", "feedback:a", "rated:x:y:z"]) await staging.add(unit(key, 0.5));
+    await staging.finish();
+    expect(Object.fromEntries(staging.recordsPerKeySpace())).toEqual({ correction: 2, feedback: 1, rated: 1 });
+    expect(Object.fromEntries(staging.recordsPerKeySpace(2))).toEqual({ correction: 2 });
+  });
+
+  it("are read only after finish", () => {
+    staging = new ExportStaging(false);
+    expect(() => staging.kept).toThrow("staging is read only after finish()");
+  });
+});
+
+describe("the commit of an export's marks", () => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await openStore(":memory:");
+    const [base] = generateDemoData({ users: 1, interactions: 1, days: 1, seed: 3, now: FIXED_NOW }).interactions;
+    const interaction = buildInteractionDoc(InteractionInput.parse(base), FIXED_NOW);
+    const docs: QueueItemDoc[] = Array.from({ length: 4 }, (_, i) => ({
+      ...buildQueueItem(interaction, { tasks: ["grammar"], quality: 0.9, origin: "auto", now: FIXED_NOW }),
+      _id: `q-${i}` as never,
+      source_interaction_id: `src-${i}` as never,
+      used_in_training: i < 2,
+      exports: i < 2 ? ["exp-earlier"] : [],
+    }));
+    await store.collection(COLLECTIONS.queue).insertMany(docs);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  const record = { _id: "exp-now", state: "complete", replaces: null } as unknown as ExportDoc;
+
+  it("refuses, saying how many, when examples read as unused were claimed meanwhile, and keeps nothing", async () => {
+    const claimed = [{ id: "q-0", used: false }, { id: "q-1", used: false }, { id: "q-2", used: false }];
+    await store.collection(COLLECTIONS.exports).insertOne({ ...record, state: "incomplete" });
+    const error = await commitExport(store, record, () => [claimed]).catch((e) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.message).toBe("2 of the exported examples were marked as used by another export meanwhile; nothing was kept, run the export again");
+    const items = await store.collection<QueueItemDoc>(COLLECTIONS.queue).find({}, { sort: { _id: 1 } }).toArray();
+    expect(items.map((item) => item.exports)).toEqual([["exp-earlier"], ["exp-earlier"], [], []]);
+    expect((await store.collection<ExportDoc>(COLLECTIONS.exports).findOne({ _id: "exp-now" }))!.state).toBe("incomplete");
+  });
+
+  it("marks examples read as used (include_used) without claiming them, and stores the record", async () => {
+    await store.collection(COLLECTIONS.exports).insertOne({ ...record, state: "incomplete" });
+    await commitExport(store, record, () => [[{ id: "q-0", used: true }], [{ id: "q-2", used: false }]]);
+    const items = await store.collection<QueueItemDoc>(COLLECTIONS.queue).find({}, { sort: { _id: 1 } }).toArray();
+    expect(items.map((item) => [item.used_in_training, item.exports])).toEqual([
+      [true, ["exp-earlier", "exp-now"]],
+      [true, ["exp-earlier"]],
+      [true, ["exp-now"]],
+      [false, []],
+    ]);
+    expect((await store.collection<ExportDoc>(COLLECTIONS.exports).findOne({ _id: "exp-now" }))!.state).toBe("complete");
+  });
+
+  it("stops between batches when aborted, keeping nothing", async () => {
+    const abort = new AbortController();
+    function* batches() {
+      yield [{ id: "q-2", used: false }];
+      abort.abort();
+      yield [{ id: "q-3", used: false }];
+    }
+    await expect(commitExport(store, record, batches, abort.signal)).rejects.toThrow();
+    expect(await store.collection(COLLECTIONS.queue).countDocuments({ exports: "exp-now" })).toBe(0);
+  });
+});
