@@ -89,6 +89,39 @@ describe("stored error patterns", () => {
   });
 });
 
+describe("analytics groups", () => {
+  it("come in CEFR order by level and in time order by day", async () => {
+    const levels = (await analytics(store, { metric: "vocabulary", group_by: "level" })).data.map((row) => row.group);
+    expect(levels.length).toBeGreaterThan(2);
+    expect(levels).toEqual(CEFR_LEVELS.filter((level) => levels.includes(level)));
+    const days = (await analytics(store, { metric: "fluency", group_by: "day" })).data.map((row) => row.group);
+    expect(days).toEqual([...new Set(days)].sort());
+  });
+
+  it("come in time order even when the interactions were stored newest first", async () => {
+    const reversed = await openStore(":memory:", { retentionDays: 0 });
+    try {
+      const newestFirst = [...docs].sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime()).slice(0, 60);
+      await reversed.collection(COLLECTIONS.interactions).insertMany(newestFirst);
+      const days = (await analytics(reversed, { metric: "fluency", group_by: "day" })).data.map((row) => row.group);
+      expect(days.length).toBeGreaterThan(1);
+      expect(days).toEqual([...days].sort());
+    } finally {
+      await reversed.close();
+    }
+  });
+
+  it("read an Etc/GMT zone as its offset, not as UTC (Etc/GMT+1 is an hour behind)", async () => {
+    // The input schema turns a fixed zone's name into its offset: the answer says which zone it used.
+    const byZone = await analytics(store, { metric: "fluency", group_by: "day", tz: "Etc/GMT+1" });
+    const byOffset = await analytics(store, { metric: "fluency", group_by: "day", tz: "-01:00" });
+    const inUtc = await analytics(store, { metric: "fluency", group_by: "day" });
+    expect(byZone.data).toEqual(byOffset.data);
+    expect(byZone.data).not.toEqual(inUtc.data);
+    expect(byZone.tz).toBe("-01:00");
+  });
+});
+
 describe("error patterns recomputed from the stored interactions", () => {
   const inWindow = (days: number) => docs.filter((d) => d.timestamp.getTime() >= FIXED_NOW.getTime() - days * DAY);
   const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
