@@ -234,6 +234,22 @@ describe("insight inputs and their order", () => {
     expect(await loggedEntries(store, "m-replace", "v2")).toBe(1);
   });
 
+  it("accept a known export and refuse an unknown one while other exports exist", async () => {
+    await store.collection(COLLECTIONS.exports).insertOne({ _id: "exp-known", created_at: FIXED_NOW });
+    await expect(logMetrics(store, { model_name: "m-known", version: "v1", metrics: { a: 1 }, export_id: "exp-known" })).resolves.toHaveProperty("metric_id");
+    await expect(logMetrics(store, { model_name: "m-known", version: "v1", metrics: { a: 1 }, export_id: "exp-other" })).rejects.toThrow("no export with id exp-other (see lexi exports list)");
+  });
+
+  it("compare a version's latest entry, and name the metrics both versions logged when a lower-is-better name is unknown", async () => {
+    const at = (minutes: number) => new Date(FIXED_NOW.getTime() - minutes * 60_000);
+    await logMetrics(store, { model_name: "m-latest", version: "v1", metrics: { a: 2, b: 1 }, timestamp: at(1) });
+    await logMetrics(store, { model_name: "m-latest", version: "v1", metrics: { a: 1, b: 1 }, timestamp: at(10) });
+    await logMetrics(store, { model_name: "m-latest", version: "v2", metrics: { a: 3, c: 1 }, timestamp: at(5) });
+    const comparison = await compareVersions(store, "m-latest", "v1", "v2");
+    expect(comparison.metrics.find((m) => m.metric === "a")).toMatchObject({ base: 2, candidate: 3 });
+    await expect(compareVersions(store, "m-latest", "v1", "v2", { lowerIsBetter: ["wer"] })).rejects.toThrow("lower-is-better names wer, which neither v1 nor v2 logged; their metrics: a, b, c");
+  });
+
   it("list progress oldest first whatever order the snapshots came in, and trend from the two before", async () => {
     const user_id = "unordered-learner";
     const save = (day: number, fluency: number) =>
