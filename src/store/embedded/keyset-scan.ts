@@ -52,11 +52,12 @@ export interface SqlRunner {
 export function* keysetScan(query: KeysetQuery, runner: SqlRunner, pageRows: number): Generator<KeyedRow> {
   const { order } = query;
   const page = (conditions: string[], values: SqlValue[]): KeyedRow[] => runner.rows(pageSql(query, conditions), [...query.params, ...values, pageRows]);
-  let rows = page([], []);
+  const firstPage = pageSql(query);
+  let rows = runner.rows(firstPage, [...query.params, pageRows]);
   let last = rows[rows.length - 1];
   let level = rows.length === pageRows ? order.length - 1 : -1;
   yield* rows;
-  if (level >= 0 && runner.sortsAll(pageSql(query), [...query.params, pageRows])) {
+  if (level >= 0 && runner.sortsAll(firstPage, [...query.params, pageRows])) {
     yield* restById(query, runner, afterKey(order, last!), pageRows);
     return;
   }
@@ -79,10 +80,14 @@ export function pageSql(query: KeysetQuery, conditions: string[] = []): string {
   const keys = query.order.map((term, i) => `${term.sql} AS k${i}`).join(", ");
   // The terms a page fixes by equality stay out of its ORDER BY: SQLite does not see that an
   // expression held equal is constant, and would sort every remaining row in a temporary B-tree.
-  const first = Math.max(0, conditions.length - 1);
-  const order = query.order.slice(first).map((term) => `${term.sql}${term.descending ? " DESC" : ""}`).join(", ");
+  const order = orderBy(query.order.slice(Math.max(0, conditions.length - 1)));
   const where = query.where ? [`(${query.where})`, ...conditions] : conditions;
   return `SELECT ${query.columns}, ${keys} FROM "${query.table}"${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`;
+}
+
+/** The terms as an ORDER BY list. */
+export function orderBy(terms: OrderTerm[]): string {
+  return terms.map((term) => `${term.sql}${term.descending ? " DESC" : ""}`).join(", ");
 }
 
 /** The condition "after `last` in the order", as one disjunction of the seekable ranges. */

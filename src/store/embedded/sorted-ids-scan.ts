@@ -8,13 +8,12 @@
  * not returned; rows inserted after the ids were read are not seen (a MongoDB cursor promises no
  * more).
  */
-import type { KeyedRow, KeysetQuery, SqlRunner, SqlValue } from "./keyset-scan.js";
+import { type KeyedRow, type KeysetQuery, type SqlRunner, type SqlValue, orderBy } from "./keyset-scan.js";
 
 /** The rows after `after` (a condition on the order's terms) in order; `query.columns` must include `rid`. */
 export function* restById(query: KeysetQuery, runner: SqlRunner, after: { sql: string; params: SqlValue[] }, pageRows: number): Generator<KeyedRow> {
   const where = query.where ? `(${query.where}) AND (${after.sql})` : after.sql;
-  const order = query.order.map((term) => `${term.sql}${term.descending ? " DESC" : ""}`).join(", ");
-  const ids = runner.ids(`SELECT rid FROM "${query.table}" WHERE ${where} ORDER BY ${order}`, [...query.params, ...after.params]);
+  const ids = runner.ids(`SELECT rid FROM "${query.table}" WHERE ${where} ORDER BY ${orderBy(query.order)}`, [...query.params, ...after.params]);
   // One statement for every page: the page's ids arrive as one JSON array. NOT INDEXED keeps
   // SQLite on the row-id lookups instead of the filter's index.
   const page = `SELECT ${query.columns} FROM "${query.table}" NOT INDEXED WHERE rid IN (SELECT value FROM json_each(?))${query.where ? ` AND (${query.where})` : ""}`;
