@@ -67,26 +67,45 @@ function elementOf(schema: z.ZodType): z.ZodType | undefined {
 }
 
 export function unknownFields(schema: z.ZodType, value: unknown, prefix = ""): UnknownField[] {
+  const found: UnknownField[] = [];
+  collectUnknown(schema, value, prefix, found);
+  return found;
+}
+
+/** Each schema's known fields, merged once: an import asks them for every object of every line. */
+const knownFieldsCache = new WeakMap<z.ZodType, { known: Record<string, z.ZodType>; names: string[] } | null>();
+
+function knownFieldsOf(schema: z.ZodType): { known: Record<string, z.ZodType>; names: string[] } | null {
+  let entry = knownFieldsCache.get(schema);
+  if (entry === undefined) {
+    const shapes = shapesOf(schema);
+    const known = Object.assign({}, ...shapes) as Record<string, z.ZodType>;
+    // Not an object schema (a record, an id wrapper, a free-form object): every key is allowed.
+    entry = shapes.length === 0 ? null : { known, names: Object.keys(known) };
+    knownFieldsCache.set(schema, entry);
+  }
+  return entry;
+}
+
+function collectUnknown(schema: z.ZodType, value: unknown, prefix: string, found: UnknownField[]): void {
   if (Array.isArray(value)) {
     const element = elementOf(schema);
-    return element ? value.flatMap((item, index) => unknownFields(element, item, `${prefix}${index}.`)) : [];
+    if (element) value.forEach((item, index) => collectUnknown(element, item, `${prefix}${index}.`, found));
+    return;
   }
   // Only plain objects have fields: a Date or an ObjectId is one value.
-  if (!value || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return [];
-  const shapes = shapesOf(schema);
-  // Not an object schema (a record, an id wrapper, a free-form object): every key is allowed.
-  if (shapes.length === 0) return [];
-  const known = Object.assign({}, ...shapes) as Record<string, z.ZodType>;
-  const names = Object.keys(known);
-  const found: UnknownField[] = [];
-  for (const [key, inner] of Object.entries(value)) {
-    if (key in known) found.push(...unknownFields(known[key]!, inner, `${prefix}${key}.`));
+  if (!value || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return;
+  const fields = knownFieldsOf(schema);
+  if (!fields) return;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const inner = (value as Record<string, unknown>)[key];
+    if (Object.hasOwn(fields.known, key)) collectUnknown(fields.known[key]!, inner, `${prefix}${key}.`, found);
     else {
-      const suggestion = nearName(key, names.filter((name) => !(name in value)));
+      const suggestion = nearName(key, fields.names.filter((name) => !(name in value)));
       found.push(suggestion ? { path: `${prefix}${key}`, suggestion } : { path: `${prefix}${key}` });
     }
   }
-  return found;
 }
 
 /** What is wrong with the field, without its name: "unknown field; did you mean feedback_text?". */

@@ -48,6 +48,11 @@ describe("unknown fields", () => {
     ]);
   });
 
+  it("reports fields named like an object's built-in members (constructor, toString) as unknown", () => {
+    const line = JSON.parse('{"interaction_id":"i1","user_id":"u1","rating":4,"constructor":1,"toString":"x","__proto__":{"a":1}}');
+    expect(unknownFields(FeedbackInput, line).map((field) => field.path)).toEqual(["constructor", "toString", "__proto__"]);
+  });
+
   it("does not suggest a field the record already has", () => {
     expect(unknownFields(FeedbackInput, { interaction_id: "i1", user_id: "u1", rating: 4, feedback_text: "a", text: "b" })).toEqual([{ path: "text" }]);
   });

@@ -77,10 +77,11 @@ const MAX_IN_VALUES = 10_000;
 
 /**
  * `{$in: [scalars]}` as one `IN` list per stored type (the type letter keeps 1 and true, a string
- * and a Date's text apart), so an index answers it; lists holding null, arrays, Dates or regular
+ * and a Date's text apart), each led on an indexed column by the type rank the index leads with, so
+ * the index answers it instead of a scan of the table; lists holding null, arrays, Dates or regular
  * expressions, which MongoDB matches by other rules, stay with mingo.
  */
-function inList(column: HotColumn, condition: unknown): Pushdown | undefined {
+function inList(column: HotColumn, condition: unknown, indexed: boolean): Pushdown | undefined {
   if (!condition || typeof condition !== "object" || Object.keys(condition).length !== 1) return undefined;
   const values = (condition as Doc).$in;
   if (!Array.isArray(values) || values.length === 0 || values.length > MAX_IN_VALUES) return undefined;
@@ -93,7 +94,9 @@ function inList(column: HotColumn, condition: unknown): Pushdown | undefined {
     if (list) list.push(sql);
     else byLetter.set(typeLetter, [sql]);
   }
-  const terms = [...byLetter].map(([typeLetter, list]) => `(${quoted(column)} IN (${list.map(() => "?").join(", ")}) AND ${letter(column)} = '${typeLetter}')`);
+  const terms = [...byLetter].map(
+    ([typeLetter, list]) => `(${rankPrefix(column, rankOfLetter(typeLetter), indexed)}${quoted(column)} IN (${list.map(() => "?").join(", ")}) AND ${letter(column)} = '${typeLetter}')`,
+  );
   return { where: `(${terms.join(" OR ")})`, params: [...byLetter.values()].flat(), exact: true };
 }
 
@@ -158,7 +161,7 @@ export function pushdown(filter: Filter, indexedPaths: Set<string>, layout: Layo
       if (!indexed) exact = false;
       continue;
     }
-    const list = column ? inList(column, condition) : undefined;
+    const list = column ? inList(column, condition, indexed) : undefined;
     if (list) {
       clauses.push(onColumn(column!, list.where, indexed));
       params.push(...list.params);
