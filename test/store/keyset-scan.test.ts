@@ -62,4 +62,12 @@ describe("keyset scan", () => {
       expect(plan).not.toMatch(/TEMP B-TREE/);
     });
   });
+
+  it("writes the page size into the SQL (a bound LIMIT makes SQLite compile the statement again on every call), whole numbers only", () => {
+    const query = { columns: "rid", table: "t", params: [], order: orders[0]![1] };
+    const statements: string[] = [];
+    Array.from(keysetScan(query, keysetOnly((sql, params) => (statements.push(sql), run(sql, params))), 3));
+    expect(statements[0]).toMatch(/ LIMIT 3$/);
+    for (const size of [0, 2.5, Number.NaN]) expect(() => Array.from(keysetScan(query, keysetOnly(), size))).toThrow(RangeError);
+  });
 });
