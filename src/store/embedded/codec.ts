@@ -11,28 +11,7 @@
 import { ObjectId } from "bson";
 import type { Doc } from "../store.js";
 
-function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  // JSON.stringify has already applied toJSON; the original value is still on the holder.
-  const original = this[key];
-  if (original instanceof Date) {
-    if (Number.isNaN(original.getTime())) throw new TypeError(`invalid Date at "${key}"`);
-    return { $date: original.toISOString() };
-  }
-  if (original instanceof ObjectId) return { $oid: original.toHexString() };
-  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-    for (const name in value) if (name.charCodeAt(0) === DOLLAR) return escapeNames(value as Record<string, unknown>);
-  }
-  return value;
-}
-
 const DOLLAR = 36;
-
-/** The same object with every `$`-prefixed field name given one more `$`, in the same order. */
-function escapeNames(record: Record<string, unknown>): Record<string, unknown> {
-  const escaped: Record<string, unknown> = {};
-  for (const name in record) escaped[name.charCodeAt(0) === DOLLAR ? `$${name}` : name] = record[name];
-  return escaped;
-}
 
 /** Undoes `escapeNames`: `$$date` is the user's `$date`. */
 function unescapeNames(record: Record<string, unknown>): Record<string, unknown> {
@@ -46,8 +25,54 @@ export function isPlainObject(value: unknown): value is Doc {
   return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof ObjectId);
 }
 
+/**
+ * The document as JSON, written by hand: `JSON.stringify` with a replacer calls back into
+ * JavaScript for every key and value, which cost a third of an import's time. Output is exactly
+ * what `JSON.stringify` gives after `toJSON`, with Dates and ObjectIds as wrappers and `$` names
+ * escaped; values JSON cannot hold are dropped from objects and null in arrays, as it does.
+ */
 export function encodeDoc(doc: unknown): string {
-  return JSON.stringify(doc, replacer);
+  return encodeValue(doc, "") ?? (undefined as unknown as string);
+}
+
+function encodeValue(value: unknown, key: string): string | undefined {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      return Number.isFinite(value) ? String(value) : "null";
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      break;
+    case "bigint":
+      // JSON.stringify's own error ("Do not know how to serialize a BigInt").
+      return JSON.stringify(value);
+    default:
+      return undefined;
+  }
+  if (value === null) return "null";
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new TypeError(`invalid Date at "${key}"`);
+    return `{"$date":"${value.toISOString()}"}`;
+  }
+  if (value instanceof ObjectId) return `{"$oid":"${value.toHexString()}"}`;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") return encodeValue(toJSON.call(value, key), key);
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += `${i ? "," : ""}${encodeValue(value[i], String(i)) ?? "null"}`;
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  let out = "{";
+  for (const name of Object.keys(record)) {
+    const inner = encodeValue(record[name], name);
+    if (inner === undefined) continue;
+    const stored = name.charCodeAt(0) === DOLLAR ? `$${name}` : name;
+    out += `${out.length > 1 ? "," : ""}${JSON.stringify(stored)}:${inner}`;
+  }
+  return `${out}}`;
 }
 
 /**
