@@ -51,6 +51,7 @@ describe("--out <folder>", () => {
     // A store file that does not exist yet is compared by its resolved path.
     const future = join(out("future"), "new.db");
     await expect(explicit(join(future, ".."), future)).rejects.toThrow(/is or holds the store/);
+    await expect(explicit(join(future, ".."), `sqlite:${future}`)).rejects.toThrow(/is or holds the store/);
     // A sibling whose name starts like the store's folder is not inside it.
     await expect(explicit(`${folder}-2`, db)).resolves.toMatchObject({ replaces: null });
   });

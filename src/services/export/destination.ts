@@ -48,7 +48,8 @@ async function ensureWritable(folder: string): Promise<void> {
 /** The real path of the store file when the store is a local file, else null. */
 async function storeFile(storeLocation: string | null): Promise<string | null> {
   if (!storeLocation || storeLocation === ":memory:" || /^mongodb(\+srv)?:/i.test(storeLocation)) return null;
-  return realpath(storeLocation.replace(/^sqlite:/, "")).catch(() => resolve(storeLocation));
+  const path = storeLocation.replace(/^sqlite:/, "");
+  return realpath(path).catch(() => resolve(path));
 }
 
 /** A folder named by the user (`--out`). */
