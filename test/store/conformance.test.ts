@@ -220,6 +220,12 @@ describe.each(engines)("store conformance: $name", (engine) => {
       expect(after).toMatchObject({ _id: "b", n: 12 });
       expect(await things.findOneAndUpdate({ _id: "zzz" }, { $set: { x: 1 } })).toBeNull();
     });
+
+    it("findOneAndUpdate with upsert returns the inserted document with its new _id first, as stored", async () => {
+      const inserted = await things.findOneAndUpdate({ key: "fresh" }, { $set: { v: 1 } }, { upsert: true, returnDocument: "after" });
+      expect(Object.keys(inserted!)).toEqual(["_id", "key", "v"]);
+      expect(await things.findOne({ key: "fresh" })).toEqual(inserted);
+    });
   });
 
   describe("unique indexes", () => {

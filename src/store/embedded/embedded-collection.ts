@@ -406,11 +406,12 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     return { matchedCount: matches.length, modifiedCount, upsertedId: null };
   }
 
+  /** The inserted document as stored, `_id` first (as MongoDB returns it). */
   private upsert(filter: Filter, update: Update): Doc {
-    const doc = upsertSeed(filter);
-    applyUpdate(doc, update, true);
-    doc._id = this.insertRow(doc);
-    return doc;
+    const seed = upsertSeed(filter);
+    applyUpdate(seed, update, true);
+    const { _id, ...fields } = seed;
+    return { _id: this.insertRow(seed), ...fields };
   }
 
   private cells(doc: Doc): { types: string; values: CellValue[] } {
