@@ -76,6 +76,12 @@ describe("a metrics import", () => {
     const stored = await store.collection(COLLECTIONS.metrics).find({}).toArray();
     expect(stored.map((doc) => [doc.version, doc.timestamp]).sort()).toEqual([["v1", now], ["v2", given]]);
   });
+
+  it("counts entries an earlier import stored as duplicates and stores nothing twice", async () => {
+    expect((await importMetrics(store, { path: file([entry("v1"), entry("v2")]) })).written).toEqual({ logged: 2, duplicates: 0 });
+    expect((await importMetrics(store, { path: file([entry("v2"), entry("v1"), entry("v3")]) })).written).toEqual({ logged: 1, duplicates: 2 });
+    expect(await store.collection(COLLECTIONS.metrics).countDocuments()).toBe(3);
+  });
 });
 
 describe("a progress import", () => {

@@ -436,6 +436,18 @@ describe.each(engines)("store conformance: $name", (engine) => {
       expect(await things.countDocuments({ ref })).toBe(1);
       expect(await things.countDocuments({ ref: ref.toHexString() })).toBe(0);
     });
+
+    it("reads undefined as the MongoDB client sends it: a field left out, a list element null", async () => {
+      const ids = [new ObjectId(), new ObjectId()];
+      await things.insertMany([{ _id: ids[0], at: new Date(0), note: "kept" }, { _id: ids[1], at: new Date(1) }]);
+      expect(await things.countDocuments({ _id: { $in: [undefined] } })).toBe(0);
+      expect(await things.countDocuments({ at: { $in: [undefined] } })).toBe(0);
+      expect(await things.countDocuments({ _id: { $nin: [undefined] } })).toBe(2);
+      expect(await things.countDocuments({ note: undefined })).toBe(2);
+      await things.updateOne({ _id: ids[0] }, { $set: { note: undefined, seen: true } });
+      expect(await things.findOne({ _id: ids[0] }, { projection: { _id: 0, note: 1, seen: 1 } })).toEqual({ note: "kept", seen: true });
+      expect(await things.aggregate([{ $match: { _id: { $in: [ids[1], undefined] } } }, { $count: "n" }]).toArray()).toEqual([{ n: 1 }]);
+    });
   });
 
   describe("transactions", () => {

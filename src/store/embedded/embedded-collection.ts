@@ -25,6 +25,7 @@ import type {
   UpdateOptions,
   UpdateResult,
 } from "../store.js";
+import { asSent } from "./as-sent.js";
 import { decodeDoc, encodeDoc, idKey } from "./codec.js";
 import { checkDocumentSize } from "./document-limit.js";
 import type { StoredIndexSpec } from "./catalog.js";
@@ -286,7 +287,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     }.bind(this));
   }
 
-  find(filter: Filter = {}, options: FindOptions = {}): DocStream<T> {
+  find(given: Filter = {}, options: FindOptions = {}): DocStream<T> {
+    const filter = asSent(given);
     // With an inclusion projection, only the projected, filtered and sorted paths are decoded.
     const reader = readerFor(options.projection ? findPaths(filter, options) : undefined, this.layout);
     return this.streamOf<T>("find", () => {
@@ -319,7 +321,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     yield* project(page, options.projection);
   }
 
-  async findOne(filter: Filter, options: Omit<FindOptions, "limit"> = {}): Promise<T | null> {
+  async findOne(given: Filter, options: Omit<FindOptions, "limit"> = {}): Promise<T | null> {
+    const filter = asSent(given);
     options.signal?.throwIfAborted();
     return this.run("findOne", () => {
       const plan = this.planned("findOne", filter, options.sort);
@@ -332,7 +335,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     });
   }
 
-  async countDocuments(filter: Filter = {}, options: ReadOptions = {}): Promise<number> {
+  async countDocuments(given: Filter = {}, options: ReadOptions = {}): Promise<number> {
+    const filter = asSent(given);
     options.signal?.throwIfAborted();
     return this.run("countDocuments", () => {
       if (Object.keys(filter).length === 0) return (this.statement(`SELECT count(*) AS n FROM "${this.table}"`).get() as unknown as { n: number }).n;
@@ -385,11 +389,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   async updateOne(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult> {
-    return this.run("updateOne", () => this.engine.atomic(() => this.updateMatches(filter, update, options, false)));
+    return this.run("updateOne", () => this.engine.atomic(() => this.updateMatches(asSent(filter), asSent(update), options, false)));
   }
 
   async updateMany(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult> {
-    return this.run("updateMany", () => this.engine.atomic(() => this.updateMatches(filter, update, options, true)));
+    return this.run("updateMany", () => this.engine.atomic(() => this.updateMatches(asSent(filter), asSent(update), options, true)));
   }
 
   private updateMatches(filter: Filter, update: Update, options: UpdateOptions, many: boolean): UpdateResult {
@@ -443,7 +447,9 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     update.run(json, ...(retyped ? [types] : []), ...changed.map((i) => values[i]), match.rid);
   }
 
-  async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
+  async findOneAndUpdate(givenFilter: Filter, givenUpdate: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
+    const filter = asSent(givenFilter);
+    const update = asSent(givenUpdate);
     return this.run("findOneAndUpdate", () =>
       this.engine.atomic(() => {
         const match = this.first("findOneAndUpdate", filter, options.sort);
@@ -464,7 +470,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     );
   }
 
-  async deleteOne(filter: Filter): Promise<{ deletedCount: number }> {
+  async deleteOne(given: Filter): Promise<{ deletedCount: number }> {
+    const filter = asSent(given);
     return this.run("deleteOne", () =>
       this.engine.atomic(() => {
         const match = this.first("deleteOne", filter);
@@ -474,7 +481,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     );
   }
 
-  async deleteMany(filter: Filter): Promise<{ deletedCount: number }> {
+  async deleteMany(given: Filter): Promise<{ deletedCount: number }> {
+    const filter = asSent(given);
     return this.run("deleteMany", () =>
       this.engine.atomic(() => {
         const rids = Array.from(this.scan(filter, this.planned("deleteMany", filter)), (match) => match.rid);
@@ -485,8 +493,9 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     );
   }
 
-  aggregate<R extends Doc = Doc>(pipeline: Pipeline, options: ReadOptions = {}): DocStream<R> {
-    if (!Array.isArray(pipeline)) throw new InvalidInputError("an aggregation pipeline must be an array of stages");
+  aggregate<R extends Doc = Doc>(given: Pipeline, options: ReadOptions = {}): DocStream<R> {
+    if (!Array.isArray(given)) throw new InvalidInputError("an aggregation pipeline must be an array of stages");
+    const pipeline = asSent(given);
     const [head, ...rest] = pipeline;
     const leadingMatch = head && "$match" in head ? (head.$match as Filter) : undefined;
     const stages = leadingMatch ? rest : pipeline;
