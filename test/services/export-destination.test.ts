@@ -4,7 +4,7 @@
  * however its location was given (a path, `sqlite:` or a MongoDB URI, which is no folder).
  */
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConflictError, InvalidInputError } from "../../src/errors.js";
 import { defaultDestination, explicitDestination, manifestExportId } from "../../src/services/export/destination.js";
@@ -80,7 +80,24 @@ describe("--out <folder>", () => {
   it("cannot write under a file, and says why", async () => {
     const file = out("blocker");
     writeFileSync(file, "x");
-    await expect(explicit(join(file, "sub", "dataset"))).rejects.toThrow(new InvalidInputError(`cannot write to ${join(file, "sub")}: ENOTDIR`));
+    const error = await explicit(join(file, "sub", "dataset")).catch((e: unknown) => e);
+    expect(error).toEqual(new InvalidInputError(`cannot write to ${join(file, "sub")}: ENOTDIR`));
+    // The system's own error stays attached for a library caller.
+    expect((error as Error).cause).toMatchObject({ code: "ENOTDIR" });
+  });
+
+  it("reads a store location's scheme only at its start, and a folder name's .jsonl only at its end", async () => {
+    for (const name of ["mongodb:lexi.db", "sqlite:data"]) {
+      const folder = out(name.startsWith("mongodb") ? "with-odd-store" : name);
+      mkdirSync(folder);
+      const store = name.startsWith("mongodb") ? join(folder, name) : join(folder, "lexi.db");
+      writeFileSync(store, "");
+      await expect(explicit(folder, store)).rejects.toThrow(/is or holds the store/);
+    }
+    // Folders named like a location that holds no file are not the store.
+    await expect(explicit(":memory:", ":memory:")).resolves.toMatchObject({ folder: resolve(":memory:") });
+    await expect(explicit("mongodb:", "mongodb://localhost:27017/lexi")).resolves.toMatchObject({ folder: resolve("mongodb:") });
+    await expect(explicit(out("exports.jsonl-archive"))).resolves.toMatchObject({ replaces: null });
   });
 });
 

@@ -67,6 +67,8 @@ describe("output files", () => {
     const sink = new FileSink(path);
     await expect(sink.commit()).rejects.toThrow(/EEXIST/);
     await expect(sink.write("more\n")).rejects.toThrow(/EEXIST/);
+    // Once the stream has failed, a commit reports that failure instead of waiting for it.
+    await expect(sink.commit()).rejects.toThrow(/EEXIST/);
     expect(readFileSync(path, "utf8")).toBe("precious\n");
   });
 
