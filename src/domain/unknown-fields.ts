@@ -97,8 +97,7 @@ function collectUnknown(schema: z.ZodType, value: unknown, prefix: string, found
   if (!value || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return;
   const fields = knownFieldsOf(schema);
   if (!fields) return;
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
+  for (const key of Object.keys(value)) {
     const inner = (value as Record<string, unknown>)[key];
     if (Object.hasOwn(fields.known, key)) collectUnknown(fields.known[key]!, inner, `${prefix}${key}.`, found);
     else {

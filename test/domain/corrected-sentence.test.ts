@@ -17,6 +17,24 @@ describe("correctedSentence", () => {
     expect(correctedSentence("Tôi đi học", [{ error: "đi", correction: "đã đi" }])).toBe("Tôi đã đi học");
   });
 
+  it("skips only the words an earlier correction took, on either side of them, in exact case and in any case", () => {
+    // The exact "go" after the first correction wins over an earlier "Go" in another case.
+    expect(correctedSentence("Go home, go now", [{ error: "home", correction: "house" }, { error: "go", correction: "went" }])).toBe("Go house, went now");
+    // Only the case-blind pass finds "GO", after the first correction's words.
+    expect(correctedSentence("I GO home", [{ error: "I", correction: "We" }, { error: "go", correction: "went" }])).toBe("We went home");
+    // A correction's words before the earlier ones are found too.
+    expect(correctedSentence("go and GO on", [{ error: "on", correction: "in" }, { error: "go", correction: "went" }])).toBe("went and GO in");
+    expect(correctedSentence("Go and see", [{ error: "see", correction: "look" }, { error: "GO", correction: "Went" }])).toBe("Went and look");
+    expect(correctedSentence("GO go on", [{ error: "on", correction: "in" }, { error: "go", correction: "went" }])).toBe("GO went in");
+  });
+
+  it("takes words that only touch an earlier correction's words, in exact case and in any case", () => {
+    expect(correctedSentence("GO ab-go", [{ error: "ab-", correction: "cd-" }, { error: "go", correction: "went" }])).toBe("GO cd-went");
+    expect(correctedSentence("GO go-ab", [{ error: "-ab", correction: "-cd" }, { error: "go", correction: "went" }])).toBe("GO went-cd");
+    expect(correctedSentence("ab-GO", [{ error: "ab-", correction: "cd-" }, { error: "go", correction: "went" }])).toBe("cd-went");
+    expect(correctedSentence("GO-ab", [{ error: "-ab", correction: "-cd" }, { error: "go", correction: "went" }])).toBe("went-cd");
+  });
+
   it("does not guess when an error's words are not in the text, or two errors claim the same words", () => {
     expect(correctedSentence("I went home", [{ error: "goed", correction: "went" }])).toBeUndefined();
     expect(correctedSentence("good", [{ error: "go", correction: "went" }])).toBeUndefined();

@@ -53,6 +53,10 @@ describe("unknown fields", () => {
     expect(unknownFields(FeedbackInput, line).map((field) => field.path)).toEqual(["constructor", "toString", "__proto__"]);
   });
 
+  it("finds none in fields left null", () => {
+    expect(unknownFields(FeedbackInput, { interaction_id: "i1", user_id: "u1", rating: 4, feedback_text: null, helpful: null })).toEqual([]);
+  });
+
   it("does not suggest a field the record already has", () => {
     expect(unknownFields(FeedbackInput, { interaction_id: "i1", user_id: "u1", rating: 4, feedback_text: "a", text: "b" })).toEqual([{ path: "text" }]);
   });
