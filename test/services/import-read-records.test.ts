@@ -63,6 +63,37 @@ describe("JSONL", () => {
     // Exactly at the limit is still a line.
     const atLimit = `"${"z".repeat(MAX_LINE_BYTES - 2)}"`;
     expect((await read(cut(`${atLimit}\n`, 1 << 20)))[0]).toMatchObject({ line: 1, value: "z".repeat(MAX_LINE_BYTES - 2) });
+    expect((await read(cut(atLimit, 1 << 20)))[0]).toMatchObject({ line: 1, value: "z".repeat(MAX_LINE_BYTES - 2) });
+  });
+
+  it("measures a last line by its own bytes, however far into a large chunk it starts", async () => {
+    const first = `"${"a".repeat(9 << 20)}"`;
+    const last = `"${"b".repeat(7 << 20)}"`;
+    const records = await read([Buffer.from(`${first}\n${last}`)]);
+    expect(records.map((record) => [record.line, record.error ?? (record.value as string).length])).toEqual([
+      [1, 9 << 20],
+      [2, 7 << 20],
+    ]);
+  });
+
+  it("keeps a line's inner carriage returns, dropping only the one that ends it", async () => {
+    const [record] = await read(['{"a":1,\r"b":2}x\r\n']);
+    expect(record).toMatchObject({ line: 1, raw: '{"a":1,\r"b":2}x', error: expect.stringMatching(/^not valid JSON/) });
+  });
+
+  it("keeps 200 characters of a line that is not UTF-8 for the rejects file", async () => {
+    const bytes = Buffer.concat([Buffer.from(`"${"x".repeat(300)}`), Buffer.from([0xff]), Buffer.from('"\n')]);
+    const [record] = await read([bytes]);
+    expect(record).toMatchObject({ line: 1, error: "not valid UTF-8 (convert the file to UTF-8)" });
+    expect(record!.raw).toBe(`"${"x".repeat(199)}`);
+  });
+
+  it("takes a file that starts with part of a BOM for lines, not for an array", async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0x20, 0x20]), Buffer.from('[1]\n{"a":2}\n')]);
+    expect(await read([bytes])).toEqual([
+      expect.objectContaining({ line: 1, error: "not valid UTF-8 (convert the file to UTF-8)" }),
+      { line: 2, raw: '{"a":2}', value: { a: 2 } },
+    ]);
   });
 
   it("counts the bytes it has read, for progress", async () => {
@@ -102,6 +133,8 @@ describe("a JSON array", () => {
   it("that is not valid JSON, or not UTF-8, is one error on line 1", async () => {
     const [broken] = await read(['[{"a":1}, {"a":']);
     expect(broken).toMatchObject({ line: 1, raw: '[{"a":1}, {"a":', error: expect.stringMatching(/^not a valid JSON array \(.+\)$/) });
+    const long = `[${'{"a":1},'.repeat(40)}`;
+    expect((await read([long]))[0]!.raw).toBe(long.slice(0, 200));
     expect(await read([Buffer.concat([Buffer.from('["'), Buffer.from([0xc3, 0x28]), Buffer.from('"]')])])).toEqual([
       { line: 1, raw: "", error: "the JSON array is not valid UTF-8 (convert the file to UTF-8)" },
     ]);
@@ -127,6 +160,8 @@ describe("nesting", () => {
   it("counts only brackets that nest: not those in text, escaped quotes included, nor lists side by side", async () => {
     expect(jsonDepth(`{"a": "${"[".repeat(100)}", "b": "\\"${"{".repeat(100)}\\\\", "c": [1]}`)).toBe(2);
     expect(jsonDepth(`[${Array.from({ length: 100 }, () => "[{}]").join(",")}]`)).toBe(3);
+    // The deepest list first, a shallower one last: the depth is the deepest, not the last.
+    expect(jsonDepth("[[[]],[]]")).toBe(3);
     const [record] = await read([`{"text": "a quote \\" then ${"[".repeat(200)}", "lists": [${"[],".repeat(200)}[]]}\n`]);
     expect(record!.error).toBeUndefined();
   });

@@ -33,6 +33,7 @@ function shapeOf(head: Buffer): Shape | undefined {
   return head[i] === OPEN_BRACKET ? "array" : "lines";
 }
 
+/** The bytes as text; the decoder drops a leading byte order mark itself. */
 function decodeLine(bytes: Buffer): string | undefined {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -45,7 +46,7 @@ function parseLine(line: number, bytes: Buffer): RawRecord | undefined {
   if (bytes.length > MAX_LINE_BYTES) return { line, raw: "", error: `line is longer than ${MAX_LINE_BYTES / 1024 / 1024} MB` };
   const text = decodeLine(bytes);
   if (text === undefined) return { line, raw: bytes.toString("utf8").slice(0, 200), error: "not valid UTF-8 (convert the file to UTF-8)" };
-  const raw = (line === 1 ? text.replace(/^\uFEFF/, "") : text).replace(/\r$/, "");
+  const raw = text.replace(/\r$/, "");
   if (raw.trim() === "") return undefined;
   try {
     return { line, raw, value: parseBoundedJson(raw) };
@@ -127,7 +128,7 @@ async function* arrayRecords(head: Buffer[], rest: AsyncIterable<Buffer>): Async
   }
   let items: unknown;
   try {
-    items = parseBoundedJson(text.replace(/^\uFEFF/, ""), MAX_JSON_DEPTH + 1);
+    items = parseBoundedJson(text, MAX_JSON_DEPTH + 1);
   } catch (error) {
     const why = error instanceof InvalidInputError ? `its records nest deeper than ${MAX_JSON_DEPTH} levels` : (error as Error).message;
     yield { line: 1, raw: text.slice(0, 200), error: `not a valid JSON array (${why})` };
