@@ -35,6 +35,11 @@ function wordAt(text: string, index: number): boolean {
   return STARTS_WITH_WORD_CHARACTER.test(text.slice(index, index + 2));
 }
 
+/** Whether `span` shares a character with a span an earlier correction took (touching is not sharing). */
+function overlapsTaken([start, end]: [number, number], taken: Array<[number, number]>): boolean {
+  return taken.some(([from, to]) => start < to && from < end);
+}
+
 /**
  * The first exact-case whole-word occurrence of `words` not overlapping `taken`, found with
  * `indexOf` (building a Unicode pattern per error cost a fifth of a grammar export); the same
@@ -51,7 +56,7 @@ function findExact(text: string, words: string, taken: Array<[number, number]>):
       from = at + 1;
       continue;
     }
-    if (!taken.some(([start, stop]) => at < stop && start < end)) return [at, end];
+    if (!overlapsTaken([at, end], taken)) return [at, end];
     // A pattern's next search starts where its last match ended.
     from = end;
   }
@@ -62,7 +67,7 @@ function findSpan(text: string, words: string, taken: Array<[number, number]>): 
   if (exact) return exact;
   for (const match of text.matchAll(wholeWordsIgnoringCase(words))) {
     const span: [number, number] = [match.index, match.index + match[0].length];
-    if (!taken.some(([from, to]) => span[0] < to && from < span[1])) return span;
+    if (!overlapsTaken(span, taken)) return span;
   }
   return undefined;
 }

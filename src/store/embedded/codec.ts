@@ -32,7 +32,8 @@ export function isPlainObject(value: unknown): value is Doc {
  * escaped; values JSON cannot hold are dropped from objects and null in arrays, as it does.
  */
 export function encodeDoc(doc: unknown): string {
-  return encodeValue(doc, "") ?? (undefined as unknown as string);
+  // Undefined only for a value JSON cannot hold at all, as JSON.stringify answers; never a document.
+  return encodeValue(doc, "") as string;
 }
 
 function encodeValue(value: unknown, key: string): string | undefined {

@@ -91,7 +91,7 @@ export function pageSql(query: KeysetQuery, pageRows: number, conditions: string
 }
 
 /** A row count as SQL text; only a positive safe integer, so nothing else reaches the SQL. */
-export function sqlLimit(rows: number): string {
+function sqlLimit(rows: number): string {
   if (!Number.isSafeInteger(rows) || rows < 1) throw new RangeError(`a page holds a positive whole number of rows, not ${rows}`);
   return String(rows);
 }
