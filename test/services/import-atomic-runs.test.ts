@@ -5,27 +5,20 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { InterruptedError } from "../../src/errors.js";
 import { atomically, IMPORT_RUNS, removeAbandonedRuns, RUN_TAG, type Atomicity } from "../../src/services/import/atomic-run.js";
 import { submitFeedback } from "../../src/services/feedback.js";
 import { importFeedback } from "../../src/services/intake-import.js";
 import { getInteraction, logInteraction } from "../../src/services/interactions.js";
 import { COLLECTIONS } from "../../src/store/collections.js";
-import { openStore } from "../../src/store/open-store.js";
-import type { Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers/cli.js";
 import { demoInteractions } from "../helpers/fixtures.js";
+import { memoryStorePerTest } from "../helpers/memory-store.js";
 
 const { dir, cleanup } = tempDir("lexi-atomic-runs-");
 afterAll(cleanup);
-let store: Store;
-beforeEach(async () => {
-  store = await openStore(":memory:");
-});
-afterEach(async () => {
-  await store.close();
-});
+const store = memoryStorePerTest();
 const failure = (work: Promise<unknown>) => work.then(() => expect.unreachable("the call succeeded"), (error: unknown) => error as Error);
 const MINUTE = 60_000;
 

@@ -6,27 +6,20 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ObjectId } from "bson";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ConflictError, InterruptedError, InvalidInputError } from "../../src/errors.js";
 import { atomically, IMPORT_RUNS, removeAbandonedRuns, RUN_TAG } from "../../src/services/import/atomic-run.js";
 import type { ImportProgress } from "../../src/services/import/import-records.js";
 import { importFeedback, importInteractions, importProgress } from "../../src/services/intake-import.js";
 import { logInteraction } from "../../src/services/interactions.js";
 import { COLLECTIONS } from "../../src/store/collections.js";
-import { openStore } from "../../src/store/open-store.js";
-import type { Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers/cli.js";
 import { demoInteractions } from "../helpers/fixtures.js";
+import { memoryStorePerTest } from "../helpers/memory-store.js";
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
-let store: Store;
-beforeEach(async () => {
-  store = await openStore(":memory:");
-});
-afterEach(async () => {
-  await store.close();
-});
+const store = memoryStorePerTest();
 
 const jsonl = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join("\n") + "\n";
 let fileCounter = 0;

@@ -5,24 +5,17 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Double, EJSON, Long, ObjectId } from "bson";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { importFeedback, importInteractions, importMetrics, importProgress } from "../../src/services/intake-import.js";
 import { getInteraction } from "../../src/services/interactions.js";
 import { COLLECTIONS } from "../../src/store/collections.js";
-import { openStore } from "../../src/store/open-store.js";
-import type { Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers/cli.js";
 import { demoInteractions } from "../helpers/fixtures.js";
+import { memoryStorePerTest } from "../helpers/memory-store.js";
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
-let store: Store;
-beforeEach(async () => {
-  store = await openStore(":memory:");
-});
-afterEach(async () => {
-  await store.close();
-});
+const store = memoryStorePerTest();
 
 let files = 0;
 /** One canonical Extended JSON line per document, as `mongoexport --jsonFormat=canonical` writes them. */

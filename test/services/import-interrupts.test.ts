@@ -8,27 +8,20 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ConflictError, InterruptedError, InvalidInputError, StoreUnavailableError } from "../../src/errors.js";
 import { importRecords, type Importer, type ImportSource } from "../../src/services/import/import-records.js";
 import { Interruptible } from "../../src/services/import/interruptible.js";
 import { importInteractions } from "../../src/services/intake-import.js";
 import type { Atomicity } from "../../src/services/import/atomic-run.js";
 import { COLLECTIONS } from "../../src/store/collections.js";
-import { openStore } from "../../src/store/open-store.js";
-import type { Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers/cli.js";
 import { demoInteractions } from "../helpers/fixtures.js";
+import { memoryStorePerTest } from "../helpers/memory-store.js";
 
 const { dir, cleanup } = tempDir("lexi-interrupts-");
 afterAll(cleanup);
-let store: Store;
-beforeEach(async () => {
-  store = await openStore(":memory:");
-});
-afterEach(async () => {
-  await store.close();
-});
+const store = memoryStorePerTest();
 
 const failure = (work: Promise<unknown>) => work.then(() => expect.unreachable("the call succeeded"), (error: unknown) => error as Error);
 /** Notes go to a collection every store has; its own schema is not involved at this level. */

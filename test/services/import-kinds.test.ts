@@ -4,26 +4,19 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { InvalidInputError } from "../../src/errors.js";
 import { submitFeedback } from "../../src/services/feedback.js";
 import { importFeedback, importMetrics, importProgress } from "../../src/services/intake-import.js";
 import { logInteraction } from "../../src/services/interactions.js";
 import { COLLECTIONS } from "../../src/store/collections.js";
-import { openStore } from "../../src/store/open-store.js";
-import type { Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers/cli.js";
 import { demoInteractions } from "../helpers/fixtures.js";
+import { memoryStorePerTest } from "../helpers/memory-store.js";
 
 const { dir, cleanup } = tempDir("lexi-import-kinds-");
 afterAll(cleanup);
-let store: Store;
-beforeEach(async () => {
-  store = await openStore(":memory:");
-});
-afterEach(async () => {
-  await store.close();
-});
+const store = memoryStorePerTest();
 let files = 0;
 function file(records: unknown[]): string {
   const path = join(dir, `input-${++files}.jsonl`);

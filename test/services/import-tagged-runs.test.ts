@@ -3,18 +3,12 @@
  * engine: the run's record says where it wrote and that it is alive, a failure undoes what it
  * wrote wherever that was, and success or failure leaves other runs' documents and records alone.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { atomically, defaultAtomicity, IMPORT_RUNS, removeAbandonedRuns, RUN_TAG } from "../../src/services/import/atomic-run.js";
-import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
+import { memoryStorePerTest } from "../helpers/memory-store.js";
 
-let store: Store;
-beforeEach(async () => {
-  store = await openStore(":memory:");
-});
-afterEach(async () => {
-  await store.close();
-});
+const store = memoryStorePerTest();
 
 const tagged = <R>(work: (run: Store) => Promise<R>) => atomically(store, work, { atomicity: "tagged" });
 const boom = new Error("boom");

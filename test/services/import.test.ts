@@ -2,25 +2,18 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { ObjectId } from "bson";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { InvalidInputError } from "../../src/errors.js";
 import { importFeedback, importInteractions } from "../../src/services/intake-import.js";
 import { getInteraction } from "../../src/services/interactions.js";
 import { COLLECTIONS } from "../../src/store/collections.js";
-import { openStore } from "../../src/store/open-store.js";
-import type { Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers/cli.js";
 import { demoInteractions } from "../helpers/fixtures.js";
+import { memoryStorePerTest } from "../helpers/memory-store.js";
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
-let store: Store;
-beforeEach(async () => {
-  store = await openStore(":memory:");
-});
-afterEach(async () => {
-  await store.close();
-});
+const store = memoryStorePerTest();
 
 const jsonl = (records: unknown[]) => records.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n") + "\n";
 const interactionCount = () => store.collection(COLLECTIONS.interactions).countDocuments();
