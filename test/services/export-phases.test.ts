@@ -8,19 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { generateDemoData } from "../../src/domain/demo-data.js";
 import type { ExportDoc } from "../../src/schema/export.js";
-import { InteractionInput } from "../../src/schema/interaction.js";
-import type { QueueItemDoc } from "../../src/schema/queue.js";
 import { exportDataset } from "../../src/services/export/export-dataset.js";
 import type { ExportPhase } from "../../src/services/export/phase-hook.js";
-import { buildInteractionDoc } from "../../src/services/interactions.js";
-import { buildQueueItem } from "../../src/services/queue-items.js";
 import { COLLECTIONS } from "../../src/store/collections.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers/cli.js";
-import { FIXED_NOW } from "../helpers/fixtures.js";
+import { queuedExamples } from "../helpers/fixtures.js";
 
 const { dir, cleanup } = tempDir();
 afterAll(() => {
@@ -34,16 +29,7 @@ const timers: Array<ReturnType<typeof setInterval>> = [];
 
 beforeEach(async () => {
   store = await openStore(":memory:");
-  const [base] = generateDemoData({ users: 1, interactions: 1, days: 1, seed: 3, now: FIXED_NOW }).interactions;
-  const interaction = buildInteractionDoc(InteractionInput.parse(base), FIXED_NOW);
-  const docs: QueueItemDoc[] = Array.from({ length: 6 }, (_, i) => ({
-    ...buildQueueItem(interaction, { tasks: ["grammar"], quality: 0.9, origin: "auto", now: FIXED_NOW }),
-    _id: `q-${i}` as never,
-    source_interaction_id: `src-${i}` as never,
-    user_id: `learner-${i % 3}`,
-    user_input: `Sentence number ${i} of the learner.`,
-  }));
-  await store.collection(COLLECTIONS.queue).insertMany(docs);
+  await store.collection(COLLECTIONS.queue).insertMany(queuedExamples(6, (i) => ({ user_id: `learner-${i % 3}` })));
 });
 afterEach(async () => {
   delete process.env.LEXI_TEST_EXPORT_PAUSE;

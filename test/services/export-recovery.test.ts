@@ -9,21 +9,17 @@ import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { generateDemoData } from "../../src/domain/demo-data.js";
 import { NotFoundError } from "../../src/errors.js";
 import type { ExportDoc } from "../../src/schema/export.js";
-import { InteractionInput } from "../../src/schema/interaction.js";
 import type { QueueItemDoc } from "../../src/schema/queue.js";
 import { removeLeftovers } from "../../src/services/export/dataset-folder.js";
 import { exportDataset } from "../../src/services/export/export-dataset.js";
 import { getExport, listExports, verifyExport } from "../../src/services/exports.js";
-import { buildInteractionDoc } from "../../src/services/interactions.js";
-import { buildQueueItem } from "../../src/services/queue-items.js";
 import { COLLECTIONS } from "../../src/store/collections.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers/cli.js";
-import { FIXED_NOW } from "../helpers/fixtures.js";
+import { queuedExamples } from "../helpers/fixtures.js";
 import { dataFiles } from "../helpers/export-files.js";
 
 const { dir, cleanup } = tempDir();
@@ -36,16 +32,7 @@ let store: Store;
 
 beforeEach(async () => {
   store = await openStore(":memory:");
-  const [base] = generateDemoData({ users: 1, interactions: 1, days: 1, seed: 3, now: FIXED_NOW }).interactions;
-  const interaction = buildInteractionDoc(InteractionInput.parse(base), FIXED_NOW);
-  const docs: QueueItemDoc[] = Array.from({ length: 12 }, (_, i) => ({
-    ...buildQueueItem(interaction, { tasks: ["grammar"], quality: 0.9, origin: "auto", now: FIXED_NOW }),
-    _id: `q-${String(i).padStart(3, "0")}` as never,
-    source_interaction_id: `src-${i}` as never,
-    user_id: `learner-${i % 4}`,
-    user_input: `Sentence number ${i} of the learner.`,
-  }));
-  await store.collection(COLLECTIONS.queue).insertMany(docs);
+  await store.collection(COLLECTIONS.queue).insertMany(queuedExamples(12, (i) => ({ _id: `q-${String(i).padStart(3, "0")}` as never, user_id: `learner-${i % 4}` })));
 });
 afterEach(async () => {
   await store.close();
