@@ -4,7 +4,7 @@
  * result prints as text or JSON.
  */
 import { Option, type Command } from "commander";
-import type { z } from "zod";
+import type * as z from "zod";
 import { printResult } from "./run-command.js";
 import type { CommandSpec, Flag, RunContext } from "./spec.js";
 import { withStore, type GlobalOptions } from "./store-context.js";

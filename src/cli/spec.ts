@@ -4,7 +4,7 @@
  * schema only: a flag the user did not give passes `undefined`, and the schema's default applies.
  * One generic loop (command-from-spec.ts) turns a spec into a commander command.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import type { FieldName, FieldPath } from "../schema/fields.js";
 import type { OpenStoreOptions } from "../store/open-store.js";
 import type { Store } from "../store/store.js";

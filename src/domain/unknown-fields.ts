@@ -9,7 +9,7 @@
  * describeUnknownField({ path: "text", suggestion: "feedback_text" });
  * // "text: unknown field; did you mean feedback_text?"
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { nearName } from "./near-name.js";
 
 export interface UnknownField {

@@ -3,7 +3,7 @@
  * with), so the docs cannot drift from the code.
  */
 import type { StaticDocumentSpec } from "@fastify/swagger";
-import { z } from "zod";
+import * as z from "zod";
 import { LEXI_VERSION } from "../version.js";
 import type { RouteSpec } from "./route.js";
 

@@ -4,7 +4,7 @@
  * original (FastAPI) read: Python clients send booleans as `True`/`False`, and numbers in any
  * float spelling.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const qNumber = z
   .string()

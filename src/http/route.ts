@@ -4,7 +4,7 @@
  * POSTs included, as the original (FastAPI) did: its clients check for 200.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { z } from "zod";
+import type * as z from "zod";
 import { parseInput } from "../services/validate.js";
 import type { Scope } from "./auth.js";
 

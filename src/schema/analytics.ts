@@ -1,7 +1,7 @@
 /**
  * The analytics query of `lexi analytics` and `POST /analytics` (the original's names).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { IdString, Timestamp } from "./common.js";
 import { TimeZone } from "./time-zone.js";
 

@@ -2,7 +2,7 @@
  * Building blocks shared by the document and input schemas.
  */
 import { ObjectId } from "bson";
-import { z } from "zod";
+import * as z from "zod";
 
 export const CEFR_LEVELS = ["A1", "A2", "B1", "B2", "C1", "C2"] as const;
 export const CefrLevel = z.enum(CEFR_LEVELS);

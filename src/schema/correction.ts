@@ -3,7 +3,7 @@
  * fix (the grammar errors, the tutor's response, the vocabulary suggestions). Scores and levels
  * are measurements, not answers, so they are not edited.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { Analysis, GrammarError } from "./interaction.js";
 
 export const CorrectedTarget = z

@@ -4,7 +4,7 @@
  * the same input with the same message before anything is written.
  */
 import { calculateObjectSize } from "bson";
-import { z } from "zod";
+import * as z from "zod";
 
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 

@@ -1,7 +1,7 @@
 /**
  * What an export takes: the filters of the queue, a format, splits and where to write.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CefrLevel, IdString, Timestamp, WordName } from "./common.js";
 import { Analysis } from "./interaction.js";
 import { MinQualityScore } from "./queue.js";

@@ -2,7 +2,7 @@
  * user_feedback: a learner's verdict on one interaction.
  */
 import type { ObjectId } from "bson";
-import { z } from "zod";
+import * as z from "zod";
 import { IdString, Timestamp } from "./common.js";
 
 export const FeedbackInput = z.object({

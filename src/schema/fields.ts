@@ -8,7 +8,7 @@
  * fieldOf(QueueFilterInput, "limit")      // { kind: "number", default: 100, schema: ZodNumber }
  * fieldOf(QueueFilterInput, "task_types") // { kind: "list", default: [], schema: ZodArray }
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CEFR_LEVELS } from "./common.js";
 
 export type FieldKind = "number" | "boolean" | "list" | "date" | "level" | "text";

@@ -2,7 +2,7 @@
  * ai_interactions: one document per tutor turn (field names are the original system's).
  */
 import type { ObjectId } from "bson";
-import { z } from "zod";
+import * as z from "zod";
 import { CefrLevel, FreeForm, IdString, ImportedId, Score01, Timestamp, WordName } from "./common.js";
 import { checkEncodedSize } from "./document-size.js";
 

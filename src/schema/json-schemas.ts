@@ -5,7 +5,7 @@
  * @example
  * const schema = importJsonSchema("feedback"); // { title, properties: { interaction_id, rating, … } }
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ExportTemplates } from "./export.js";
 import { FeedbackInput } from "./feedback.js";
 import { InteractionInput } from "./interaction.js";

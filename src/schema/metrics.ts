@@ -2,7 +2,7 @@
  * model_metrics: evaluation results per model version.
  */
 import type { ObjectId } from "bson";
-import { z } from "zod";
+import * as z from "zod";
 import { IdString, Timestamp } from "./common.js";
 
 const MetricName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, "metric names are words");

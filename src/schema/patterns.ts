@@ -2,7 +2,7 @@
  * error_patterns: recurring mistakes across learners, one document per (error type, level).
  */
 import type { ObjectId } from "bson";
-import { z } from "zod";
+import * as z from "zod";
 import { IdString } from "./common.js";
 
 /** Bounds that keep every pattern document small, whatever the number of learners. */

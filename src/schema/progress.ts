@@ -2,7 +2,7 @@
  * user_progress: periodic learner snapshots.
  */
 import type { ObjectId } from "bson";
-import { z } from "zod";
+import * as z from "zod";
 import { CefrLevel, IdString, Score01, Timestamp, WordName } from "./common.js";
 
 export const TRENDS = ["improving", "stable", "declining"] as const;

@@ -3,7 +3,7 @@
  * review status, the history of decisions and the exports that used an example.
  */
 import type { ObjectId } from "bson";
-import { z } from "zod";
+import * as z from "zod";
 import { CorrectedTarget, type CorrectionRevision } from "./correction.js";
 import type { Analysis } from "./interaction.js";
 import { CefrLevel, IdString, Score01, WordName } from "./common.js";

@@ -2,7 +2,7 @@
  * The settings of `lexi serve`, with their defaults. `startServer` checks the values (naming the
  * flags in its messages); the HTTP app falls back on the same defaults for library callers.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const ServeSettings = z.object({
   /** Without API keys only loopback addresses are allowed. */

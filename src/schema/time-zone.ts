@@ -9,7 +9,7 @@
  * the same instant on both engines, and no sign to misread.
  */
 import { getAllTimezones } from "countries-and-timezones";
-import { z } from "zod";
+import * as z from "zod";
 
 /** Every tz-database name, current and backward, by its lower-case spelling. */
 let byLowerCase: Map<string, { name: string; utc: boolean }> | undefined;

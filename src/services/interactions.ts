@@ -12,7 +12,7 @@ import type { QueueItemDoc } from "../schema/queue.js";
 import { COLLECTIONS } from "../store/collections.js";
 import type { Filter, Store, StoreSession } from "../store/store.js";
 import { ObjectId } from "bson";
-import { z } from "zod";
+import * as z from "zod";
 import { buildQueueItem } from "./queue-items.js";
 import { upsertQueueItems } from "./queue-upsert.js";
 import { parseInput } from "./validate.js";

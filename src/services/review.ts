@@ -2,7 +2,7 @@
  * A reviewer's pass over pending examples. Each item is claimed with an expiring lease, so two
  * reviewers working at once never get the same one; every decision is saved as it is made.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { idText } from "../schema/common.js";
 import type { CorrectedTarget } from "../schema/correction.js";
 import { ReviewStartInput, type QueueItemDoc } from "../schema/queue.js";

@@ -11,7 +11,7 @@ import { logMetrics } from "./metrics.js";
 import { saveSnapshot } from "./progress.js";
 import { parseInput } from "./validate.js";
 import { ObjectId } from "bson";
-import { z } from "zod";
+import * as z from "zod";
 
 export const SeedInput = z.object({
   users: z.coerce.number().int().min(1).max(100_000).default(24),

@@ -3,6 +3,7 @@
  * and a MongoDB store never loads SQLite (better-sqlite3 is a native module, slow to load and
  * absent on some installs) unless an export stages its records.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { requireBuild, ROOT, runNode, tempDir } from "../helpers/cli.js";
@@ -49,6 +50,18 @@ console.log(JSON.stringify({ exportDataset: typeof lexi.exportDataset, sqlite: l
     } finally {
       cleanup();
     }
+  });
+
+  it("bundles only the zod schema kinds lexi builds, not zod's whole namespace", () => {
+    requireBuild();
+    const cliDir = join(ROOT, "dist/cli");
+    const bundled = readdirSync(cliDir)
+      .filter((name) => name.endsWith(".js"))
+      .map((name) => readFileSync(join(cliDir, name), "utf8"))
+      .join("\n");
+    expect(bundled.includes("ZodObject")).toBe(true);
+    const unusedKinds = ["ZodTemplateLiteral", "ZodSymbol", "ZodPromise", "ZodNaN"].filter((kind) => bundled.includes(kind));
+    expect(unusedKinds).toEqual([]);
   });
 
   it("does not load better-sqlite3 for a MongoDB store", async () => {

@@ -4,7 +4,7 @@
  */
 import { once } from "node:events";
 import { PassThrough, Writable } from "node:stream";
-import { z } from "zod";
+import * as z from "zod";
 import { NotFoundError } from "../../errors.js";
 import { ExportInput } from "../../schema/export.js";
 import { fieldOf, type FieldName } from "../../schema/fields.js";

@@ -2,7 +2,7 @@
  * The training queue: add, list (with review statuses) and validate examples. Each handler
  * adapts the service's result to the original's answer in one place.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CorrectedTarget } from "../../schema/correction.js";
 import { QueueAddInput, QueueFilterInput } from "../../schema/queue.js";
 import { addToQueue, listQueue, validateExample } from "../../services/queue.js";

@@ -9,7 +9,7 @@
  * const Query = wireQuery(QueueFilterInput, { task_type: "task_types", min_quality_score: "min_quality_score" });
  * parseQuery(Query, { task_type: "grammar,fluency" }) // { task_types: ["grammar", "fluency"], min_quality_score: undefined }
  */
-import { z } from "zod";
+import * as z from "zod";
 import { fieldOf, type FieldName } from "../../schema/fields.js";
 import { qBool, qList, qNumber } from "../query.js";
 

@@ -4,7 +4,7 @@
  * `unknown_fields` key so a client can see its typo ("text: unknown field; did you mean
  * feedback_text?"). The key is absent when the body has none.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { describeUnknownField, unknownFields } from "../../domain/unknown-fields.js";
 
 export function unknownFieldsAnswer(schema: z.ZodType, body: unknown): { unknown_fields?: string[] } {

@@ -5,7 +5,7 @@
  * are kept in the stored document and counted for the summary; with `strict` a record that has
  * any is invalid, so the import writes nothing.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { countUnknownFields, describeUnknownField, unknownFieldReason, unknownFields, type UnknownField } from "../../../domain/unknown-fields.js";
 import { InvalidInputError } from "../../../errors.js";
 import { fromExtendedJson } from "../../../schema/extended-json.js";
