@@ -6,13 +6,14 @@
  */
 import { accessSync, constants, existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import { Mutex } from "async-mutex";
 import { StoreUnavailableError } from "../../errors.js";
 import type { IndexSpec } from "../store.js";
 import { Catalog, declaredSpec } from "./catalog.js";
 import { wrapSqliteError } from "./sqlite-errors.js";
+import { WalCheckpointer } from "./wal-checkpointer.js";
 
 /**
  * better-sqlite3 is CommonJS: loaded by `require`, not through Node's ES module bridge, which
@@ -44,14 +45,18 @@ export class EmbeddedEngine {
   private pending?: PendingGroup;
   /** Per collection, the paths an index answers exactly (no arrays), so equality filters can use it. */
   private readonly indexedPaths = new Map<string, Set<string> & { source: IndexSpec[] }>();
+  /** Checkpoints a writable store file's WAL off this thread (none for `:memory:` or read-only). */
+  private readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(path: string) {
     const readOnly = path !== ":memory:" && existsSync(path) && !writable(path);
     try {
-      this.db = new SqliteDatabase(path, { timeout: BUSY_TIMEOUT_MS, readonly: readOnly, nativeBinding: nativeBinding() });
+      const binding = nativeBinding();
+      this.db = new SqliteDatabase(path, { timeout: BUSY_TIMEOUT_MS, readonly: readOnly, nativeBinding: binding });
       if (!readOnly) {
         enableWal(this.db);
         this.db.pragma("synchronous = NORMAL");
+        if (path !== ":memory:") this.checkpointer = new WalCheckpointer(this.db, resolve(path), { timeout: BUSY_TIMEOUT_MS, nativeBinding: binding });
       }
       this.db.pragma("foreign_keys = OFF");
       this.db.pragma("temp_store = MEMORY");
@@ -88,7 +93,9 @@ export class EmbeddedEngine {
    */
   atomic<R>(work: () => R): R {
     if (this.db.inTransaction) return work();
-    return this.db.transaction(work).immediate();
+    const result = this.db.transaction(work).immediate();
+    this.checkpointer?.afterCommit();
+    return result;
   }
 
   /**
@@ -159,6 +166,7 @@ export class EmbeddedEngine {
       for (const waiter of group.waiters) waiter.reject(failure);
       return;
     }
+    this.checkpointer?.afterCommit();
     for (const waiter of group.waiters) waiter.resolve();
   }
 
@@ -179,8 +187,10 @@ export class EmbeddedEngine {
 
   /** Closes the connection once the pending group, if any, is committed. */
   async close(): Promise<void> {
-    await this.gate.runExclusive(() => {
+    await this.gate.runExclusive(async () => {
       this.commitPending();
+      // The writer closes last: the last connection to close copies the WAL into the file and removes it.
+      await this.checkpointer?.close();
       if (this.db.open) this.db.close();
     });
   }
