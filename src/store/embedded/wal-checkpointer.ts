@@ -73,7 +73,12 @@ export class WalCheckpointer {
   afterCommit(): void {
     if (this.restartDue) {
       this.restartDue = false;
-      this.db.pragma("wal_checkpoint(PASSIVE)");
+      // The commit stands whatever happens here: a checkpoint that fails is retried the next time.
+      try {
+        this.db.pragma("wal_checkpoint(PASSIVE)");
+      } catch {
+        this.restartDue = true;
+      }
     }
     if (this.inFlight || this.failed) return;
     if (!this.worker) {
