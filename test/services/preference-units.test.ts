@@ -187,6 +187,27 @@ describe("kto labels from learners' verdicts", () => {
     expect(result.counts.preference).toEqual({ per_source: { rated: 2 }, unclear: 3 });
   });
 
+  it("ask for the learners' verdicts once per batch of examples, not once per example", async () => {
+    await queued(Array.from({ length: 1200 }, (_, i) => item(i + 1)));
+    await verdicts("src-600", [[5, true]]);
+    await verdicts("src-1200", [[4, true], [5, true]]);
+    await verdicts("src-1100", [[4, true], [2, true]]);
+    let feedbackQueries = 0;
+    const collection = store.collection.bind(store);
+    store.collection = ((name: string) => {
+      const opened = collection(name);
+      if (name !== COLLECTIONS.feedback) return opened;
+      const find = opened.find.bind(opened);
+      const counted = (...args: Parameters<typeof find>) => (feedbackQueries++, find(...args));
+      return new Proxy(opened, { get: (target, key) => (key === "find" ? counted : Reflect.get(target, key, target)) });
+    }) as typeof store.collection;
+    const path = out("kto-batches");
+    const result = await exportDataset(store, { format: "kto", min_quality_score: 0 }, { path });
+    expect(rows(path).map((line) => line.prompt[1].content).sort()).toEqual(["Sentence 1200: I go to school.", "Sentence 600: I go to school."]);
+    expect(result.counts.preference).toEqual({ per_source: { rated: 2 }, unclear: 1198 });
+    expect(feedbackQueries).toBe(3);
+  });
+
   it("leave out and count an answer to an empty text, and one already used", async () => {
     await queued([item(1, { status: "approved", validated: true, user_input: "   " }), item(2, { status: "rejected" }), item(3, { status: "approved", validated: true, used_in_training: true })]);
     const path = out("kto-invalid");

@@ -28,7 +28,8 @@ import { defaultDestination, explicitDestination, MANIFEST, type Destination } f
 import { commitExport, owner, publishExport, recoverExports, undoExport } from "./export-record.js";
 import { FileSink, StreamSink, type LineSink } from "./output-file.js";
 import { phaseBoundary } from "./phase-hook.js";
-import { collectFlaggedAnswers, dpoUnits, ktoUnits, type FlaggedAnswers } from "./preference-units.js";
+import { batches } from "./batches.js";
+import { collectFlaggedAnswers, dpoUnits, ktoUnits, learnerRated, type FlaggedAnswers } from "./preference-units.js";
 import type { ExportStaging, StagedUnit } from "./staging.js";
 
 /**
@@ -36,6 +37,9 @@ import type { ExportStaging, StagedUnit } from "./staging.js";
  * export inside it, named by the export id, with a `latest` link; `stream`: data lines only.
  */
 export type ExportTarget = { path: string; force?: boolean } | { under: string } | { stream: Writable };
+
+/** Examples read and staged together; a kto export asks for their learners' verdicts in one query. */
+const BATCH = 500;
 
 export interface ExportOptions {
   onProgress?: (scanned: number, written: number) => void;
@@ -92,13 +96,16 @@ export async function exportDataset(store: Store, raw: ExportInput, target: Expo
     const preference = PREFERENCE_FORMATS.has(input.format) ? { input, templates: input.templates, tally: { unclear: 0, invalid: 0 } } : null;
     const flagged = input.format === "dpo" ? await collectFlaggedAnswers(store, queueFilter(input), input.task_types) : new Map();
     let scanned = 0;
-    for await (const item of store.collection<QueueItemDoc>(COLLECTIONS.queue).find(queueFilter(input), { sort: { _id: 1 } })) {
-      options.signal?.throwIfAborted();
-      scanned++;
-      const units = preference ? await stagePreference(store, item, flagged, preference, counts) : stage(item, input, counts);
-      if (units.length && item.corrected_output) counts.corrected_examples++;
-      for (const unit of units) await staging.add(unit);
-      if (scanned % 1000 === 0) options.onProgress?.(scanned, 0);
+    for await (const batch of batches(store.collection<QueueItemDoc>(COLLECTIONS.queue).find(queueFilter(input), { sort: { _id: 1 } }), BATCH)) {
+      const rated = input.format === "kto" ? await learnerRated(store, batch) : new Set<string>();
+      for (const item of batch) {
+        options.signal?.throwIfAborted();
+        scanned++;
+        const units = preference ? stagePreference(item, flagged, rated, preference, counts) : stage(item, input, counts);
+        if (units.length && item.corrected_output) counts.corrected_examples++;
+        for (const unit of units) await staging.add(unit);
+        if (scanned % 1000 === 0) options.onProgress?.(scanned, 0);
+      }
     }
     const cleanOffered = input.clean_share > 0 ? await stageCleanExamples(store, input, staging, options.signal) : 0;
     await staging.finish();
@@ -241,9 +248,9 @@ function stage(item: QueueItemDoc, input: ValidExport, counts: ExportCounts): St
 }
 
 /** dpo/kto: the records one example contributes; examples already used are left out as in every format. */
-async function stagePreference(store: Store, item: QueueItemDoc, flagged: FlaggedAnswers, context: Parameters<typeof dpoUnits>[2], counts: ExportCounts): Promise<StagedUnit[]> {
+function stagePreference(item: QueueItemDoc, flagged: FlaggedAnswers, rated: Set<string>, context: Parameters<typeof dpoUnits>[2], counts: ExportCounts): StagedUnit[] {
   if (item.used_in_training && !context.input.include_used) return void counts.excluded.already_used++, [];
-  if (context.input.format === "kto") return ktoUnits(store, item, context);
+  if (context.input.format === "kto") return ktoUnits(item, rated, context);
   // Rejected and flagged answers enter dpo only as the rejected side of a pair.
   if (item.status === "rejected") return void counts.excluded.rejected++, [];
   if (item.status === "flagged") return void counts.excluded.flagged++, [];

@@ -11,7 +11,7 @@ import { dedupKey } from "../../domain/dedup-key.js";
 import { currentOutput } from "../../domain/corrections.js";
 import { targetFor, templateFor } from "../../domain/export-formats.js";
 import { dpoRecord, dpoRecordProblem, ktoRecord, ktoRecordProblem } from "../../domain/preference-formats.js";
-import { idText } from "../../schema/common.js";
+import { idIdentity, idText } from "../../schema/common.js";
 import type { ExportTemplates, ValidExport } from "../../schema/export.js";
 import type { FeedbackDoc } from "../../schema/feedback.js";
 import type { Analysis } from "../../schema/interaction.js";
@@ -94,23 +94,37 @@ export function dpoUnits(item: QueueItemDoc, flagged: FlaggedAnswers, context: C
   return units;
 }
 
-/** What learners said of an answer: desirable, undesirable or no clear verdict. */
-async function learnerVerdict(store: Store, item: QueueItemDoc): Promise<boolean | undefined> {
-  const verdicts = await store.collection<FeedbackDoc>(COLLECTIONS.feedback).find({ interaction_id: item.source_interaction_id }).toArray();
-  if (verdicts.length === 0) return undefined;
-  if (verdicts.every((v) => v.rating >= 4 && v.accurate === true)) return true;
-  return undefined;
+const REVIEWED = new Set(["approved", "rejected", "flagged"]);
+
+/**
+ * Of a batch of examples, the interactions (by idIdentity) whose answer learners rated
+ * desirable: every verdict 4 or 5 stars and accurate. Only examples without a review verdict
+ * need it; one query serves the whole batch.
+ */
+export async function learnerRated(store: Store, items: QueueItemDoc[]): Promise<Set<string>> {
+  const ids = items.filter((item) => !REVIEWED.has(item.status)).map((item) => item.source_interaction_id);
+  const rated = new Set<string>();
+  if (ids.length === 0) return rated;
+  const verdicts = store.collection<FeedbackDoc>(COLLECTIONS.feedback).find({ interaction_id: { $in: ids } }, { projection: { interaction_id: 1, rating: 1, accurate: 1 } });
+  const unclear = new Set<string>();
+  for await (const verdict of verdicts) {
+    const key = idIdentity(verdict.interaction_id);
+    if (verdict.rating >= 4 && verdict.accurate === true) rated.add(key);
+    else unclear.add(key);
+  }
+  for (const key of unclear) rated.delete(key);
+  return rated;
 }
 
 /** The kto records one example contributes. */
-export async function ktoUnits(store: Store, item: QueueItemDoc, context: Context): Promise<StagedUnit[]> {
+export function ktoUnits(item: QueueItemDoc, rated: Set<string>, context: Context): StagedUnit[] {
   const answers: Array<[PreferenceSource, Analysis, boolean]> = [];
   if (item.status === "approved") {
     answers.push(["approved", currentOutput(item), true]);
     if (item.corrected_output) answers.push(["corrected_away", item.expected_output, false]);
   } else if (item.status === "rejected") answers.push(["rejected", item.expected_output, false]);
   else if (item.status === "flagged") answers.push(["flagged", item.expected_output, false]);
-  else if ((await learnerVerdict(store, item)) === true) answers.push(["rated", item.expected_output, true]);
+  else if (rated.has(idIdentity(item.source_interaction_id))) answers.push(["rated", item.expected_output, true]);
   if (answers.length === 0) {
     context.tally.unclear++;
     return [];
