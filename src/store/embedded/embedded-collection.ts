@@ -526,7 +526,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       const odd = this.statement(`SELECT 1 FROM "${this.table}" WHERE ${scan.where ? `(${scan.where}) AND ` : ""}(${group.needsDocuments}) LIMIT 1`).get(...scan.params);
       if (odd) return undefined;
     }
-    const rows = this.statement(`SELECT ${group.select} FROM "${this.table}"${group.join}${scan.where ? ` WHERE ${scan.where}` : ""} ${group.groupBy}`).all(...scan.params);
+    const query = this.statement(`SELECT ${group.select} FROM "${this.table}"${group.join}${scan.where ? ` WHERE ${scan.where}` : ""} ${group.groupBy}`);
+    const rows = this.engine.wholeFileMapped(() => query.all(...scan.params));
     return group.finish(rows as unknown as Array<Record<string, CellValue>>);
   }
 
