@@ -59,7 +59,7 @@ export class EmbeddedEngine {
       if (!readOnly) {
         enableWal(this.db);
         this.db.pragma("synchronous = NORMAL");
-        if (path !== ":memory:") this.checkpointer = new WalCheckpointer(this.db, resolve(path), { timeout: BUSY_TIMEOUT_MS, nativeBinding: binding });
+        if (path !== ":memory:") this.checkpointer = new WalCheckpointer(this.db, resolve(path), { nativeBinding: binding });
       }
       this.db.pragma("foreign_keys = OFF");
       this.db.pragma("temp_store = MEMORY");

@@ -3,14 +3,15 @@
  *
  * SQLite checkpoints by default in the commit that takes the WAL past 1,000 pages: that one write
  * waits while the pages are copied into the store file and synced (15-20 ms here), so a server's
- * slowest answers were its checkpoints. Here the writing connection never checkpoints on its own.
- * Once the WAL passes START_BYTES, a worker thread opens its own connection and runs a PASSIVE
- * checkpoint (the kind SQLite runs itself, which never blocks the writer) at most every
- * INTERVAL_MS while commits go on. Writes go on meanwhile, so the worker never copies the WAL's
- * last pages and the WAL could only grow: once it is long, the writer copies those few pages
- * itself after a commit (a short stall instead of a whole checkpoint), and its next write starts
- * the WAL over. Short commands never write that much and never start the worker. Should the
- * worker fail, the writer checkpoints as SQLite does by default.
+ * slowest answers were its checkpoints. Here, once the WAL file passes START_BYTES, a worker thread
+ * opens its own connection and runs a PASSIVE checkpoint (the kind SQLite runs itself, which never
+ * blocks the writer) at most every INTERVAL_MS while commits go on. Writes go on meanwhile, so the
+ * worker never copies the WAL's last pages and the WAL could only grow: once it is long, the
+ * writer copies those few pages itself after its commits (a short stall instead of a whole
+ * checkpoint) until its next write has started the WAL over, which another process reading an
+ * older snapshot can delay. Short commands never write that much and never start the worker.
+ * SQLite still checkpoints in the commit past AUTOCHECKPOINT_CAP pages, should the worker fall
+ * behind, and as by default should the worker fail.
  */
 import { statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -22,7 +23,27 @@ const START_BYTES = 4_096_000;
 const INTERVAL_MS = 100;
 /** WAL frames past which the writer finishes a checkpoint itself, so the WAL starts over. */
 const RESTART_FRAMES = 1000;
+/**
+ * A cap the writer keeps in any case: should the worker fall behind (the writer never lets the
+ * event loop turn, so no answer arrives) SQLite checkpoints in the commit at 10,000 pages (40 MB).
+ */
+const AUTOCHECKPOINT_CAP = 10_000;
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
+/**
+ * After the WAL starts over SQLite cuts its file back to this, so the file's size tells how much
+ * was written since (a WAL file keeps its largest size otherwise).
+ */
+const WAL_FILE_LIMIT_BYTES = 1_048_576;
+/** The worker waits this long at most for a lock: a checkpoint that cannot run now runs next time. */
+const WORKER_BUSY_TIMEOUT_MS = 1000;
+
+interface CheckpointResult {
+  /** 1 when another connection held the checkpoint lock (nothing was copied). */
+  busy: number;
+  /** Frames in the WAL (-1 when busy). */
+  log: number;
+  checkpointed: number;
+}
 
 /** The worker: its own connection, one PASSIVE checkpoint per message, closed on "close". */
 const WORKER_SOURCE = `
@@ -35,18 +56,16 @@ parentPort.on("message", (message) => {
     parentPort.close();
     return;
   }
-  // A checkpoint that cannot run now (another process checkpointing: SQLITE_BUSY) runs next time.
-  let walFrames = 0;
+  // A checkpoint that cannot run now (SQLITE_BUSY while another process recovers the WAL) runs next time.
+  let result = { busy: 1, log: -1, checkpointed: -1 };
   try {
-    walFrames = db.pragma("wal_checkpoint(PASSIVE)")[0].log;
+    result = db.pragma("wal_checkpoint(PASSIVE)")[0];
   } catch {}
-  parentPort.postMessage(walFrames);
+  parentPort.postMessage(result);
 });
 `;
 
 export interface CheckpointerOptions {
-  /** The busy timeout of the worker's connection, as the writer's. */
-  timeout: number;
   nativeBinding: string | undefined;
 }
 
@@ -56,6 +75,7 @@ export class WalCheckpointer {
   private exited: Promise<void> | undefined;
   private inFlight = false;
   private failed = false;
+  private closing = false;
   private lastDone = 0;
   /** The WAL is long: the writer copies the few pages the worker has not, so its next write starts the WAL over. */
   private restartDue = false;
@@ -66,24 +86,16 @@ export class WalCheckpointer {
     private readonly options: CheckpointerOptions,
   ) {
     this.walPath = `${path}-wal`;
-    db.pragma("wal_autocheckpoint = 0");
+    db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_CAP}`);
+    db.pragma(`journal_size_limit = ${WAL_FILE_LIMIT_BYTES}`);
   }
 
   /** Called after each commit of the writing connection. */
   afterCommit(): void {
-    if (this.restartDue) {
-      this.restartDue = false;
-      // The commit stands whatever happens here: a checkpoint that fails is retried the next time.
-      try {
-        this.db.pragma("wal_checkpoint(PASSIVE)");
-      } catch {
-        this.restartDue = true;
-      }
-    }
+    if (this.restartDue) this.restartDue = this.copyRest();
     if (this.inFlight || this.failed) return;
     if (!this.worker) {
-      if (walBytes(this.walPath) < START_BYTES) return;
-      this.start();
+      if (walBytes(this.walPath) < START_BYTES || !this.start()) return;
     } else if (performance.now() - this.lastDone < INTERVAL_MS) {
       return;
     }
@@ -91,22 +103,50 @@ export class WalCheckpointer {
     this.worker!.postMessage("checkpoint");
   }
 
-  private start(): void {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      // No inherited flags: some (--input-type, -e) only make sense for the main thread.
-      execArgv: [],
-      workerData: { module: createRequire(import.meta.url).resolve("better-sqlite3"), path: this.path, timeout: this.options.timeout, nativeBinding: this.options.nativeBinding },
-    });
-    worker.unref();
-    worker.on("message", (walFrames: number) => {
+  /**
+   * Copies what the worker left and says whether to try again after the next commit: until the
+   * WAL has started over, which needs a complete copy and no other process reading an older
+   * snapshot when the next write begins. A try with nothing left to copy costs next to nothing.
+   * The commit before it stands whatever happens here.
+   */
+  private copyRest(): boolean {
+    try {
+      return needsRestart(this.db.pragma("wal_checkpoint(PASSIVE)") as CheckpointResult[]);
+    } catch {
+      return true;
+    }
+  }
+
+  /** Starts the worker; false when the system refuses a thread (the writer then checkpoints itself). */
+  private start(): boolean {
+    let worker: Worker;
+    try {
+      worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        // No inherited flags: some (--input-type, -e) only make sense for the main thread.
+        execArgv: [],
+        workerData: { module: createRequire(import.meta.url).resolve("better-sqlite3"), path: this.path, timeout: WORKER_BUSY_TIMEOUT_MS, nativeBinding: this.options.nativeBinding },
+      });
+    } catch {
+      this.fallBack();
+      return false;
+    }
+    worker.on("message", (result: CheckpointResult) => {
       this.inFlight = false;
-      if (walFrames >= RESTART_FRAMES) this.restartDue = true;
+      if (needsRestart([result])) this.restartDue = true;
       this.lastDone = performance.now();
     });
     worker.on("error", () => this.fallBack());
-    this.exited = new Promise((resolve) => worker.once("exit", () => resolve()));
+    this.exited = new Promise((resolve) =>
+      worker.once("exit", () => {
+        if (!this.closing) this.fallBack();
+        resolve();
+      }),
+    );
+    // After the listeners, which reference it again: a program that never closes its store still ends.
+    worker.unref();
     this.worker = worker;
+    return true;
   }
 
   /** The worker is gone: the writer checkpoints in its commits again, as SQLite does by default. */
@@ -118,12 +158,18 @@ export class WalCheckpointer {
 
   /** Closes the worker's connection, after its checkpoint in flight, before the writer closes its own. */
   async close(): Promise<void> {
-    if (!this.worker || this.failed) return;
+    if (!this.worker || this.closing) return this.exited;
+    this.closing = true;
     // Unreferenced, the worker would not keep the process alive until it has closed.
     this.worker.ref();
     this.worker.postMessage("close");
-    await this.exited;
+    return this.exited;
   }
+}
+
+/** Whether the WAL has yet to start over: the checkpoint was blocked, or the WAL is still long. */
+function needsRestart([result]: CheckpointResult[]): boolean {
+  return result === undefined || result.busy === 1 || result.log >= RESTART_FRAMES;
 }
 
 function walBytes(path: string): number {
