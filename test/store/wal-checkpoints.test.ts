@@ -6,7 +6,7 @@
  * closes its store.
  */
 import { spawn } from "node:child_process";
-import { existsSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { setImmediate as turn } from "node:timers/promises";
@@ -99,6 +99,24 @@ describe("WAL checkpoints off the writing thread", () => {
         reader.kill();
       }
       await store.close();
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
+
+  it("starts no checkpoint thread for a short command beside a store that filled the WAL", async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const path = join(dir, "lexi.db");
+      const server = await openStore(path);
+      await writeSteadily(server, path);
+      const threads = () => readdirSync("/proc/self/task").length;
+      const before = threads();
+      const command = await openStore(path);
+      await command.collection("notes").insertOne({ _id: "one more", text: "" });
+      expect(threads()).toBe(before);
+      await command.close();
+      await server.close();
     } finally {
       cleanup();
     }

@@ -3,9 +3,10 @@
  *
  * SQLite checkpoints by default in the commit that takes the WAL past 1,000 pages: that one write
  * waits while the pages are copied into the store file and synced (15-20 ms here), so a server's
- * slowest answers were its checkpoints. Here, once the WAL file passes START_BYTES, a worker thread
- * opens its own connection and runs a PASSIVE checkpoint (the kind SQLite runs itself, which never
- * blocks the writer) at most every INTERVAL_MS while commits go on. Writes go on meanwhile, so the
+ * slowest answers were its checkpoints. Here, once this connection has grown the WAL by
+ * START_BYTES, a worker thread opens its own connection and runs a PASSIVE checkpoint (the kind
+ * SQLite runs itself, which never blocks the writer) at most every INTERVAL_MS while commits go
+ * on. Writes go on meanwhile, so the
  * worker never copies the WAL's last pages and the WAL could only grow: once it is long, the
  * writer copies those few pages itself after its commits (a short stall instead of a whole
  * checkpoint) until its next write has started the WAL over, which another process reading an
@@ -29,11 +30,6 @@ const RESTART_FRAMES = 1000;
  */
 const AUTOCHECKPOINT_CAP = 10_000;
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
-/**
- * After the WAL starts over SQLite cuts its file back to this, so the file's size tells how much
- * was written since (a WAL file keeps its largest size otherwise).
- */
-const WAL_FILE_LIMIT_BYTES = 1_048_576;
 /** The worker waits this long at most for a lock: a checkpoint that cannot run now runs next time. */
 const WORKER_BUSY_TIMEOUT_MS = 1000;
 
@@ -71,6 +67,7 @@ export interface CheckpointerOptions {
 
 export class WalCheckpointer {
   private readonly walPath: string;
+  private readonly startBytes: number;
   private worker: Worker | undefined;
   private exited: Promise<void> | undefined;
   private inFlight = false;
@@ -86,8 +83,11 @@ export class WalCheckpointer {
     private readonly options: CheckpointerOptions,
   ) {
     this.walPath = `${path}-wal`;
+    // A WAL file keeps its largest size when it starts over (cutting it back costs every cycle a
+    // regrowth): what this connection writes shows as growth past the size it found, so a short
+    // command beside a server that filled the file never starts a worker.
+    this.startBytes = walBytes(this.walPath) + START_BYTES;
     db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_CAP}`);
-    db.pragma(`journal_size_limit = ${WAL_FILE_LIMIT_BYTES}`);
   }
 
   /** Called after each commit of the writing connection. */
@@ -95,7 +95,7 @@ export class WalCheckpointer {
     if (this.restartDue) this.restartDue = this.copyRest();
     if (this.inFlight || this.failed) return;
     if (!this.worker) {
-      if (walBytes(this.walPath) < START_BYTES || !this.start()) return;
+      if (walBytes(this.walPath) < this.startBytes || !this.start()) return;
     } else if (performance.now() - this.lastDone < INTERVAL_MS) {
       return;
     }
