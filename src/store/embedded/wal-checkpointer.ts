@@ -111,7 +111,7 @@ export class WalCheckpointer {
    */
   private copyRest(): boolean {
     try {
-      return needsRestart(this.db.pragma("wal_checkpoint(PASSIVE)") as CheckpointResult[]);
+      return needsRestart((this.db.pragma("wal_checkpoint(PASSIVE)") as CheckpointResult[])[0]);
     } catch {
       return true;
     }
@@ -133,7 +133,7 @@ export class WalCheckpointer {
     }
     worker.on("message", (result: CheckpointResult) => {
       this.inFlight = false;
-      if (needsRestart([result])) this.restartDue = true;
+      if (needsRestart(result)) this.restartDue = true;
       this.lastDone = performance.now();
     });
     worker.on("error", () => this.fallBack());
@@ -168,7 +168,7 @@ export class WalCheckpointer {
 }
 
 /** Whether the WAL has yet to start over: the checkpoint was blocked, or the WAL is still long. */
-function needsRestart([result]: CheckpointResult[]): boolean {
+function needsRestart(result: CheckpointResult | undefined): boolean {
   return result === undefined || result.busy === 1 || result.log >= RESTART_FRAMES;
 }
 
