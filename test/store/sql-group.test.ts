@@ -78,6 +78,26 @@ describe("groups answered in SQL from hot columns", () => {
   });
 });
 
+describe("the order of groups answered from hot columns", () => {
+  it("is the order of first appearance, also when an index returns the rows in another order", async () => {
+    const store = await openStore(":memory:");
+    const paths: string[] = [];
+    const listen = (event: unknown) => paths.push(String((event as { group?: string }).group));
+    subscribe("lexi:embedded:read", listen);
+    try {
+      const things = store.collection("ordered_things");
+      await things.createIndexes([{ name: "k_1", keys: { k: 1 } }, { name: "n_1", keys: { n: 1 } }]);
+      await things.insertMany([{ _id: 1, k: "c", n: 1 }, { _id: 2, k: "a", n: 2 }, { _id: 3, k: "b", n: 3 }, { _id: 4, k: "a", n: 4 }]);
+      const groups = await things.aggregate([{ $match: { k: { $in: ["a", "b", "c"] } } }, { $group: { _id: "$k", n: { $sum: 1 }, s: { $sum: "$n" } } }]).toArray();
+      expect(groups).toEqual([{ _id: "c", n: 1, s: 1 }, { _id: "a", n: 2, s: 6 }, { _id: "b", n: 1, s: 3 }]);
+      expect(paths).toEqual(["sql"]);
+    } finally {
+      unsubscribe("lexi:embedded:read", listen);
+      await store.close();
+    }
+  });
+});
+
 describe("sums and averages of fractions in SQL", () => {
   let store: Store;
   let readings: Collection;

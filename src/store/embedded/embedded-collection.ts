@@ -33,6 +33,7 @@ import { CELL, type CellValue, type Layout, cellsOf, rankOfLetter, rankSql } fro
 import { findPaths, pipelinePaths } from "./pipeline-paths.js";
 import type { EmbeddedEngine } from "./embedded-engine.js";
 import { type GroupPlan, planFastGroup, runFastGroup } from "./fast-group.js";
+import { HASH_GROUP_FUNCTION } from "./hash-group.js";
 import { aggregateStream, applyUpdate, compileFilter, project, shape, upsertSeed } from "./mql.js";
 import { type SqlRunner, keysetScan } from "./keyset-scan.js";
 import { type Row, type RowReader, WHOLE_DOCUMENT, readerFor } from "./row-reader.js";
@@ -517,7 +518,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     }, options.signal);
   }
 
-  /** The groups computed by SQLite from hot columns, when the filter and the group allow it. */
+  /** The groups computed from hot columns, when the filter and the group allow it. */
   private groupInSql(plan: GroupPlan, scan: ScanPlan): Doc[] | undefined {
     const group = sqlGroup(plan, this.layout);
     // Only a filter SQL answers exactly leaves no row for mingo to drop.
@@ -526,9 +527,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       const odd = this.statement(`SELECT 1 FROM "${this.table}" WHERE ${scan.where ? `(${scan.where}) AND ` : ""}(${group.needsDocuments}) LIMIT 1`).get(...scan.params);
       if (odd) return undefined;
     }
-    const query = this.statement(`SELECT ${group.select} FROM "${this.table}"${group.join}${scan.where ? ` WHERE ${scan.where}` : ""} ${group.groupBy}`);
-    const rows = this.engine.wholeFileMapped(() => query.all(...scan.params));
-    return group.finish(rows as unknown as Array<Record<string, CellValue>>);
+    const query = this.statement(`SELECT ${HASH_GROUP_FUNCTION}(${group.args}) FROM "${this.table}"${group.join}${scan.where ? ` WHERE ${scan.where}` : ""}`);
+    const fold = group.fold();
+    this.engine.wholeFileMapped(() => this.engine.hashGroup.run(query, scan.params, fold.add));
+    return fold.groups();
   }
 
   async createIndexes(specs: IndexSpec[]): Promise<void> {

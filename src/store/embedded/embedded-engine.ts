@@ -12,6 +12,7 @@ import { Mutex } from "async-mutex";
 import { StoreUnavailableError } from "../../errors.js";
 import type { IndexSpec } from "../store.js";
 import { Catalog, declaredSpec } from "./catalog.js";
+import { HashGroupFunction } from "./hash-group.js";
 import { wrapSqliteError } from "./sqlite-errors.js";
 import { WalCheckpointer } from "./wal-checkpointer.js";
 
@@ -42,6 +43,8 @@ interface PendingGroup {
 export class EmbeddedEngine {
   readonly db: Database.Database;
   readonly catalog: Catalog;
+  /** The hash aggregate that groups over hot columns run through. */
+  readonly hashGroup: HashGroupFunction;
   /** Serializes this process's transactions with its other operations on the one connection. */
   private readonly gate = new Mutex();
   /** Units of work that finished and wait for their shared COMMIT. */
@@ -66,6 +69,7 @@ export class EmbeddedEngine {
       // Reads of the file's first pages map them instead of copying each into SQLite's cache.
       // Writes still go through write(), so a full disk is still an error, not a crash.
       this.db.pragma(`mmap_size = ${MMAP_BYTES}`);
+      this.hashGroup = new HashGroupFunction(this.db);
       this.catalog = new Catalog(this.db, readOnly, (work) => this.atomic(work));
       this.catalog.open();
     } catch (error) {
@@ -91,7 +95,7 @@ export class EmbeddedEngine {
   }
 
   /**
-   * Runs a read that SQLite answers alone over a table's columns (a GROUP BY of hot columns) with
+   * Runs a read that SQLite answers alone over a table's columns (a group of hot columns) with
    * the whole store file mapped: mapped pages are read in place instead of copied one by one, and
    * the map is cut back after it, so its pages stay out of the process's memory once it is done.
    */
