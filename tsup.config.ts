@@ -7,38 +7,41 @@ const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { versio
 const STAGING_WORKER = "src/services/export/staging-worker.ts";
 
 const shared: Options = {
-  format: ["esm"],
   target: "node20",
-  splitting: true,
   sourcemap: true,
   define: { __LEXI_VERSION__: JSON.stringify(version) },
 };
 
+// The CLI's one-file build, beside the library's files: its staging worker is the library's.
+const CLI_FILES = ["lexi.cjs", "lexi.cjs.map"];
+
 export default defineConfig([
   {
     ...shared,
+    format: ["esm"],
+    splitting: true,
     entry: { index: "src/index.ts", server: "src/http/serve.ts", "staging-worker": STAGING_WORKER },
     dts: { entry: { index: "src/index.ts", server: "src/http/serve.ts" } },
-    // The CLI's own build lives in dist/cli/, cleaned by that build.
-    clean: ["!cli/**"],
+    clean: CLI_FILES.map((name) => `!${name}`),
   },
   {
-    // The `lexi` command, built on its own with zod and commander bundled in: zod's ESM build is
-    // some 200 files, loaded one by one for ~60 ms, and commander's CommonJS cost ~10 ms through
-    // Node's CommonJS bridge, on every command. The library keeps zod external, so its users share
-    // their zod with it. bson stays external everywhere: the MongoDB driver must see lexi's bson.
-    // Sources import zod as `import * as z from "zod"`, so the bundle keeps only the schema kinds
-    // lexi builds; `import { z }` names an object that holds them all (290 KB instead of 150 KB).
+    // The `lexi` command is one CommonJS file, so bin/load-cli.cjs can compile it through V8's
+    // code cache (Node 20 has no cache for ES modules): a command starts without parsing and
+    // compiling its code again. zod and commander are bundled in: zod's ESM build is some 200
+    // files, loaded one by one for ~60 ms. bson stays external everywhere: the MongoDB driver
+    // must see lexi's bson. Sources import zod as `import * as z from "zod"`, so the bundle keeps
+    // only the schema kinds lexi builds; `import { z }` names an object that holds them all.
     ...shared,
-    entry: { lexi: "src/cli/main.ts", "staging-worker": STAGING_WORKER },
-    outDir: "dist/cli",
-    noExternal: ["zod", "commander", "fastest-levenshtein"],
-    // commander and fastest-levenshtein are CommonJS: bundled into ES modules, their require()
-    // of Node's own modules needs a require function.
-    banner: { js: `import { createRequire as lexiCreateRequire } from "node:module"; const require = lexiCreateRequire(import.meta.url);` },
-    // Less text to parse on every start; names stay, so a stack trace still reads.
+    format: ["cjs"],
+    entry: { lexi: "src/cli/main.ts" },
+    outExtension: () => ({ js: ".cjs" }),
+    // import.meta.url becomes the file's own URL, so the staging worker is found beside it.
+    shims: true,
+    // The dependencies that are ES modules only are bundled in: a script compiled from a cache
+    // cannot import(), and require() of an ES module gives its namespace where `default` was meant.
+    noExternal: ["zod", "commander", "fastest-levenshtein", "ora", "string-width", "wrap-ansi"],
+    // Less text to read on every start; names stay, so a stack trace still reads.
     minifyWhitespace: true,
     minifySyntax: true,
-    clean: true,
   },
 ]);

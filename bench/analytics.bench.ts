@@ -23,7 +23,7 @@ import { type BenchLine, scratchDir, time, timeAsync } from "./harness.js";
 
 const SIZES = (process.env.LEXI_BENCH_ANALYTICS_ITEMS ?? "200000,1000000").split(",").map(Number);
 const PATTERN_DAYS = 7;
-const LEXI_BIN = join(import.meta.dirname, "../bin/lexi.js");
+const LEXI_BIN = join(import.meta.dirname, "../bin/lexi.cjs");
 const DUCKDB_SCRIPT = join(import.meta.dirname, "duckdb-insights.mjs");
 
 /**

@@ -11,7 +11,7 @@ const RUNS = 9;
 export async function startupBench(): Promise<BenchLine[]> {
   const { dir, cleanup } = scratchDir();
   try {
-    const bin = join(import.meta.dirname, "../bin/lexi.js");
+    const bin = join(import.meta.dirname, "../bin/lexi.cjs");
     const db = join(dir, "small.db");
     timeCommand(process.execPath, [bin, "seed", "--interactions", "200", "--users", "10", "--db", db], dir);
     const commands: Array<[string, string[]]> = [

@@ -100,6 +100,6 @@ describe("examples/ci-model-gate", () => {
   it("packs a tarball that carries the built binary the workflow installs", async () => {
     const { stdout } = await promisify(execFile)("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT });
     const files = (JSON.parse(stdout) as { files: { path: string }[] }[])[0]!.files.map((file) => file.path);
-    expect(files).toEqual(expect.arrayContaining(["bin/lexi.js", "dist/cli/lexi.js", "dist/index.js", "package.json"]));
+    expect(files).toEqual(expect.arrayContaining(["bin/lexi.cjs", "bin/load-cli.cjs", "dist/lexi.cjs", "dist/staging-worker.js", "dist/index.js", "package.json"]));
   });
 });

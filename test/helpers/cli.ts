@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const LEXI_BIN = join(ROOT, "bin/lexi.js");
+export const LEXI_BIN = join(ROOT, "bin/lexi.cjs");
 
 export function requireBuild(): void {
-  if (!existsSync(join(ROOT, "dist/cli/lexi.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test does it) before these tests");
+  if (!existsSync(join(ROOT, "dist/lexi.cjs"))) throw new Error("dist/ is missing: run `npm run build` (npm test does it) before these tests");
 }
 
 export interface RunResult {

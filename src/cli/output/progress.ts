@@ -1,5 +1,7 @@
 /**
- * A progress line on stderr for people at a terminal; silent with --json or when piped.
+ * A progress line on stderr for people at a terminal; silent with --json, when piped, or on a
+ * terminal that reports no width (a pseudo-terminal nobody sized), where ora's count of the lines
+ * to clear never ends.
  */
 import type { Ora } from "ora";
 
@@ -11,7 +13,7 @@ export interface Progress {
 const SILENT: Progress = { update: () => undefined, stop: () => undefined };
 
 export async function startProgress(text: string, options: { json?: boolean }): Promise<Progress> {
-  if (options.json || !process.stderr.isTTY) return SILENT;
+  if (options.json || !process.stderr.isTTY || !process.stderr.columns) return SILENT;
   const { default: ora } = await import("ora");
   // ora would otherwise put stdin in raw mode to hide typing, which turns Ctrl-C into a plain
   // keystroke: the interrupt would never reach lexi's SIGINT handler.

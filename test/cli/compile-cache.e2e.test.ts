@@ -1,0 +1,94 @@
+/**
+ * The `lexi` binary compiles its code once per build and Node version, and reads V8's compiled
+ * code back on later runs; a cache it cannot trust or read only means compiling as usual.
+ */
+import { chmodSync, copyFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { LEXI_BIN, requireBuild, ROOT, runNode, tempDir } from "../helpers/cli.js";
+
+/** Runs `lexi --version` through the loader and prints what it did with the cache. */
+const PROBE = `
+const { loadCli } = await import(${JSON.stringify(join(ROOT, "bin/load-cli.cjs"))});
+const cli = loadCli(...process.argv.slice(1));
+const code = await cli.main(["node", "lexi", "--version"]);
+cli.saveCache();
+console.log(JSON.stringify({ code, cache: cli.cache }));
+`;
+
+async function probe(cacheHome: string, cliFile?: string): Promise<{ code: number; cache: string; version: string }> {
+  const result = await runNode(["--input-type=module", "-e", PROBE, ...(cliFile ? ["--", cliFile] : [])], { cwd: join(cacheHome, ".."), env: { XDG_CACHE_HOME: cacheHome } });
+  const lines = result.stdout.trim().split("\n");
+  return { ...JSON.parse(lines.at(-1)!), version: lines[0]! };
+}
+
+const cacheFiles = (cacheHome: string) => readdirSync(join(cacheHome, "lexi")).filter((name) => name.endsWith(".cache"));
+
+describe("the compiled-code cache of the lexi binary", () => {
+  it("is written by the first run, only its owner may read it, and later runs use it", async () => {
+    requireBuild();
+    const { dir, cleanup } = tempDir();
+    try {
+      const first = await runNode([LEXI_BIN, "--version"], { cwd: dir, env: { XDG_CACHE_HOME: dir } });
+      expect(first.code).toBe(0);
+      const [file] = cacheFiles(dir);
+      expect(file).toBeDefined();
+      expect(statSync(join(dir, "lexi")).mode & 0o777).toBe(0o700);
+      expect(statSync(join(dir, "lexi", file!)).mode & 0o777).toBe(0o600);
+      const second = await probe(dir);
+      expect(second).toEqual({ code: 0, cache: "used", version: first.stdout.trim() });
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("a damaged cache is rejected, the command still runs, and the cache is written again", async () => {
+    requireBuild();
+    const { dir, cleanup } = tempDir();
+    try {
+      expect((await probe(dir)).cache).toBe("missing");
+      const [file] = cacheFiles(dir);
+      writeFileSync(join(dir, "lexi", file!), Buffer.alloc(4096, 7));
+      const damaged = await probe(dir);
+      expect(damaged).toMatchObject({ code: 0, cache: "rejected" });
+      expect(damaged.version).toMatch(/^\d+\.\d+\.\d+/);
+      expect((await probe(dir)).cache).toBe("used");
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("is not read from a folder others may write, nor where no folder can be made", async () => {
+    requireBuild();
+    const { dir, cleanup } = tempDir();
+    try {
+      await probe(dir);
+      chmodSync(join(dir, "lexi"), 0o770);
+      expect(await probe(dir)).toMatchObject({ code: 0, cache: "off" });
+      const blocked = join(dir, "blocked");
+      writeFileSync(blocked, "a file where the cache folder would go");
+      expect(await probe(blocked)).toMatchObject({ code: 0, cache: "off" });
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("belongs to one build: a changed build compiles afresh, and only the newest caches are kept", async () => {
+    requireBuild();
+    const { dir, cleanup } = tempDir();
+    try {
+      const copy = join(dir, "lexi.cjs");
+      copyFileSync(join(ROOT, "dist/lexi.cjs"), copy);
+      expect((await probe(dir, copy)).cache).toBe("missing");
+      expect((await probe(dir, copy)).cache).toBe("used");
+      for (let build = 1; build <= 5; build++) {
+        writeFileSync(copy, `// rebuilt ${build}\n`, { flag: "a" });
+        expect((await probe(dir, copy)).cache).toBe("missing");
+        expect((await probe(dir, copy)).cache).toBe("used");
+      }
+      expect(cacheFiles(dir)).toHaveLength(4);
+    } finally {
+      cleanup();
+    }
+  });
+});
