@@ -10,14 +10,19 @@ import { describe, expect, it, vi } from "vitest";
 import { openStore } from "../../src/store/open-store.js";
 import { tempDir } from "../helpers/cli.js";
 
-vi.mock("node:worker_threads", async (original) => ({
-  ...(await original<typeof import("node:worker_threads")>()),
-  Worker: class {
-    constructor() {
-      throw Object.assign(new Error("the system refused a new thread"), { code: "ERR_WORKER_INIT_FAILED" });
-    }
-  },
-}));
+// The checkpointer loads worker_threads when it starts its thread; here the thread is refused.
+const builtin = process.getBuiltinModule.bind(process);
+vi.spyOn(process, "getBuiltinModule").mockImplementation(((id: string) => {
+  if (id !== "node:worker_threads") return builtin(id);
+  return {
+    ...builtin("node:worker_threads"),
+    Worker: class {
+      constructor() {
+        throw Object.assign(new Error("the system refused a new thread"), { code: "ERR_WORKER_INIT_FAILED" });
+      }
+    },
+  };
+}) as typeof process.getBuiltinModule);
 
 const TEXT = "x".repeat(4000);
 const COUNT = 6000;

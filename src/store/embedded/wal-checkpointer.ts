@@ -16,7 +16,7 @@
  */
 import { statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 
 /** SQLite's own threshold: 1,000 pages of 4 KiB. */
@@ -121,7 +121,9 @@ export class WalCheckpointer {
   private start(): boolean {
     let worker: Worker;
     try {
-      worker = new Worker(WORKER_SOURCE, {
+      // Loaded only now: most commands never start the thread, and loading the module costs each of them.
+      const { Worker: Thread } = process.getBuiltinModule("node:worker_threads");
+      worker = new Thread(WORKER_SOURCE, {
         eval: true,
         // No inherited flags: some (--input-type, -e) only make sense for the main thread.
         execArgv: [],
