@@ -2,22 +2,24 @@
  * The `lexi` binary compiles its code once per build and Node version, and reads V8's compiled
  * code back on later runs; a cache it cannot trust or read only means compiling as usual.
  */
-import { chmodSync, copyFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LEXI_BIN, requireBuild, ROOT, runNode, tempDir } from "../helpers/cli.js";
 
-/** Runs `lexi --version` through the loader and prints what it did with the cache. */
+/** Runs a lexi command (`--version` unless told) through the loader and prints what it did with the cache. */
 const PROBE = `
 const { loadCli } = await import(${JSON.stringify(join(ROOT, "bin/load-cli.cjs"))});
-const cli = loadCli(...process.argv.slice(1));
-const code = await cli.main(["node", "lexi", "--version"]);
+const argv = ["node", "lexi", ...JSON.parse(process.env.PROBE_ARGS)];
+const cli = loadCli(process.env.PROBE_CLI || undefined, argv);
+const code = await cli.main(argv);
 cli.saveCache();
 console.log(JSON.stringify({ code, cache: cli.cache }));
 `;
 
-async function probe(cacheHome: string, cliFile?: string): Promise<{ code: number; cache: string; version: string }> {
-  const result = await runNode(["--input-type=module", "-e", PROBE, ...(cliFile ? ["--", cliFile] : [])], { cwd: join(cacheHome, ".."), env: { XDG_CACHE_HOME: cacheHome } });
+async function probe(cacheHome: string, cliFile?: string, args = ["--version"]): Promise<{ code: number; cache: string; version: string }> {
+  const env = { XDG_CACHE_HOME: cacheHome, PROBE_CLI: cliFile ?? "", PROBE_ARGS: JSON.stringify(args) };
+  const result = await runNode(["--input-type=module", "-e", PROBE], { cwd: join(cacheHome, ".."), env });
   const lines = result.stdout.trim().split("\n");
   return { ...JSON.parse(lines.at(-1)!), version: lines[0]! };
 }
@@ -37,6 +39,27 @@ describe("the compiled-code cache of the lexi binary", () => {
       expect(statSync(join(dir, "lexi", file!)).mode & 0o777).toBe(0o600);
       const second = await probe(dir);
       expect(second).toEqual({ code: 0, cache: "used", version: first.stdout.trim() });
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("gains the code of each other command the first time it runs, once", async () => {
+    requireBuild();
+    const { dir, cleanup } = tempDir();
+    try {
+      await probe(dir);
+      const [file] = cacheFiles(dir);
+      const path = join(dir, "lexi", file!);
+      const first = statSync(path);
+      expect((await probe(dir)).cache).toBe("used");
+      expect(statSync(path).mtimeMs).toBe(first.mtimeMs);
+      expect(await probe(dir, undefined, ["schema", "--help"])).toMatchObject({ code: 0, cache: "used" });
+      const grown = statSync(path);
+      expect(grown.size).toBeGreaterThan(first.size);
+      expect(readFileSync(`${path}.commands`, "utf8").split("\n")).toEqual(["", "schema"]);
+      expect((await probe(dir, undefined, ["schema", "--help"])).cache).toBe("used");
+      expect(statSync(path).mtimeMs).toBe(grown.mtimeMs);
     } finally {
       cleanup();
     }
@@ -78,6 +101,7 @@ describe("the compiled-code cache of the lexi binary", () => {
     const { dir, cleanup } = tempDir();
     try {
       const copy = join(dir, "lexi.cjs");
+      // The copy cannot load lexi's dependencies: --version needs none.
       copyFileSync(join(ROOT, "dist/lexi.cjs"), copy);
       expect((await probe(dir, copy)).cache).toBe("missing");
       expect((await probe(dir, copy)).cache).toBe("used");
@@ -87,6 +111,7 @@ describe("the compiled-code cache of the lexi binary", () => {
         expect((await probe(dir, copy)).cache).toBe("used");
       }
       expect(cacheFiles(dir)).toHaveLength(4);
+      expect(readdirSync(join(dir, "lexi")).filter((name) => name.endsWith(".commands"))).toHaveLength(4);
     } finally {
       cleanup();
     }
