@@ -6,21 +6,30 @@
  * first run of each other command adds the code it compiled (a file beside the cache lists the
  * commands it holds), so every command starts from its own compiled code.
  *
- * The cache lives in `$XDG_CACHE_HOME/lexi` (or `~/.cache/lexi`), a folder only its owner may
- * read, one file per build and Node version. Anything wrong with it (no home, a read-only disk,
- * a folder owned by someone else, a file V8 rejects) only means compiling as usual; deleting
- * the folder is always safe.
+ * The cache lives in `$XDG_CACHE_HOME/lexi` (or `~/.cache/lexi`), in a folder only its owner may
+ * write, one file per build, Node version and V8 flags. V8 checks a cache only against the
+ * source's length and trusts its bytes, so a cache is found by a digest of the source and read
+ * only when its own digest matches: a damaged file is compiled over, never run. Anything wrong
+ * (no home, a read-only disk, a folder owned by someone else) only means compiling as usual;
+ * deleting the folder is always safe. With `--enable-source-maps` lexi is loaded as a plain
+ * module, so stack traces point into its sources.
  */
 "use strict";
+const { createHash, hash } = require("node:crypto");
 const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
 const { createRequire } = require("node:module");
 const { homedir } = require("node:os");
-const { join } = require("node:path");
+const { isAbsolute, join, sep } = require("node:path");
 const { Script } = require("node:vm");
 
 const CLI_FILE = join(__dirname, "../dist/lexi.cjs");
 /** Caches kept in the folder: the newest few, so two installs used in turn keep theirs. */
 const KEPT_CACHES = 4;
+/** A half-written file older than this belongs to a run that died. */
+const ABANDONED_MS = 10 * 60_000;
+const DIGEST_BYTES = 20;
+/** The CommonJS wrapper, its first line apart so line numbers in stack traces are the file's. */
+const WRAPPER_START = "(function (exports, require, module, __filename, __dirname) {\n";
 
 /**
  * @param {string} cliFile
@@ -28,16 +37,15 @@ const KEPT_CACHES = 4;
  * @returns {{ main: (argv: string[]) => Promise<number>, cache: "used" | "rejected" | "missing" | "off", saveCache: () => void }}
  */
 function loadCli(cliFile = CLI_FILE, argv = process.argv) {
+  if (process.sourceMapsEnabled) return { main: require(cliFile).main, cache: "off", saveCache: () => undefined };
   const source = readFileSync(cliFile, "utf8");
-  const cacheFile = cacheFileFor(cliFile);
-  const cached = cacheFile ? readIfPresent(cacheFile) : undefined;
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: cliFile,
-    cachedData: cached,
-  });
+  const cacheFile = cacheFileFor(source);
+  const stored = cacheFile ? readIfPresent(cacheFile) : undefined;
+  const cached = stored && intact(stored);
+  const script = new Script(`${WRAPPER_START}${source}\n})`, { filename: cliFile, lineOffset: -1, cachedData: cached });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(cliFile), module, cliFile, join(cliFile, ".."));
-  const cache = !cacheFile ? "off" : !cached ? "missing" : script.cachedDataRejected ? "rejected" : "used";
+  const cache = !cacheFile ? "off" : !stored ? "missing" : cached && script.cachedDataRejected === false ? "used" : "rejected";
   const command = commandOf(argv);
   const held = cache === "used" ? readIfPresent(`${cacheFile}.commands`)?.toString("utf8").split("\n") ?? [] : [];
   return {
@@ -62,26 +70,49 @@ function commandOf(argv) {
     .join(" ");
 }
 
-/** The cache file of this build under this Node, or undefined when there is no usable folder. */
-function cacheFileFor(cliFile) {
+/**
+ * The cache file of this source under this Node and its V8 flags (a cache made under other
+ * flags is rejected), or undefined when there is no folder this user alone may write.
+ */
+function cacheFileFor(source) {
   try {
-    const folder = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "lexi");
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const given = process.env.XDG_CACHE_HOME;
+    // A relative XDG_CACHE_HOME is to be ignored (XDG Base Directory specification).
+    const base = given && isAbsolute(given) ? given : join(homedir(), ".cache");
+    const folder = join(base, "lexi");
+    // Only folders of this user: lexi run by root with a user's HOME leaves that home alone.
     // Compiled code read from a folder another user can write would run as this user.
-    const owner = statSync(folder);
-    if (typeof process.getuid === "function" && (owner.uid !== process.getuid() || (owner.mode & 0o022) !== 0)) return undefined;
-    // V8 checks a cache against the source's length only: the build's file, size and time tell builds apart.
-    const build = statSync(cliFile);
-    return join(folder, `code-${[build.dev, build.ino, build.size, Math.trunc(build.mtimeMs), process.version, process.arch].join("-")}.cache`);
+    if (!ownFolder(base) || !ownFolder(folder)) return undefined;
+    const key = createHash("sha1")
+      .update(source)
+      .update(JSON.stringify([process.version, process.arch, process.execArgv, process.env.NODE_OPTIONS ?? ""]))
+      .digest("hex");
+    return join(folder, `code-${key}.cache`);
   } catch {
     return undefined;
   }
 }
 
-function replaceFile(file, data) {
-  const partial = `${file}.${process.pid}.partial`;
-  writeFileSync(partial, data, { mode: 0o600 });
-  renameSync(partial, file);
+function ownFolder(path) {
+  try {
+    const folder = statSync(path);
+    if (typeof process.getuid !== "function") return folder.isDirectory();
+    return folder.isDirectory() && folder.uid === process.getuid() && (folder.mode & 0o022) === 0;
+  } catch (error) {
+    if (error.code !== "ENOENT") return false;
+  }
+  // A missing folder is made in a folder of this user: lexi's own, or ~/.cache in this user's home.
+  const parent = join(path, "..");
+  const made = path.endsWith(`${sep}lexi`) ? parent : join(homedir(), ".cache") === path ? homedir() : undefined;
+  if (made === undefined || !ownFolder(made)) return false;
+  mkdirSync(path, { mode: 0o700 });
+  return true;
+}
+
+/** The cached data, when its digest (the file's first bytes) matches it. */
+function intact(stored) {
+  const data = stored.subarray(DIGEST_BYTES);
+  return data.length > 0 && hash("sha1", data, "buffer").equals(stored.subarray(0, DIGEST_BYTES)) ? data : undefined;
 }
 
 function readIfPresent(file) {
@@ -93,24 +124,41 @@ function readIfPresent(file) {
 }
 
 /**
- * Writes the cache and the list of commands it holds, each whole or not at all (a file renamed
- * into place), and drops all but the newest caches.
+ * Writes the cache (its digest first) and the list of commands it holds, each whole or not at
+ * all, and drops all but the newest caches and any file a dead run left half-written.
  */
 function writeCache(file, data, commands) {
   try {
     const folder = join(file, "..");
-    replaceFile(file, data);
+    replaceFile(file, Buffer.concat([hash("sha1", data, "buffer"), data]));
     replaceFile(`${file}.commands`, commands.join("\n"));
-    const caches = readdirSync(folder)
-      .filter((name) => name.startsWith("code-") && name.endsWith(".cache"))
-      .map((name) => ({ path: join(folder, name), written: statSync(join(folder, name)).mtimeMs }))
-      .sort((a, b) => b.written - a.written);
+    const now = Date.now();
+    const caches = [];
+    for (const name of readdirSync(folder)) {
+      const path = join(folder, name);
+      const written = statSync(path).mtimeMs;
+      if (name.endsWith(".partial") && now - written > ABANDONED_MS) rmSync(path, { force: true });
+      if (name.startsWith("code-") && name.endsWith(".cache")) caches.push({ path, written });
+    }
+    caches.sort((a, b) => b.written - a.written);
     for (const stale of caches.slice(KEPT_CACHES)) {
       rmSync(stale.path, { force: true });
       rmSync(`${stale.path}.commands`, { force: true });
     }
   } catch {
     // No cache this time: the next command compiles as usual and tries again.
+  }
+}
+
+/** Writes `file` whole or not at all: a new file renamed into place, removed if that fails. */
+function replaceFile(file, data) {
+  const partial = `${file}.${process.pid}.partial`;
+  try {
+    writeFileSync(partial, data, { mode: 0o600 });
+    renameSync(partial, file);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
   }
 }
 

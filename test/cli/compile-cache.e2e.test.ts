@@ -2,7 +2,7 @@
  * The `lexi` binary compiles its code once per build and Node version, and reads V8's compiled
  * code back on later runs; a cache it cannot trust or read only means compiling as usual.
  */
-import { chmodSync, copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LEXI_BIN, requireBuild, ROOT, runNode, tempDir } from "../helpers/cli.js";
@@ -17,8 +17,8 @@ cli.saveCache();
 console.log(JSON.stringify({ code, cache: cli.cache }));
 `;
 
-async function probe(cacheHome: string, cliFile?: string, args = ["--version"]): Promise<{ code: number; cache: string; version: string }> {
-  const env = { XDG_CACHE_HOME: cacheHome, PROBE_CLI: cliFile ?? "", PROBE_ARGS: JSON.stringify(args) };
+async function probe(cacheHome: string, cliFile?: string, args = ["--version"], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; cache: string; version: string }> {
+  const env = { XDG_CACHE_HOME: cacheHome, PROBE_CLI: cliFile ?? "", PROBE_ARGS: JSON.stringify(args), ...extraEnv };
   const result = await runNode(["--input-type=module", "-e", PROBE], { cwd: join(cacheHome, ".."), env });
   const lines = result.stdout.trim().split("\n");
   return { ...JSON.parse(lines.at(-1)!), version: lines[0]! };
@@ -37,8 +37,11 @@ describe("the compiled-code cache of the lexi binary", () => {
       expect(file).toBeDefined();
       expect(statSync(join(dir, "lexi")).mode & 0o777).toBe(0o700);
       expect(statSync(join(dir, "lexi", file!)).mode & 0o777).toBe(0o600);
-      const second = await probe(dir);
-      expect(second).toEqual({ code: 0, cache: "used", version: first.stdout.trim() });
+      // Used, not compiled over: the file is left as it was.
+      const written = statSync(join(dir, "lexi", file!)).mtimeMs;
+      const second = await runNode([LEXI_BIN, "--version"], { cwd: dir, env: { XDG_CACHE_HOME: dir } });
+      expect(second.stdout).toBe(first.stdout);
+      expect(statSync(join(dir, "lexi", file!)).mtimeMs).toBe(written);
     } finally {
       cleanup();
     }
@@ -65,16 +68,22 @@ describe("the compiled-code cache of the lexi binary", () => {
     }
   });
 
-  it("a damaged cache is rejected, the command still runs, and the cache is written again", async () => {
+  it("a damaged cache is never run: it is compiled over, and the command still runs", async () => {
     requireBuild();
     const { dir, cleanup } = tempDir();
     try {
       expect((await probe(dir)).cache).toBe("missing");
       const [file] = cacheFiles(dir);
-      writeFileSync(join(dir, "lexi", file!), Buffer.alloc(4096, 7));
-      const damaged = await probe(dir);
-      expect(damaged).toMatchObject({ code: 0, cache: "rejected" });
-      expect(damaged.version).toMatch(/^\d+\.\d+\.\d+/);
+      const path = join(dir, "lexi", file!);
+      // One page zeroed in the middle: the header V8 checks stays intact, the code does not.
+      const damaged = readFileSync(path);
+      damaged.fill(0, 40_960, 45_056);
+      writeFileSync(path, damaged);
+      const run = await probe(dir);
+      expect(run).toMatchObject({ code: 0, cache: "rejected" });
+      expect(run.version).toMatch(/^\d+\.\d+\.\d+/);
+      writeFileSync(path, Buffer.alloc(4096, 7));
+      expect((await probe(dir)).cache).toBe("rejected");
       expect((await probe(dir)).cache).toBe("used");
     } finally {
       cleanup();
@@ -96,6 +105,31 @@ describe("the compiled-code cache of the lexi binary", () => {
     }
   });
 
+  it("ignores a relative XDG_CACHE_HOME and makes ~/.cache in the user's own home", async () => {
+    requireBuild();
+    const { dir, cleanup } = tempDir();
+    try {
+      const home = join(dir, "home");
+      mkdirSync(home, { mode: 0o700 });
+      expect(await probe(join(dir, "work"), undefined, ["--version"], { XDG_CACHE_HOME: "relative-cache", HOME: home })).toMatchObject({ code: 0, cache: "missing" });
+      expect(cacheFiles(join(home, ".cache"))).toHaveLength(1);
+      expect(statSync(join(home, ".cache")).mode & 0o777).toBe(0o700);
+      expect(readdirSync(dir).sort()).toEqual(["home"]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("is not used when stack traces are to point into lexi's sources (--enable-source-maps)", async () => {
+    requireBuild();
+    const { dir, cleanup } = tempDir();
+    try {
+      expect(await probe(dir, undefined, ["--version"], { NODE_OPTIONS: "--enable-source-maps" })).toMatchObject({ code: 0, cache: "off" });
+    } finally {
+      cleanup();
+    }
+  });
+
   it("belongs to one build: a changed build compiles afresh, and only the newest caches are kept", async () => {
     requireBuild();
     const { dir, cleanup } = tempDir();
@@ -105,6 +139,13 @@ describe("the compiled-code cache of the lexi binary", () => {
       copyFileSync(join(ROOT, "dist/lexi.cjs"), copy);
       expect((await probe(dir, copy)).cache).toBe("missing");
       expect((await probe(dir, copy)).cache).toBe("used");
+      // Another build of the same length and time (an upgrade unpacked with fixed file times).
+      const { atime, mtime } = statSync(copy);
+      const text = readFileSync(copy, "utf8");
+      writeFileSync(copy, text.replace(/\d+\.\d+\.\d+/, (version) => version.replace(/\d$/, (digit) => String((Number(digit) + 1) % 10))));
+      utimesSync(copy, atime, mtime);
+      expect(readFileSync(copy, "utf8")).toHaveLength(text.length);
+      expect((await probe(dir, copy)).cache).toBe("missing");
       for (let build = 1; build <= 5; build++) {
         writeFileSync(copy, `// rebuilt ${build}\n`, { flag: "a" });
         expect((await probe(dir, copy)).cache).toBe("missing");

@@ -2,12 +2,19 @@
  * Runs the built `lexi` binary in a throwaway folder, as a user would.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const LEXI_BIN = join(ROOT, "bin/lexi.cjs");
+
+/**
+ * The compiled-code cache of the lexi processes tests start: one folder for the whole run, not
+ * the cache of whoever runs the tests.
+ */
+const CODE_CACHE_HOME = join(tmpdir(), `lexi-test-code-cache-${process.getuid?.() ?? "user"}`);
+mkdirSync(CODE_CACHE_HOME, { recursive: true, mode: 0o700 });
 
 export function requireBuild(): void {
   if (!existsSync(join(ROOT, "dist/lexi.cjs"))) throw new Error("dist/ is missing: run `npm run build` (npm test does it) before these tests");
@@ -23,7 +30,7 @@ export function runNode(args: string[], options: { cwd: string; input?: string |
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: options.cwd,
-      env: { ...process.env, LEXI_DB: "", ...options.env },
+      env: { ...process.env, LEXI_DB: "", XDG_CACHE_HOME: CODE_CACHE_HOME, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
