@@ -3,8 +3,9 @@ import { defineConfig, type Options } from "tsup";
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 
-// Both builds export datasets: the staging worker is loaded by URL, next to the chunk that starts it.
-const STAGING_WORKER = "src/services/export/staging-worker.ts";
+// Workers are loaded by URL, next to the chunk that starts them: the library's, which the CLI's
+// one file (dist/lexi.cjs, beside them) shares.
+const WORKERS = { "staging-worker": "src/services/export/staging-worker.ts", "group-worker": "src/store/embedded/group-worker.ts" };
 
 const shared: Options = {
   target: "node20",
@@ -12,7 +13,7 @@ const shared: Options = {
   define: { __LEXI_VERSION__: JSON.stringify(version) },
 };
 
-// The CLI's one-file build, beside the library's files: its staging worker is the library's.
+// The CLI's one-file build, beside the library's files: its workers are the library's.
 const CLI_FILES = ["lexi.cjs", "lexi.cjs.map"];
 
 export default defineConfig([
@@ -20,7 +21,7 @@ export default defineConfig([
     ...shared,
     format: ["esm"],
     splitting: true,
-    entry: { index: "src/index.ts", server: "src/http/serve.ts", "staging-worker": STAGING_WORKER },
+    entry: { index: "src/index.ts", server: "src/http/serve.ts", ...WORKERS },
     dts: { entry: { index: "src/index.ts", server: "src/http/serve.ts" } },
     clean: CLI_FILES.map((name) => `!${name}`),
   },

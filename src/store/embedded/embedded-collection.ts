@@ -172,11 +172,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     return plan;
   }
 
-  private announce(operation: string, plan: ScanPlan, sort: SortSpec | undefined, group?: GroupPath): void {
+  private announce(operation: string, plan: ScanPlan, sort: SortSpec | undefined, group?: GroupPath, threads?: number): void {
     // Every read passes here: nothing is built when nobody listens.
     if (!READ_PATHS.hasSubscribers) return;
     const scan = plan.ids ? "id lookup" : !sort ? "insertion order" : plan.sorted ? "index order" : "sorted in memory";
-    READ_PATHS.publish({ collection: this.name, operation, scan, exact: plan.exact, ...(group ? { group } : {}) } satisfies ReadEvent);
+    READ_PATHS.publish({ collection: this.name, operation, scan, exact: plan.exact, ...(group ? { group } : {}), ...(threads ? { threads } : {}) } satisfies ReadEvent);
   }
 
   /**
@@ -507,8 +507,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       const filter = leadingMatch ?? {};
       const plan = this.plan(filter);
       const inSql = fast ? this.groupInSql(fast.plan, plan) : undefined;
-      this.announce("aggregate", plan, undefined, inSql ? "sql" : fast ? "decoded rows" : stages.some((stage) => "$group" in stage) ? "pipeline" : undefined);
-      if (inSql) return (fast!.rest.length ? aggregateStream(fast!.rest, inSql) : inSql[Symbol.iterator]()) as Iterator<R>;
+      this.announce("aggregate", plan, undefined, inSql ? "sql" : fast ? "decoded rows" : stages.some((stage) => "$group" in stage) ? "pipeline" : undefined, inSql?.threads);
+      if (inSql) return (fast!.rest.length ? aggregateStream(fast!.rest, inSql.groups) : inSql.groups[Symbol.iterator]()) as Iterator<R>;
       const source = mapIterator(this.scan(filter, plan, reader), (match) => match.doc);
       if (fast) {
         const groups = runFastGroup(fast.plan, source);
@@ -518,8 +518,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     }, options.signal);
   }
 
-  /** The groups computed from hot columns, when the filter and the group allow it. */
-  private groupInSql(plan: GroupPlan, scan: ScanPlan): Doc[] | undefined {
+  /** The groups computed from hot columns, and how many threads folded them, when the filter and the group allow it. */
+  private groupInSql(plan: GroupPlan, scan: ScanPlan): { groups: Doc[]; threads: number } | undefined {
     const group = sqlGroup(plan, this.layout);
     // Only a filter SQL answers exactly leaves no row for mingo to drop.
     if (!group || scan.ids || !scan.exact) return undefined;
@@ -527,10 +527,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       const odd = this.statement(`SELECT 1 FROM "${this.table}" WHERE ${scan.where ? `(${scan.where}) AND ` : ""}(${group.needsDocuments}) LIMIT 1`).get(...scan.params);
       if (odd) return undefined;
     }
-    const query = this.statement(`SELECT ${HASH_GROUP_FUNCTION}(${group.args}) FROM "${this.table}"${group.join}${scan.where ? ` WHERE ${scan.where}` : ""}`);
-    const fold = group.fold();
-    this.engine.wholeFileMapped(() => this.engine.hashGroup.run(query, scan.params, fold.add));
-    return fold.groups();
+    // The rowid range lets the rows be folded in parts.
+    const sql = `SELECT ${HASH_GROUP_FUNCTION}(${group.args}) FROM "${this.table}"${group.join} WHERE ${scan.where ? `(${scan.where}) AND ` : ""}rid >= ? AND rid < ?`;
+    const { found, threads } = this.engine.foldGroups(this.table, this.statement(sql), sql, scan.params, group.spec);
+    const groups = group.finish(found);
+    return groups && { groups, threads };
   }
 
   async createIndexes(specs: IndexSpec[]): Promise<void> {

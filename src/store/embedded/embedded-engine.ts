@@ -12,7 +12,8 @@ import { Mutex } from "async-mutex";
 import { StoreUnavailableError } from "../../errors.js";
 import type { IndexSpec } from "../store.js";
 import { Catalog, declaredSpec } from "./catalog.js";
-import { HashGroupFunction } from "./hash-group.js";
+import { type FoldSpec, HashGroupFunction, type PartialGroup } from "./hash-group.js";
+import { foldRows } from "./split-fold.js";
 import { wrapSqliteError } from "./sqlite-errors.js";
 import { WalCheckpointer } from "./wal-checkpointer.js";
 
@@ -44,7 +45,9 @@ export class EmbeddedEngine {
   readonly db: Database.Database;
   readonly catalog: Catalog;
   /** The hash aggregate that groups over hot columns run through. */
-  readonly hashGroup: HashGroupFunction;
+  private readonly hashGroup: HashGroupFunction;
+  private readonly path: string;
+  private readonly nativeBinding: string | undefined;
   /** Serializes this process's transactions with its other operations on the one connection. */
   private readonly gate = new Mutex();
   /** Units of work that finished and wait for their shared COMMIT. */
@@ -56,8 +59,10 @@ export class EmbeddedEngine {
 
   constructor(path: string) {
     const readOnly = path !== ":memory:" && existsSync(path) && !writable(path);
+    this.path = path === ":memory:" ? path : resolve(path);
     try {
       const binding = nativeBinding();
+      this.nativeBinding = binding;
       this.db = new SqliteDatabase(path, { timeout: BUSY_TIMEOUT_MS, readonly: readOnly, nativeBinding: binding });
       if (!readOnly) {
         enableWal(this.db);
@@ -95,14 +100,16 @@ export class EmbeddedEngine {
   }
 
   /**
-   * Runs a read that SQLite answers alone over a table's columns (a group of hot columns) with
-   * the whole store file mapped: mapped pages are read in place instead of copied one by one, and
-   * the map is cut back after it, so its pages stay out of the process's memory once it is done.
+   * Folds the rows of a group read over hot columns (`statement`, its SQL `sql`, whose last two
+   * parameters bound the rowids read) with the whole store file mapped: mapped pages are read in
+   * place instead of copied one by one, and the map is cut back after it, so its pages stay out of
+   * the process's memory once it is done. A large table is folded by two threads (split-fold.ts).
    */
-  wholeFileMapped<R>(read: () => R): R {
+  foldGroups(table: string, statement: Database.Statement, sql: string, params: unknown[], spec: FoldSpec): { found: PartialGroup[]; threads: number } {
     this.db.pragma(`mmap_size = ${WHOLE_FILE_MMAP_BYTES}`);
     try {
-      return read();
+      const context = { db: this.db, hashGroup: this.hashGroup, path: this.path, nativeBinding: this.nativeBinding, mmapBytes: WHOLE_FILE_MMAP_BYTES };
+      return foldRows(context, table, statement, sql, params, spec);
     } finally {
       this.db.pragma(`mmap_size = ${MMAP_BYTES}`);
     }

@@ -17,6 +17,8 @@ export interface ReadEvent {
   /** The SQL answered the filter exactly: mingo tested no row. */
   exact: boolean;
   group?: GroupPath;
+  /** A group in SQL: the threads that folded its rows (two over a large table). */
+  threads?: number;
 }
 
 export const READ_PATHS = channel("lexi:embedded:read");

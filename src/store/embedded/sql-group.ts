@@ -17,9 +17,9 @@
  */
 import type { Doc } from "../store.js";
 import { CELL, type CellValue, type HotColumn, type Layout, valueOfCell } from "./columns.js";
-import { type CompensatedSum, addTo } from "./compensated-sum.js";
+import type { CompensatedSum } from "./compensated-sum.js";
 import { type AverageState, type FieldRef, type GroupPlan, type State, mergeGroups } from "./fast-group.js";
-import type { RowFold } from "./hash-group.js";
+import type { FoldSpec, KeyValue, PartialGroup } from "./hash-group.js";
 
 export interface SqlGroup {
   /** The arguments of the hash aggregate, for `SELECT lexi_hash_group(args) FROM table [join] [WHERE …]`. */
@@ -28,33 +28,22 @@ export interface SqlGroup {
   join: string;
   /** After an `$unwind`, the rows whose unwound value SQL cannot take apart: any of them sends the group to the document path. */
   needsDocuments?: string;
-  /** A fold for one run of the statement, and the groups it found (undefined when a group needs the document path). */
-  fold(): { add: RowFold; groups(): Doc[] | undefined };
+  /** How the hash aggregate folds the rows. */
+  spec: FoldSpec;
+  /** The groups from the partial groups the rows were folded into (undefined when one needs the document path). */
+  finish(partials: PartialGroup[]): Doc[] | undefined;
 }
 
-/** The rows that share their type letters and every key's value, folded together. */
-interface PartialGroup {
-  /** The grouping values: the row's type letters first, then each key argument's. */
-  keys: unknown[];
-  count: number;
-  /** Per accumulated column, the compensated sum, least and greatest of its numbers. */
-  sums: CompensatedSum[];
-  least: number[];
-  greatest: number[];
-  /** The row (or row and element) it first appeared at: groups come in order of first appearance. */
-  first: number;
-}
-
-/** A key argument: its SQL, and the grouping value taken from what SQL passes. */
+/** A key argument: its SQL, and how its grouping value is taken from what SQL passes. */
 interface KeyArgument {
   sql: string;
-  value: (raw: unknown) => unknown;
+  value: KeyValue;
 }
 
 const NEEDS_DOCUMENTS = Symbol("needs documents");
 /** More elements than any stored array holds (a document stays under 16 MiB). */
 const MAX_ELEMENTS = 16 * 1024 * 1024;
-const asPassed = (raw: unknown) => raw;
+const AS_PASSED: KeyValue = { kind: "as passed" };
 
 /**
  * The type letter of a field of the unwound element `e`: missing in a scalar element, as in
@@ -69,25 +58,14 @@ const quoted = (column: HotColumn) => `"${column.name}"`;
 /** The instant a UTC day or month text starts at, completed from this template. */
 const UTC_START = "0000-01-01T00:00:00.000Z";
 
-/**
- * A date column holds `{"$date":"YYYY-MM-DDTHH:MM…`: the ISO text starts at its 11th character.
- * A date key groups by the text's first `prefix` characters (a UTC day or month), or by its hour
- * and quarter of an hour; a value of another type is passed as it is (its letter then sends the
- * group to the document path).
- */
-function dateKey(prefix: number | undefined): (raw: unknown) => unknown {
-  if (prefix) return (raw) => (typeof raw === "string" ? raw.slice(10, 10 + prefix) : raw);
-  return (raw) => (typeof raw === "string" ? `${raw.slice(10, 23)}:${Math.trunc(Number(raw.slice(24, 26)) / 15)}` : raw);
-}
-
 export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined {
   const unwound = plan.unwind ? layout.byPath.get(plan.unwind.join(".")) : undefined;
   if (plan.unwind && !unwound) return undefined;
   const columnOf = (field: FieldRef) => (field.fromElement ? undefined : layout.byPath.get(field.segments.join(".")));
   const keys: Array<[string | undefined, FieldRef]> = plan.key === null ? [] : Array.isArray(plan.key) ? plan.key : [[undefined, plan.key]];
   // The row's type letters group first: every letter a reader checks is then the same across a group.
-  const keyArguments: KeyArgument[] = [{ sql: "ctypes", value: asPassed }];
-  const keyArgument = (sql: string, value: (raw: unknown) => unknown = asPassed): number => keyArguments.push({ sql, value }) - 1;
+  const keyArguments: KeyArgument[] = [{ sql: "ctypes", value: AS_PASSED }];
+  const keyArgument = (sql: string, value: KeyValue = AS_PASSED): number => keyArguments.push({ sql, value }) - 1;
   const letterOf = (group: PartialGroup, column: HotColumn) => (group.keys[0] as string).charAt(column.position - 1);
 
   const keyReaders: Array<(group: PartialGroup) => unknown> = [];
@@ -113,7 +91,7 @@ export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined 
       continue;
     }
     const prefix = date.isoPrefix;
-    const value = keyArgument(quoted(column), dateKey(prefix));
+    const value = keyArgument(quoted(column), prefix ? { kind: "iso prefix", length: prefix } : { kind: "quarter hour" });
     keyReaders.push((group) => {
       const text = String(group.keys[value]);
       // A year written with a sign lies outside 0–9999.
@@ -161,8 +139,6 @@ export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined 
   }
 
   const named = Array.isArray(plan.key) ? plan.key.map(([name]) => name) : undefined;
-  const keyCount = keyArguments.length;
-  const valueCount = valueColumns.length;
   const unwoundLetter = unwound && `substr(ctypes, ${unwound.position}, 1)`;
   return {
     // The row's type letters and keys, the accumulated columns, then where it appears.
@@ -171,57 +147,19 @@ export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined 
     join: unwound ? `, json_each(${quoted(unwound)}) AS e` : "",
     // Anything but an array, a missing field or null (a scalar or a subdocument counts as one element).
     ...(unwound ? { needsDocuments: `${unwoundLetter} NOT IN ('${CELL.json}', '${CELL.missing}', '${CELL.null}') OR (${unwoundLetter} = '${CELL.json}' AND substr(${quoted(unwound)}, 1, 1) <> '[')` } : {}),
-    fold() {
-      // One Map per key argument, nested: no key text is built per row.
-      const root = new Map<unknown, unknown>();
-      const found: PartialGroup[] = [];
-      const add = (args: unknown[]) => {
-        let level = root;
-        for (let i = 0; i < keyCount - 1; i++) {
-          const value = keyArguments[i]!.value(args[i]);
-          let next = level.get(value) as Map<unknown, unknown> | undefined;
-          if (next === undefined) level.set(value, (next = new Map()));
-          level = next;
-        }
-        const last = keyArguments[keyCount - 1]!.value(args[keyCount - 1]);
-        let group = level.get(last) as PartialGroup | undefined;
-        if (group === undefined) {
-          group = {
-            keys: keyArguments.map((argument, i) => argument.value(args[i])),
-            count: 0,
-            sums: valueColumns.map((): CompensatedSum => [0, 0]),
-            least: valueColumns.map(() => Infinity),
-            greatest: valueColumns.map(() => -Infinity),
-            first: Infinity,
-          };
-          level.set(last, group);
-          found.push(group);
-        }
-        group.count++;
-        for (let j = 0; j < valueCount; j++) {
-          const value = args[keyCount + j];
-          if (typeof value !== "number") continue;
-          addTo(group.sums[j]!, value);
-          if (value < group.least[j]!) group.least[j] = value;
-          if (value > group.greatest[j]!) group.greatest[j] = value;
-        }
-        const at = args[keyCount + valueCount] as number;
-        if (at < group.first) group.first = at;
-      };
-      const groups = (): Doc[] | undefined => {
-        const partial: Array<{ id: unknown; states: State[] }> = [];
-        for (const group of found.sort((a, b) => a.first - b.first)) {
-          const values = keyReaders.map((read) => read(group));
-          const states = stateReaders.map((read) => read(group));
-          if (values.includes(NEEDS_DOCUMENTS) || states.includes(NEEDS_DOCUMENTS)) return undefined;
-          let id: unknown = null;
-          if (named) id = Object.fromEntries(named.map((name, k) => [name, values[k]]).filter(([, value]) => value !== undefined));
-          else if (plan.key !== null) id = values[0] ?? null;
-          partial.push({ id, states });
-        }
-        return [...mergeGroups(plan, partial)];
-      };
-      return { add, groups };
+    spec: { keys: keyArguments.map((argument) => argument.value), values: valueColumns.length },
+    finish(partials) {
+      const partial: Array<{ id: unknown; states: State[] }> = [];
+      for (const group of [...partials].sort((a, b) => a.first - b.first)) {
+        const values = keyReaders.map((read) => read(group));
+        const states = stateReaders.map((read) => read(group));
+        if (values.includes(NEEDS_DOCUMENTS) || states.includes(NEEDS_DOCUMENTS)) return undefined;
+        let id: unknown = null;
+        if (named) id = Object.fromEntries(named.map((name, k) => [name, values[k]]).filter(([, value]) => value !== undefined));
+        else if (plan.key !== null) id = values[0] ?? null;
+        partial.push({ id, states });
+      }
+      return [...mergeGroups(plan, partial)];
     },
   };
 }

@@ -1,0 +1,41 @@
+/**
+ * Worker thread of a split group (split-fold.ts): folds its part of a table's rows with its own
+ * read-only connection and hands the partial groups back through the shared signal, so the
+ * thread that started it can wait without its event loop.
+ */
+import { createRequire } from "node:module";
+import { workerData, type MessagePort } from "node:worker_threads";
+import type Database from "better-sqlite3";
+import { type FoldSpec, HashGroupFunction, type PartialGroup } from "./hash-group.js";
+import { DONE, STARTED, type SplitSignal } from "./split-signal.js";
+
+interface Task {
+  path: string;
+  nativeBinding?: string;
+  mmapBytes: number;
+  sql: string;
+  params: unknown[];
+  spec: FoldSpec;
+  port: MessagePort;
+  signal: SplitSignal;
+}
+
+const task = workerData as Task;
+Atomics.store(task.signal, 0, STARTED);
+Atomics.notify(task.signal, 0);
+let answer: { found: PartialGroup[] } | { error: string };
+try {
+  const SqliteDatabase = createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+  const db = new SqliteDatabase(task.path, { readonly: true, nativeBinding: task.nativeBinding });
+  try {
+    db.pragma(`mmap_size = ${task.mmapBytes}`);
+    answer = { found: new HashGroupFunction(db).run(db.prepare(task.sql), task.params, task.spec) };
+  } finally {
+    db.close();
+  }
+} catch (error) {
+  answer = { error: String(error) };
+}
+task.port.postMessage(answer);
+Atomics.store(task.signal, 0, DONE);
+Atomics.notify(task.signal, 0);
