@@ -10,7 +10,7 @@ export function normalizeText(text: string): string {
   const folded = ASCII.test(text) ? text.toLowerCase() : text.normalize("NFKC").toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"');
   return folded
     .replace(/\s+/g, " ")
-    .replace(/[\s.!?…]+$/u, "")
+    .replace(/[\s.!?\u2026]+$/u, "")
     .trim();
 }
 
