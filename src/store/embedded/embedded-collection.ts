@@ -529,7 +529,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     }
     // The rowid range lets the rows be folded in parts.
     const sql = `SELECT ${HASH_GROUP_FUNCTION}(${group.args}) FROM "${this.table}"${group.join} WHERE ${scan.where ? `(${scan.where}) AND ` : ""}rid >= ? AND rid < ?`;
-    const { found, threads } = this.engine.foldGroups(this.table, this.statement(sql), sql, scan.params, group.spec);
+    const { found, threads } = this.engine.foldGroups(this.table, this.statement(sql), sql, scan.params, group.spec, Boolean(scan.where));
     const groups = group.finish(found);
     return groups && { groups, threads };
   }

@@ -4,7 +4,7 @@
  * `exclusive` and `atomic`. A store file this process may not write is opened read-only: reading
  * commands work on it, and opening it writes nothing.
  */
-import { accessSync, constants, existsSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import type Database from "better-sqlite3";
@@ -47,6 +47,8 @@ export class EmbeddedEngine {
   /** The hash aggregate that groups over hot columns run through. */
   private readonly hashGroup: HashGroupFunction;
   private readonly path: string;
+  /** The store file's inode once open, so a worker opening the path can tell it is the same file. */
+  private readonly inode: number | undefined;
   private readonly nativeBinding: string | undefined;
   /** Serializes this process's transactions with its other operations on the one connection. */
   private readonly gate = new Mutex();
@@ -75,6 +77,7 @@ export class EmbeddedEngine {
       // Writes still go through write(), so a full disk is still an error, not a crash.
       this.db.pragma(`mmap_size = ${MMAP_BYTES}`);
       this.hashGroup = new HashGroupFunction(this.db);
+      this.inode = path === ":memory:" ? undefined : statSync(path).ino;
       this.catalog = new Catalog(this.db, readOnly, (work) => this.atomic(work));
       this.catalog.open();
     } catch (error) {
@@ -105,11 +108,11 @@ export class EmbeddedEngine {
    * place instead of copied one by one, and the map is cut back after it, so its pages stay out of
    * the process's memory once it is done. A large table is folded by two threads (split-fold.ts).
    */
-  foldGroups(table: string, statement: Database.Statement, sql: string, params: unknown[], spec: FoldSpec): { found: PartialGroup[]; threads: number } {
+  foldGroups(table: string, statement: Database.Statement, sql: string, params: unknown[], spec: FoldSpec, filtered: boolean): { found: PartialGroup[]; threads: number } {
     this.db.pragma(`mmap_size = ${WHOLE_FILE_MMAP_BYTES}`);
     try {
-      const context = { db: this.db, hashGroup: this.hashGroup, path: this.path, nativeBinding: this.nativeBinding, mmapBytes: WHOLE_FILE_MMAP_BYTES };
-      return foldRows(context, table, statement, sql, params, spec);
+      const context = { db: this.db, hashGroup: this.hashGroup, path: this.path, inode: this.inode, nativeBinding: this.nativeBinding, mmapBytes: WHOLE_FILE_MMAP_BYTES };
+      return foldRows(context, table, statement, sql, params, spec, filtered);
     } finally {
       this.db.pragma(`mmap_size = ${MMAP_BYTES}`);
     }
