@@ -70,8 +70,9 @@ describe("WAL checkpoints off the writing thread", () => {
     try {
       const path = join(dir, "lexi.db");
       const store = await openStore(path);
-      // Without checkpoints the WAL would hold every document once or more.
-      expect(await writeSteadily(store, path)).toBeLessThan(WRITTEN_BYTES / 2);
+      // Without the worker, SQLite's own checkpoint would let the WAL reach its 40 MB cap; the
+      // worker keeps it well under (about 5-27 MB, the more so the busier the machine).
+      expect(await writeSteadily(store, path)).toBeLessThan(WRITTEN_BYTES * 0.7);
       expect(size(path)).toBeGreaterThan(WRITTEN_BYTES / 2);
       expect(await store.collection("notes").countDocuments()).toBe(COUNT);
       await store.close();
