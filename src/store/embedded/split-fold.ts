@@ -64,12 +64,13 @@ export function foldRows(context: FoldContext, table: string, statement: Databas
   const { low, high } = context.db.prepare(`SELECT (SELECT min(rid) FROM "${table}") AS low, (SELECT max(rid) FROM "${table}") AS high`).get() as { low: number | null; high: number | null };
   if (low === null || high === null || high + 1 - low < SPLIT_MIN_ROWS) return { found: context.hashGroup.run(statement, whole, spec), threads: 1 };
   const middle = low + Math.floor((high + 1 - low) / 2);
-  const upperHalf = startWorker(context, sql, [...params, middle, high + 1], spec);
+  const upperParams = [...params, middle, high + 1];
+  const upperHalf = startWorker(context, sql, upperParams, spec);
   const started = performance.now();
   const lower = context.hashGroup.run(statement, [...params, low, middle], spec);
   const upper = upperHalf?.(lower.length > MANY_GROUPS ? 0 : Math.max(LATE_AFTER_MS, LATE_FACTOR * (performance.now() - started)));
   if (upper) return { found: [...lower, ...upper], threads: 2 };
-  return { found: [...lower, ...context.hashGroup.run(statement, [...params, middle, high + 1], spec)], threads: 1 };
+  return { found: [...lower, ...context.hashGroup.run(statement, upperParams, spec)], threads: 1 };
 }
 
 /**
