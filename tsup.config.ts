@@ -5,7 +5,11 @@ const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { versio
 
 // Workers are loaded by URL, next to the chunk that starts them: the library's, which the CLI's
 // one file (dist/lexi.cjs, beside them) shares.
-const WORKERS = { "staging-worker": "src/services/export/staging-worker.ts", "group-worker": "src/store/embedded/group-worker.ts" };
+const WORKERS = {
+  "staging-worker": "src/services/export/staging-worker.ts",
+  "group-worker": "src/store/embedded/group-worker.ts",
+  "check-worker": "src/services/import/check-worker.ts",
+};
 
 const shared: Options = {
   target: "node20",

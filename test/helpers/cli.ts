@@ -35,6 +35,9 @@ export function runNode(args: string[], options: { cwd: string; input?: string |
     });
     let stdout = "";
     let stderr = "";
+    // Decoded as a stream: a character split between two pipe reads stays whole.
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("error", reject);

@@ -22,7 +22,9 @@ import { NewFile } from "../files/new-file.js";
 import { fromSystemError } from "../files/system-errors.js";
 import { atomically, IMPORT_RUNS, joined, type Atomicity } from "./atomic-run.js";
 import { Interruptible } from "./interruptible.js";
-import { readRecords, type RawRecord, type ReadPosition } from "./read-records.js";
+import { checkedRecords, checkOffThread, IMPORT_PASSES, type CheckerSpec, type InputRecord } from "./checked-records.js";
+import type { OffThreadChecked } from "./checkers.js";
+import { readRecords, type ReadPosition } from "./read-records.js";
 
 export type ImportSource = { path: string } | { stream: Readable };
 
@@ -32,6 +34,8 @@ export interface Importer<T> {
   validate(value: unknown, store: Store): T | Promise<T>;
   /** Writes through `store`, which belongs to the import's run. */
   writeBatch(items: T[], store: Store): Promise<Record<string, number>>;
+  /** A check that needs no store, which a worker thread runs on a large input; `accept` takes its answer here. */
+  offThread?: CheckerSpec & { accept(checked: OffThreadChecked): T };
 }
 
 export interface ImportOptions {
@@ -197,7 +201,7 @@ class ImportLoop<T> {
       store,
       async (run) => {
         await interrupt.during(async () => {
-          for await (const record of readRecords(await openInput(), this.position)) {
+          for await (const record of this.recordsOf(await openInput())) {
             await interrupt.checkpoint();
             await this.take(record, run, (items) => this.importer.writeBatch(items, run));
           }
@@ -233,7 +237,7 @@ class ImportLoop<T> {
           await run.collection(IMPORT_RUNS).updateOne({ _id: checkpointId }, { $set: { line: this.lastLine, updated: new Date() } }, { upsert: true });
           return counts;
         });
-      for await (const record of readRecords(fileStream(path, signal), this.position)) {
+      for await (const record of this.recordsOf(fileStream(path, signal))) {
         await interrupt.checkpoint();
         this.outcome = `records up to line ${this.committedLine} are stored; fix the input and rerun with --resume`;
         if (record.line <= after) {
@@ -253,7 +257,7 @@ class ImportLoop<T> {
 
   private async validateOnly(store: Store, path: string, interrupt: Interruptible): Promise<void> {
     this.stage = "validating";
-    for await (const record of readRecords(fileStream(path, this.options.signal), this.position)) {
+    for await (const record of this.recordsOf(fileStream(path, this.options.signal))) {
       await interrupt.checkpoint();
       this.read++;
       if (this.read % PROGRESS_EVERY === 0) this.report();
@@ -262,7 +266,15 @@ class ImportLoop<T> {
     this.finish();
   }
 
-  private async take(record: RawRecord, store: Store, write: (items: T[]) => Promise<Record<string, number>>): Promise<void> {
+  /** The input's records: checked by a worker thread when the input is large and the importer's check needs no store. */
+  private recordsOf(input: Readable): AsyncGenerator<InputRecord> {
+    const offThread = this.importer.offThread;
+    const threads = offThread && checkOffThread(this.totalBytes) ? 2 : 1;
+    if (IMPORT_PASSES.hasSubscribers) IMPORT_PASSES.publish({ what: this.importer.what, threads });
+    return threads === 2 ? checkedRecords(input, this.position, { checker: offThread!.checker, strict: offThread!.strict }) : readRecords(input, this.position);
+  }
+
+  private async take(record: InputRecord, store: Store, write: (items: T[]) => Promise<Record<string, number>>): Promise<void> {
     this.read++;
     const item = await this.rejectIfInvalid(record, store);
     // After the first invalid record (without --skip-invalid) the import will fail: only keep validating, to list the problems.
@@ -274,12 +286,12 @@ class ImportLoop<T> {
   }
 
   /** The validated item, or undefined after noting why the record is invalid. */
-  private async rejectIfInvalid(record: RawRecord, store: Store): Promise<T | undefined> {
+  private async rejectIfInvalid(record: InputRecord, store: Store): Promise<T | undefined> {
     let error = record.error;
     let item: T | undefined;
     if (error === undefined) {
       try {
-        item = await this.importer.validate(record.value, store);
+        item = record.checked ? this.importer.offThread!.accept(record.checked) : await this.importer.validate(record.value, store);
       } catch (caught) {
         if (!(caught instanceof LexiError && (caught.code === "invalid_input" || caught.code === "not_found"))) throw caught;
         error = caught.message;

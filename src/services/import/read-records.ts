@@ -5,7 +5,6 @@
  * at it. Bytes that are not UTF-8, lines nested too deep and lines too long are errors of their
  * line, never silently altered.
  */
-import type { Readable } from "node:stream";
 import { InvalidInputError } from "../../errors.js";
 import { MAX_JSON_DEPTH, parseBoundedJson } from "./bounded-json.js";
 
@@ -61,9 +60,9 @@ export interface ReadPosition {
   bytes: number;
 }
 
-/** Reads `input` to its end, counting in `position` the bytes taken; stopping early (a break, an error) destroys it. */
-export async function* readRecords(input: Readable, position: ReadPosition = { bytes: 0 }): AsyncGenerator<RawRecord> {
-  const source = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+/** Reads `input` (a stream's chunks) to its end, counting in `position` the bytes taken; stopping early (a break, an error) destroys a stream. */
+export async function* readRecords(input: AsyncIterable<Buffer>, position: ReadPosition = { bytes: 0 }): AsyncGenerator<RawRecord> {
+  const source = input[Symbol.asyncIterator]();
   const chunks: AsyncIterator<Buffer> = {
     next: async () => {
       const next = await source.next();

@@ -31,6 +31,14 @@ const SqliteDatabase = createRequire(import.meta.url)("better-sqlite3") as typeo
  */
 const MMAP_BYTES = 64 * 2 ** 20;
 
+/**
+ * The writer's page cache, in KiB (SQLite's default is 2 MiB). A long transaction (an import)
+ * inserts ids in random order all over the primary key and the indexes: in a small cache their
+ * pages are evicted and read back again and again (measured: 100,000 inserts in one transaction,
+ * 3.0-3.7 s with 2 MiB, 1.3-2.4 s with 32 MiB). The cache only grows as far as it is used.
+ */
+const WRITER_CACHE_KIB = 32 * 1024;
+
 /** SQLite's own ceiling on the map (SQLITE_MAX_MMAP_SIZE): a store file up to 2 GB is mapped whole. */
 const WHOLE_FILE_MMAP_BYTES = 0x7fff0000;
 
@@ -69,6 +77,7 @@ export class EmbeddedEngine {
       if (!readOnly) {
         enableWal(this.db);
         this.db.pragma("synchronous = NORMAL");
+        this.db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
         if (path !== ":memory:") this.checkpointer = new WalCheckpointer(this.db, resolve(path), { nativeBinding: binding });
       }
       this.db.pragma("foreign_keys = OFF");

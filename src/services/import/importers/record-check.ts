@@ -52,6 +52,13 @@ export class RecordCheck<S extends z.ZodType> {
   ) {}
 
   check(value: unknown): CheckedRecord<z.output<S>> {
+    const checked = this.inspect(value);
+    if (checked.unknown.length) this.note(contentId(value).toHexString(), checked.unknown);
+    return checked;
+  }
+
+  /** Validates without counting unknown fields: what a worker thread runs (see check-worker.ts). */
+  inspect(value: unknown): CheckedRecord<z.output<S>> {
     const converted = fromExtendedJson(value);
     const input = withoutDerived(converted, this.derived);
     const item = parseInput(this.schema, input, this.what);
@@ -59,8 +66,12 @@ export class RecordCheck<S extends z.ZodType> {
     if (unknown.length && this.strict) {
       throw InvalidInputError.forFields(`invalid ${this.what} (--strict)`, unknown.map((field) => ({ field: field.path, reason: unknownFieldReason(field) })));
     }
-    if (unknown.length) this.seen.set(contentId(value).toHexString(), unknown);
     return { item: keepUnknown(item, input as Record<string, unknown>, unknown), converted, unknown };
+  }
+
+  /** Counts the unknown fields of the record whose content id is `key`. */
+  note(key: string, unknown: UnknownField[]): void {
+    this.seen.set(key, unknown);
   }
 
   report(): UnknownFieldReport[] {

@@ -1,0 +1,158 @@
+/**
+ * A large import is read and checked by a worker thread of the built package while the importing
+ * thread writes: it stores, refuses and counts exactly what one thread does, keeps all-or-nothing,
+ * and a worker that cannot load fails the import without writing anything or hanging.
+ */
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { generateDemoData } from "../../src/domain/demo-data.js";
+import { requireBuild, ROOT, runNode, tempDir } from "../helpers/cli.js";
+
+const script = (dist: string) => `
+import { subscribe } from "node:diagnostics_channel";
+const { openStore, importInteractions } = await import(${JSON.stringify(join(dist, "index.js"))});
+const [db, input, mode] = process.argv.slice(1);
+const threads = [];
+subscribe("lexi:import", (event) => threads.push(event.threads));
+const store = await openStore(db);
+let summary = null;
+let error = null;
+try {
+  summary = await importInteractions(store, { path: input }, { skipInvalid: mode === "skip", now: new Date("2026-11-01T00:00:00Z") });
+} catch (caught) {
+  error = { code: caught.code ?? null, message: caught.message };
+}
+const interactions = await store.collection("ai_interactions").find({}, { sort: { _id: 1 } }).toArray();
+const queue = (await store.collection("training_queue").find({}).toArray()).map(({ _id, ...item }) => item);
+queue.sort((a, b) => String(a.source_interaction_id).localeCompare(String(b.source_interaction_id)));
+await store.close();
+console.log(JSON.stringify({ threads, summary, error, interactions, queue }));
+`;
+
+interface Outcome {
+  threads: number[];
+  summary: Record<string, unknown> | null;
+  error: { code: string | null; message: string } | null;
+  interactions: Array<Record<string, unknown>>;
+  queue: Array<Record<string, unknown>>;
+}
+
+async function importWith(dist: string, dir: string, input: string, mode: "skip" | "all"): Promise<Outcome> {
+  const db = join(dir, `${Math.random().toString(36).slice(2)}.db`);
+  const result = await runNode(["--input-type=module", "-e", script(dist), db, input, mode], { cwd: dir });
+  expect(result.stderr).toBe("");
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as Outcome;
+}
+
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Some 1.5 MB of JSONL: demo interactions with Vietnamese text (a character of several bytes sits
+ * across at least one 64 KiB read boundary), Extended JSON, an unknown field, a repeated record,
+ * CRLF endings, a blank line, a line that is not JSON and a record that is invalid.
+ */
+function writeInput(path: string, { invalid }: { invalid: boolean }): void {
+  const { interactions } = generateDemoData({ users: 30, interactions: 3000, days: 20, seed: 11, now: new Date("2026-11-01T00:00:00Z") });
+  const withText = (record: (typeof interactions)[number], text: string) => ({ ...record, user_input: { ...record.user_input, text } });
+  const lines = interactions.map((record, i) => JSON.stringify(withText(record, `${record.user_input.text} — Tiếng Việt ${"ế".repeat(i % 7)}`)));
+  lines[10] = JSON.stringify({ ...JSON.parse(lines[10]!), _id: { $oid: "65f0c0ffee0000000000000a" }, timestamp: { $date: { $numberLong: "1767225600000" } } });
+  lines[20] = JSON.stringify({ ...JSON.parse(lines[20]!), mood: "curious", analysis: { ...JSON.parse(lines[20]!).analysis, tone: "warm" } });
+  lines[30] = lines[29]!;
+  lines[40] = `${lines[40]}\r`;
+  lines[50] = "";
+  if (invalid) {
+    lines[1500] = "{not json";
+    lines[2500] = JSON.stringify({ ...JSON.parse(lines[2500]!), user_input: { text: 42 } });
+  }
+  // Padding the first record moves every later byte until a read boundary falls inside a character.
+  const first = interactions[0]!;
+  for (let pad = 0; pad < 1000; pad++) {
+    lines[0] = JSON.stringify(withText(first, `${first.user_input.text}${"!".repeat(pad)}`));
+    const bytes = Buffer.from(`${lines.join("\n")}\n`);
+    if ((bytes[CHUNK_BYTES]! & 0xc0) !== 0x80) continue;
+    expect(bytes.length).toBeGreaterThan(1024 * 1024);
+    writeFileSync(path, bytes);
+    return;
+  }
+  throw new Error("no padding puts a character across the first read boundary");
+}
+
+/** A copy of the built package, its worker file replaced by `worker` (or removed). */
+function packageWith(dir: string, worker: string | null): string {
+  const dist = join(dir, "package", "dist");
+  cpSync(join(ROOT, "dist"), dist, { recursive: true });
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "package", "node_modules"));
+  if (worker === null) rmSync(join(dist, "check-worker.js"));
+  else writeFileSync(join(dist, "check-worker.js"), worker);
+  return dist;
+}
+
+describe("a large import checked by a worker thread", () => {
+  it("stores, refuses and counts what one thread does", async () => {
+    requireBuild();
+    const { dir, cleanup } = tempDir();
+    try {
+      const input = join(dir, "history.jsonl");
+      writeInput(input, { invalid: true });
+      const rejects = `${input}.rejected.jsonl`;
+      const two = await importWith(join(ROOT, "dist"), dir, input, "skip");
+      const rejectedByTwo = readFileSync(rejects, "utf8");
+      const one = await importWith(packageWith(dir, null), dir, input, "skip");
+      const rejectedByOne = readFileSync(rejects, "utf8");
+      expect([two.threads, one.threads]).toEqual([[2], [1]]);
+      expect(two.error).toBeNull();
+      expect(two.summary).toMatchObject({ read: 2999, rejected: 2, written: { inserted: 2996, duplicates: 1 } });
+      expect(two.summary!.unknown_fields).toEqual([
+        expect.objectContaining({ field: "analysis.tone", records: 1 }),
+        expect.objectContaining({ field: "mood", records: 1 }),
+      ]);
+      expect(two.summary).toEqual(one.summary);
+      expect(rejectedByTwo.trim().split("\n").map((line) => JSON.parse(line).line)).toEqual([1501, 2501]);
+      expect(rejectedByTwo).toBe(rejectedByOne);
+      expect(two.interactions).toHaveLength(2996);
+      expect(two.interactions).toEqual(one.interactions);
+      expect(two.queue.length).toBeGreaterThan(0);
+      expect(two.queue).toEqual(one.queue);
+      const given = two.interactions.find((doc) => doc._id === "65f0c0ffee0000000000000a")!;
+      expect(given.timestamp).toBe("2026-01-01T00:00:00.000Z");
+      expect(two.interactions.some((doc) => (doc.user_input as { text: string }).text.endsWith("Tiếng Việt ếếếếếế"))).toBe(true);
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
+
+  it("writes nothing when a record is invalid, and lists it by line", async () => {
+    requireBuild();
+    const { dir, cleanup } = tempDir();
+    try {
+      const input = join(dir, "history.jsonl");
+      writeInput(input, { invalid: true });
+      const outcome = await importWith(join(ROOT, "dist"), dir, input, "all");
+      expect(outcome.threads).toEqual([2]);
+      expect(outcome.error?.code).toBe("invalid_input");
+      expect(outcome.error?.message).toMatch(/^2 of 2999 interaction records are invalid; nothing was written/);
+      expect(outcome.error?.message).toContain("line 1501: not valid JSON");
+      expect(outcome.error?.message).toContain("line 2501: ");
+      expect([outcome.interactions.length, outcome.queue.length]).toEqual([0, 0]);
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
+
+  it("fails without writing or hanging when the worker cannot load", async () => {
+    requireBuild();
+    const { dir, cleanup } = tempDir();
+    try {
+      const input = join(dir, "history.jsonl");
+      writeInput(input, { invalid: false });
+      const outcome = await importWith(packageWith(dir, 'throw new Error("a broken install");\n'), dir, input, "all");
+      expect(outcome.threads).toEqual([2]);
+      expect(outcome.error?.message).toContain("the import's checking thread failed: a broken install");
+      expect([outcome.interactions.length, outcome.queue.length]).toEqual([0, 0]);
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
+});
