@@ -24,9 +24,12 @@ function reference(doc: unknown): string {
   });
 }
 
-const fieldName = fc.oneof(fc.string(), fc.constantFrom("$date", "$oid", "$$date", "$set", "a.b", "__proto__", "0", "10", "2"));
+/** Any UTF-16 code units: quotes, backslashes, control characters, lone and paired surrogates. */
+const anyText = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)) });
+const fieldName = fc.oneof(fc.string(), anyText, fc.constantFrom("$date", "$oid", "$$date", "$set", "a.b", "__proto__", "0", "10", "2", 'say "hi"', "tab\there"));
 const leaf = fc.oneof(
   fc.string(),
+  anyText,
   fc.double(),
   fc.integer(),
   fc.boolean(),

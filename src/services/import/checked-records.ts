@@ -41,8 +41,8 @@ export const IMPORT_PASSES = channel("lexi:import");
 const WORKER_FILE = fileURLToPath(new URL("./check-worker.js", import.meta.url));
 /** A smaller file is checked here: starting the worker (loading the schemas again) costs more than it saves. */
 const MIN_FILE_BYTES = 1024 * 1024;
-/** Chunks handed to the worker and not yet taken: enough to keep it busy while a batch is written. */
-const MAX_AHEAD = 16;
+/** Chunks (64 KiB each) handed to the worker and not yet taken: enough for it to check the next batches while this thread, busy writing one, hands it nothing. */
+const MAX_AHEAD = 64;
 
 /** Whether an input of `bytes` (undefined: a pipe, of unknown length) is checked by a worker; only the built package ships one. */
 export function checkOffThread(bytes: number | undefined): boolean {

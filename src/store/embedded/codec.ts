@@ -36,10 +36,31 @@ export function encodeDoc(doc: unknown): string {
   return encodeValue(doc, "") as string;
 }
 
+/** Characters JSON.stringify escapes in a string (and surrogates, which it escapes when alone). */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** The string as JSON.stringify writes it; most need no escape, and a template costs less than the call. */
+function quoted(text: string): string {
+  return ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** Field names as written, `$` names escaped: documents repeat the same few names. Bounded, for stores of many distinct names. */
+const storedNames = new Map<string, string>();
+const MAX_STORED_NAMES = 4096;
+
+function storedName(name: string): string {
+  let stored = storedNames.get(name);
+  if (stored === undefined) {
+    stored = quoted(name.charCodeAt(0) === DOLLAR ? `$${name}` : name);
+    if (storedNames.size < MAX_STORED_NAMES) storedNames.set(name, stored);
+  }
+  return stored;
+}
+
 function encodeValue(value: unknown, key: string): string | undefined {
   switch (typeof value) {
     case "string":
-      return JSON.stringify(value);
+      return quoted(value);
     case "number":
       return Number.isFinite(value) ? String(value) : "null";
     case "boolean":
@@ -70,8 +91,7 @@ function encodeValue(value: unknown, key: string): string | undefined {
   for (const name of Object.keys(record)) {
     const inner = encodeValue(record[name], name);
     if (inner === undefined) continue;
-    const stored = name.charCodeAt(0) === DOLLAR ? `$${name}` : name;
-    out += `${out.length > 1 ? "," : ""}${JSON.stringify(stored)}:${inner}`;
+    out += `${out.length > 1 ? "," : ""}${storedName(name)}:${inner}`;
   }
   return `${out}}`;
 }
