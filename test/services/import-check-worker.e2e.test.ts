@@ -9,25 +9,38 @@ import { describe, expect, it } from "vitest";
 import { generateDemoData } from "../../src/domain/demo-data.js";
 import { requireBuild, ROOT, runNode, tempDir } from "../helpers/cli.js";
 
+/**
+ * Imports `input` (mode "skip": --skip-invalid; "text": as a stream of text chunks; "abort":
+ * aborted 300 ms after it starts) and prints what it did and stored.
+ */
 const script = (dist: string) => `
 import { subscribe } from "node:diagnostics_channel";
+import { readFileSync } from "node:fs";
+import { Readable } from "node:stream";
 const { openStore, importInteractions } = await import(${JSON.stringify(join(dist, "index.js"))});
 const [db, input, mode] = process.argv.slice(1);
 const threads = [];
 subscribe("lexi:import", (event) => threads.push(event.threads));
 const store = await openStore(db);
+const text = readFileSync(input, "utf8");
+const source = mode === "text" ? { stream: Readable.from(text.match(/[^]{1,40000}/g)) } : { path: input };
+const controller = new AbortController();
 let summary = null;
 let error = null;
+let settledAfterAbortMs = null;
+const started = Date.now();
+if (mode === "abort") setTimeout(() => controller.abort(), 300);
 try {
-  summary = await importInteractions(store, { path: input }, { skipInvalid: mode === "skip", now: new Date("2026-11-01T00:00:00Z") });
+  summary = await importInteractions(store, source, { skipInvalid: mode === "skip", now: new Date("2026-11-01T00:00:00Z"), signal: controller.signal });
 } catch (caught) {
   error = { code: caught.code ?? null, message: caught.message };
 }
+if (mode === "abort") settledAfterAbortMs = Date.now() - started - 300;
 const interactions = await store.collection("ai_interactions").find({}, { sort: { _id: 1 } }).toArray();
 const queue = (await store.collection("training_queue").find({}).toArray()).map(({ _id, ...item }) => item);
 queue.sort((a, b) => String(a.source_interaction_id).localeCompare(String(b.source_interaction_id)));
 await store.close();
-console.log(JSON.stringify({ threads, summary, error, interactions, queue }));
+console.log(JSON.stringify({ threads, summary, error, interactions, queue, settledAfterAbortMs }));
 `;
 
 interface Outcome {
@@ -36,9 +49,10 @@ interface Outcome {
   error: { code: string | null; message: string } | null;
   interactions: Array<Record<string, unknown>>;
   queue: Array<Record<string, unknown>>;
+  settledAfterAbortMs: number | null;
 }
 
-async function importWith(dist: string, dir: string, input: string, mode: "skip" | "all"): Promise<Outcome> {
+async function importWith(dist: string, dir: string, input: string, mode: "skip" | "all" | "text" | "abort"): Promise<Outcome> {
   const db = join(dir, `${Math.random().toString(36).slice(2)}.db`);
   const result = await runNode(["--input-type=module", "-e", script(dist), db, input, mode], { cwd: dir });
   expect(result.stderr).toBe("");
@@ -63,6 +77,7 @@ function writeInput(path: string, { invalid }: { invalid: boolean }): void {
   lines[40] = `${lines[40]}\r`;
   lines[50] = "";
   if (invalid) {
+    lines[60] = "null";
     lines[1500] = "{not json";
     lines[2500] = JSON.stringify({ ...JSON.parse(lines[2500]!), user_input: { text: 42 } });
   }
@@ -103,15 +118,15 @@ describe("a large import checked by a worker thread", () => {
       const rejectedByOne = readFileSync(rejects, "utf8");
       expect([two.threads, one.threads]).toEqual([[2], [1]]);
       expect(two.error).toBeNull();
-      expect(two.summary).toMatchObject({ read: 2999, rejected: 2, written: { inserted: 2996, duplicates: 1 } });
+      expect(two.summary).toMatchObject({ read: 2999, rejected: 3, written: { inserted: 2995, duplicates: 1 } });
       expect(two.summary!.unknown_fields).toEqual([
         expect.objectContaining({ field: "analysis.tone", records: 1 }),
         expect.objectContaining({ field: "mood", records: 1 }),
       ]);
       expect(two.summary).toEqual(one.summary);
-      expect(rejectedByTwo.trim().split("\n").map((line) => JSON.parse(line).line)).toEqual([1501, 2501]);
+      expect(rejectedByTwo.trim().split("\n").map((line) => JSON.parse(line).line)).toEqual([61, 1501, 2501]);
       expect(rejectedByTwo).toBe(rejectedByOne);
-      expect(two.interactions).toHaveLength(2996);
+      expect(two.interactions).toHaveLength(2995);
       expect(two.interactions).toEqual(one.interactions);
       expect(two.queue.length).toBeGreaterThan(0);
       expect(two.queue).toEqual(one.queue);
@@ -132,10 +147,44 @@ describe("a large import checked by a worker thread", () => {
       const outcome = await importWith(join(ROOT, "dist"), dir, input, "all");
       expect(outcome.threads).toEqual([2]);
       expect(outcome.error?.code).toBe("invalid_input");
-      expect(outcome.error?.message).toMatch(/^2 of 2999 interaction records are invalid; nothing was written/);
+      expect(outcome.error?.message).toMatch(/^3 of 2999 interaction records are invalid; nothing was written/);
       expect(outcome.error?.message).toContain("line 1501: not valid JSON");
       expect(outcome.error?.message).toContain("line 2501: ");
       expect([outcome.interactions.length, outcome.queue.length]).toEqual([0, 0]);
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
+
+  it("reads a stream that gives text, in chunks that cut lines anywhere", async () => {
+    requireBuild();
+    const { dir, cleanup } = tempDir();
+    try {
+      const input = join(dir, "history.jsonl");
+      writeInput(input, { invalid: false });
+      const fromText = await importWith(join(ROOT, "dist"), dir, input, "text");
+      const fromFile = await importWith(join(ROOT, "dist"), dir, input, "all");
+      expect([fromText.threads, fromText.error]).toEqual([[2], null]);
+      expect(fromText.summary).toMatchObject({ read: 2999, rejected: 0, written: { inserted: 2998, duplicates: 1 } });
+      expect(fromText.interactions).toEqual(fromFile.interactions);
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
+
+  it("stops at once when aborted while the worker still reads a large JSON array", async () => {
+    requireBuild();
+    const { dir, cleanup } = tempDir();
+    try {
+      // Some 30 MB in one JSON array: the worker parses and checks it whole before it answers.
+      const { interactions } = generateDemoData({ users: 50, interactions: 60_000, days: 30, seed: 5, now: new Date("2026-11-01T00:00:00Z") });
+      const input = join(dir, "history.json");
+      writeFileSync(input, JSON.stringify(interactions));
+      const outcome = await importWith(join(ROOT, "dist"), dir, input, "abort");
+      expect(outcome.threads).toEqual([2]);
+      expect(outcome.error).toEqual({ code: "interrupted", message: expect.stringMatching(/^interaction import interrupted after 0 records: nothing was written/) });
+      expect(outcome.settledAfterAbortMs).toBeLessThan(1500);
+      expect(outcome.interactions).toHaveLength(0);
     } finally {
       cleanup();
     }

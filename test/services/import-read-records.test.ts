@@ -33,6 +33,17 @@ describe("JSONL", () => {
     }
   });
 
+  it("reads a stream that gives text (one with an encoding set), its bytes counted as UTF-8", async () => {
+    const position = { bytes: 0 };
+    const records: RawRecord[] = [];
+    for await (const record of readRecords(Readable.from(['{"a":"Vi', 'ệt"}\n{"b"', ":2}\n"]), position)) records.push(record);
+    expect(records).toEqual([
+      { line: 1, raw: '{"a":"Việt"}', value: { a: "Việt" } },
+      { line: 2, raw: '{"b":2}', value: { b: 2 } },
+    ]);
+    expect(position.bytes).toBe(Buffer.byteLength('{"a":"Việt"}\n{"b":2}\n'));
+  });
+
   it("a line that is not JSON is named, with its first 200 characters kept for the rejects file", async () => {
     const long = `{"text": "${"y".repeat(300)}`;
     const [record] = await read([`${long}\n`]);

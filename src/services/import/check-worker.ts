@@ -1,7 +1,7 @@
 /**
  * Worker thread of a large import: receives the input's bytes in chunks, splits and parses its
  * records and checks each one (see checkers.ts), so the importing thread only writes. Each time
- * it has used up a chunk it sends the records checked so far, and how many chunks it has taken.
+ * it has used up a chunk it sends the records checked so far, and how many bytes it has taken.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { LexiError } from "../../errors.js";
@@ -36,7 +36,7 @@ async function* chunks(): AsyncGenerator<Buffer> {
     while (arrived.length === 0) await new Promise<void>((resolve) => (wake = resolve));
     const chunk = arrived.shift()!;
     if (chunk === null) return;
-    taken++;
+    taken += chunk.length;
     yield chunk;
   }
 }
@@ -46,8 +46,9 @@ function checkLine(record: RawRecord): CheckedLine {
   try {
     return { line: record.line, checked: toPortable(check(record.value)) as CheckedLine["checked"] };
   } catch (error) {
-    if (!(error instanceof LexiError && error.code === "invalid_input")) throw error;
-    return { line: record.line, value: record.value, error: error.message };
+    // The errors that refuse a record, as the importing thread's own check has them.
+    if (!(error instanceof LexiError && (error.code === "invalid_input" || error.code === "not_found"))) throw error;
+    return { line: record.line, raw: record.raw, value: record.value, error: error.message };
   }
 }
 

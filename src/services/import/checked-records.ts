@@ -28,6 +28,7 @@ export interface CheckedLine {
 }
 
 export type ToChecker = { type: "chunk"; chunk: Uint8Array } | { type: "end" };
+/** `taken`: the bytes of input the worker has used up. */
 type FromChecker = { type: "records" | "end"; taken?: number; records: CheckedLine[] };
 
 export interface CheckerSpec {
@@ -41,8 +42,8 @@ export const IMPORT_PASSES = channel("lexi:import");
 const WORKER_FILE = fileURLToPath(new URL("./check-worker.js", import.meta.url));
 /** A smaller file is checked here: starting the worker (loading the schemas again) costs more than it saves. */
 const MIN_FILE_BYTES = 1024 * 1024;
-/** Chunks (64 KiB each) handed to the worker and not yet taken: enough for it to check the next batches while this thread, busy writing one, hands it nothing. */
-const MAX_AHEAD = 64;
+/** Bytes handed to the worker and not yet taken: enough for it to check the next batches while this thread, busy writing one, hands it nothing. */
+const MAX_AHEAD_BYTES = 4 * 1024 * 1024;
 
 /** Whether an input of `bytes` (undefined: a pipe, of unknown length) is checked by a worker; only the built package ships one. */
 export function checkOffThread(bytes: number | undefined): boolean {
@@ -52,21 +53,25 @@ export function checkOffThread(bytes: number | undefined): boolean {
 /**
  * Reads `input` to its end, counting in `position` the bytes read, and yields its records checked
  * by a worker thread. Reading runs beside the yielding, so records already checked come out even
- * while the input (a pipe) has nothing more to give.
+ * while the input (a pipe) has nothing more to give; an abort of `signal` stops the wait at once,
+ * also while the worker is still busy with a JSON array it must read whole.
  */
-export async function* checkedRecords(input: Readable, position: ReadPosition, spec: CheckerSpec): AsyncGenerator<InputRecord> {
+export async function* checkedRecords(input: Readable, position: ReadPosition, spec: CheckerSpec, signal?: AbortSignal): AsyncGenerator<InputRecord> {
   // No inherited flags: some (--input-type, -e) only make sense for the main thread.
   const worker = new Worker(WORKER_FILE, { workerData: spec, execArgv: [] });
   const inbox = new Inbox(worker);
   const ahead = new Ahead();
+  const abort = () => inbox.fail(signal!.reason as Error);
+  signal?.addEventListener("abort", abort, { once: true });
   const reading = (async () => {
-    for await (const bytes of input) {
-      position.bytes += bytes.length;
+    for await (const piece of input as AsyncIterable<Buffer | string>) {
       // A chunk may be a view of a larger (pooled) buffer, which posting would copy whole and
-      // moving would take from its other users: its own bytes are copied out and moved.
-      const chunk = new Uint8Array(bytes as Buffer);
+      // moving would take from its other users: its own bytes are copied out and moved. A
+      // stream with an encoding gives text.
+      const chunk = typeof piece === "string" ? new TextEncoder().encode(piece) : new Uint8Array(piece);
+      position.bytes += chunk.length;
       worker.postMessage({ type: "chunk", chunk } satisfies ToChecker, [chunk.buffer]);
-      if (!(await ahead.handedOne())) return;
+      if (!(await ahead.handed(chunk.length))) return;
     }
     worker.postMessage({ type: "end" } satisfies ToChecker);
   })().catch((error: unknown) => inbox.fail(error as Error));
@@ -78,6 +83,7 @@ export async function* checkedRecords(input: Readable, position: ReadPosition, s
       ahead.taken(message.taken!);
     }
   } finally {
+    signal?.removeEventListener("abort", abort);
     ahead.stop();
     // Settles a read still waiting on a pipe.
     input.destroy();
@@ -86,22 +92,22 @@ export async function* checkedRecords(input: Readable, position: ReadPosition, s
   }
 }
 
-/** Chunks handed to the worker and not yet taken, at most MAX_AHEAD: reading waits for room. */
+/** Bytes handed to the worker and not yet taken, at most MAX_AHEAD_BYTES: reading waits for room. */
 class Ahead {
-  private handed = 0;
-  private takenSoFar = 0;
+  private handedBytes = 0;
+  private takenBytes = 0;
   private stopped = false;
   private wake: (() => void) | undefined;
 
-  /** Counts a chunk handed on, then waits for room; false once stopped. */
-  async handedOne(): Promise<boolean> {
-    this.handed++;
-    while (!this.stopped && this.handed - this.takenSoFar >= MAX_AHEAD) await new Promise<void>((resolve) => (this.wake = resolve));
+  /** Counts the bytes of a chunk handed on, then waits for room; false once stopped. */
+  async handed(bytes: number): Promise<boolean> {
+    this.handedBytes += bytes;
+    while (!this.stopped && this.handedBytes - this.takenBytes >= MAX_AHEAD_BYTES) await new Promise<void>((resolve) => (this.wake = resolve));
     return !this.stopped;
   }
 
-  taken(count: number): void {
-    this.takenSoFar = count;
+  taken(bytes: number): void {
+    this.takenBytes = bytes;
     this.wake?.();
   }
 

@@ -271,7 +271,7 @@ class ImportLoop<T> {
     const offThread = this.importer.offThread;
     const threads = offThread && checkOffThread(this.totalBytes) ? 2 : 1;
     if (IMPORT_PASSES.hasSubscribers) IMPORT_PASSES.publish({ what: this.importer.what, threads });
-    return threads === 2 ? checkedRecords(input, this.position, { checker: offThread!.checker, strict: offThread!.strict }) : readRecords(input, this.position);
+    return threads === 2 ? checkedRecords(input, this.position, { checker: offThread!.checker, strict: offThread!.strict }, this.options.signal) : readRecords(input, this.position);
   }
 
   private async take(record: InputRecord, store: Store, write: (items: T[]) => Promise<Record<string, number>>): Promise<void> {

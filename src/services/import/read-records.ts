@@ -61,15 +61,21 @@ export interface ReadPosition {
 }
 
 /** Reads `input` (a stream's chunks) to its end, counting in `position` the bytes taken; stopping early (a break, an error) destroys a stream. */
-export async function* readRecords(input: AsyncIterable<Buffer>, position: ReadPosition = { bytes: 0 }): AsyncGenerator<RawRecord> {
+export async function* readRecords(input: AsyncIterable<Buffer | string>, position: ReadPosition = { bytes: 0 }): AsyncGenerator<RawRecord> {
   const source = input[Symbol.asyncIterator]();
   const chunks: AsyncIterator<Buffer> = {
     next: async () => {
       const next = await source.next();
-      if (!next.done) position.bytes += next.value.length;
-      return next;
+      if (next.done) return next;
+      // A stream with an encoding gives text.
+      const bytes = typeof next.value === "string" ? Buffer.from(next.value) : next.value;
+      position.bytes += bytes.length;
+      return { done: false, value: bytes };
     },
-    return: async () => (await source.return?.()) ?? { done: true, value: undefined },
+    return: async () => {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
   };
   const head: Buffer[] = [];
   let shape: Shape | undefined;

@@ -44,15 +44,19 @@ function quoted(text: string): string {
   return ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
-/** Field names as written, `$` names escaped: documents repeat the same few names. Bounded, for stores of many distinct names. */
+/**
+ * Field names as written, `$` names escaped: documents repeat the same few names. Only short
+ * names are kept, and at most MAX_STORED_NAMES of them, so names from outside cannot fill memory.
+ */
 const storedNames = new Map<string, string>();
 const MAX_STORED_NAMES = 4096;
+const MAX_STORED_NAME_LENGTH = 64;
 
 function storedName(name: string): string {
   let stored = storedNames.get(name);
   if (stored === undefined) {
     stored = quoted(name.charCodeAt(0) === DOLLAR ? `$${name}` : name);
-    if (storedNames.size < MAX_STORED_NAMES) storedNames.set(name, stored);
+    if (name.length <= MAX_STORED_NAME_LENGTH && storedNames.size < MAX_STORED_NAMES) storedNames.set(name, stored);
   }
   return stored;
 }
