@@ -24,6 +24,7 @@ subscribe("lexi:import", (event) => threads.push(event.threads));
 const store = await openStore(db);
 const text = readFileSync(input, "utf8");
 const source = mode === "text" ? { stream: Readable.from(text.match(/[^]{1,40000}/g)) } : { path: input };
+const progress = [];
 const controller = new AbortController();
 let summary = null;
 let error = null;
@@ -31,7 +32,7 @@ let settledAfterAbortMs = null;
 const started = Date.now();
 if (mode === "abort") setTimeout(() => controller.abort(), 300);
 try {
-  summary = await importInteractions(store, source, { skipInvalid: mode === "skip", now: new Date("2026-11-01T00:00:00Z"), signal: controller.signal });
+  summary = await importInteractions(store, source, { skipInvalid: mode === "skip", now: new Date("2026-11-01T00:00:00Z"), signal: controller.signal, onProgress: ({ records, bytes }) => progress.push({ records, bytes }) });
 } catch (caught) {
   error = { code: caught.code ?? null, message: caught.message };
 }
@@ -40,7 +41,7 @@ const interactions = await store.collection("ai_interactions").find({}, { sort: 
 const queue = (await store.collection("training_queue").find({}).toArray()).map(({ _id, ...item }) => item);
 queue.sort((a, b) => String(a.source_interaction_id).localeCompare(String(b.source_interaction_id)));
 await store.close();
-console.log(JSON.stringify({ threads, summary, error, interactions, queue, settledAfterAbortMs }));
+console.log(JSON.stringify({ threads, summary, error, interactions: mode === "progress" ? [] : interactions, queue: mode === "progress" ? [] : queue, settledAfterAbortMs, progress }));
 `;
 
 interface Outcome {
@@ -50,9 +51,10 @@ interface Outcome {
   interactions: Array<Record<string, unknown>>;
   queue: Array<Record<string, unknown>>;
   settledAfterAbortMs: number | null;
+  progress: Array<{ records: number; bytes: number }>;
 }
 
-async function importWith(dist: string, dir: string, input: string, mode: "skip" | "all" | "text" | "abort"): Promise<Outcome> {
+async function importWith(dist: string, dir: string, input: string, mode: "skip" | "all" | "text" | "abort" | "progress"): Promise<Outcome> {
   const db = join(dir, `${Math.random().toString(36).slice(2)}.db`);
   const result = await runNode(["--input-type=module", "-e", script(dist), db, input, mode], { cwd: dir });
   expect(result.stderr).toBe("");
@@ -185,6 +187,26 @@ describe("a large import checked by a worker thread", () => {
       expect(outcome.error).toEqual({ code: "interrupted", message: expect.stringMatching(/^interaction import interrupted after 0 records: nothing was written/) });
       expect(outcome.settledAfterAbortMs).toBeLessThan(1500);
       expect(outcome.interactions).toHaveLength(0);
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
+
+  it("reads at most 4 MiB ahead of the records it has taken, so memory stays flat", async () => {
+    requireBuild();
+    const { dir, cleanup } = tempDir();
+    try {
+      const { interactions } = generateDemoData({ users: 50, interactions: 40_000, days: 30, seed: 7, now: new Date("2026-11-01T00:00:00Z") });
+      const lines = interactions.map((record) => `${JSON.stringify(record)}\n`);
+      const input = join(dir, "history.jsonl");
+      writeFileSync(input, lines.join(""));
+      const outcome = await importWith(join(ROOT, "dist"), dir, input, "progress");
+      expect([outcome.threads, outcome.summary?.read]).toEqual([[2], 40_000]);
+      const upTo = [0];
+      for (const line of lines) upTo.push(upTo.at(-1)! + Buffer.byteLength(line));
+      // After each batch: bytes read against the bytes of the records taken so far.
+      expect(outcome.progress.length).toBeGreaterThan(30);
+      for (const { records, bytes } of outcome.progress) expect(bytes - upTo[records]!).toBeLessThanOrEqual(4 * 1024 * 1024 + 64 * 1024);
     } finally {
       cleanup();
     }

@@ -69,9 +69,11 @@ export async function* checkedRecords(input: Readable, position: ReadPosition, s
       // moving would take from its other users: its own bytes are copied out and moved. A
       // stream with an encoding gives text.
       const chunk = typeof piece === "string" ? new TextEncoder().encode(piece) : new Uint8Array(piece);
-      position.bytes += chunk.length;
+      // Counted before moving it: a moved array is empty here.
+      const bytes = chunk.length;
+      position.bytes += bytes;
       worker.postMessage({ type: "chunk", chunk } satisfies ToChecker, [chunk.buffer]);
-      if (!(await ahead.handed(chunk.length))) return;
+      if (!(await ahead.handed(bytes))) return;
     }
     worker.postMessage({ type: "end" } satisfies ToChecker);
   })().catch((error: unknown) => inbox.fail(error as Error));
