@@ -3,22 +3,18 @@
  * the item to store and, for a record with fields no lexi format knows, its content id and those
  * fields, which the importing thread counts.
  */
-import type { UnknownField } from "../../domain/unknown-fields.js";
-import { contentId } from "./content-key.js";
-import { interactionCheck, withImportId } from "./importers/interaction-record.js";
+import { checkInteraction, interactionCheck } from "./importers/interaction-record.js";
+import type { RecordUnknowns } from "./importers/record-check.js";
 
 export interface OffThreadChecked {
   item: unknown;
-  unknown?: { key: string; fields: UnknownField[] };
+  unknown?: RecordUnknowns;
 }
 
 export const CHECKERS = {
   interaction: (strict: boolean) => {
     const check = interactionCheck(strict);
-    return (value: unknown): OffThreadChecked => {
-      const { item, unknown } = check.inspect(value);
-      return { item: withImportId(item, value), ...(unknown.length ? { unknown: { key: contentId(value).toHexString(), fields: unknown } } : {}) };
-    };
+    return (value: unknown): OffThreadChecked => checkInteraction(check, value);
   },
 };
 

@@ -8,24 +8,23 @@ import { ObjectId } from "bson";
 
 /** `value` with every ObjectId replaced by its bytes, changed in place where it can be. */
 export function toPortable(value: unknown): unknown {
-  if (value instanceof ObjectId) return Uint8Array.from(value.id);
-  if (value === null || typeof value !== "object" || value instanceof Date) return value;
-  const record = value as Record<string, unknown>;
-  for (const key in record) {
-    const inner = record[key];
-    if (inner !== null && typeof inner === "object") record[key] = toPortable(inner);
-  }
-  return record;
+  return replaceInPlace(value, (inner) => (inner instanceof ObjectId ? Uint8Array.from(inner.id) : undefined));
 }
 
 /** Undoes `toPortable`, in place. */
 export function fromPortable(value: unknown): unknown {
-  if (value instanceof Uint8Array) return new ObjectId(value);
+  return replaceInPlace(value, (inner) => (inner instanceof Uint8Array ? new ObjectId(inner) : undefined));
+}
+
+/** `value` with each value `replacement` answers for (undefined: none) replaced, at any depth, in place. */
+function replaceInPlace(value: unknown, replacement: (value: unknown) => unknown): unknown {
+  const replaced = replacement(value);
+  if (replaced !== undefined) return replaced;
   if (value === null || typeof value !== "object" || value instanceof Date) return value;
   const record = value as Record<string, unknown>;
   for (const key in record) {
     const inner = record[key];
-    if (inner !== null && typeof inner === "object") record[key] = fromPortable(inner);
+    if (inner !== null && typeof inner === "object") record[key] = replaceInPlace(inner, replacement);
   }
   return record;
 }

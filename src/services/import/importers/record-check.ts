@@ -39,6 +39,17 @@ export interface CheckedRecord<T> {
   unknown: UnknownField[];
 }
 
+/** A record's unknown fields, keyed by its content id: identical records count once. */
+export interface RecordUnknowns {
+  key: string;
+  fields: UnknownField[];
+}
+
+/** The unknown fields found in `value`, keyed for counting; undefined when it has none. */
+export function recordUnknowns(value: unknown, fields: UnknownField[]): RecordUnknowns | undefined {
+  return fields.length ? { key: contentId(value).toHexString(), fields } : undefined;
+}
+
 export class RecordCheck<S extends z.ZodType> {
   /** Unknown fields per distinct record: a record validated twice (a resumed import's check pass) counts once. */
   private readonly seen = new Map<string, UnknownField[]>();
@@ -53,7 +64,8 @@ export class RecordCheck<S extends z.ZodType> {
 
   check(value: unknown): CheckedRecord<z.output<S>> {
     const checked = this.inspect(value);
-    if (checked.unknown.length) this.note(contentId(value).toHexString(), checked.unknown);
+    const unknowns = recordUnknowns(value, checked.unknown);
+    if (unknowns) this.note(unknowns);
     return checked;
   }
 
@@ -69,9 +81,9 @@ export class RecordCheck<S extends z.ZodType> {
     return { item: keepUnknown(item, input as Record<string, unknown>, unknown), converted, unknown };
   }
 
-  /** Counts the unknown fields of the record whose content id is `key`. */
-  note(key: string, unknown: UnknownField[]): void {
-    this.seen.set(key, unknown);
+  /** Counts the unknown fields of one record, found here or by a worker thread. */
+  note({ key, fields }: RecordUnknowns): void {
+    this.seen.set(key, fields);
   }
 
   report(): UnknownFieldReport[] {
