@@ -2,23 +2,27 @@
  * Importing interactions into the embedded store: `import vs insertMany` sets the import of 100k
  * JSONL lines (parse, validate, auto-queue, write) against the engine's own insertMany of the same
  * documents, already parsed (goal ≥ 0.5x); peak memory must not grow with the file size (10k
- * against 100k lines). Each run is its own process.
+ * against 100k lines). Each run is its own process, in a store file of its own. The two sides run
+ * in turn, three times, and the line reports the median of the three ratios: on a shared machine
+ * one pair can differ by 1.5x from the next with nothing changed.
  */
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateDemoData } from "../src/domain/demo-data.js";
-import { type BenchLine, mb, perSecond, scratchDir } from "./harness.js";
+import { type BenchLine, mb, median, perSecond, scratchDir } from "./harness.js";
 
 function writeInput(path: string, count: number): void {
   const { interactions } = generateDemoData({ users: 200, interactions: count, days: 60, seed: 3, now: new Date() });
   writeFileSync(path, interactions.map((record) => JSON.stringify(record)).join("\n") + "\n");
 }
 
-function runImport(dir: string, input: string): { ms: number; maxRssBytes: number; inserted: number } {
+const ROUNDS = 3;
+
+function runImport(db: string, input: string): { ms: number; maxRssBytes: number; inserted: number } {
   const script = `
     import { openStore, importInteractions } from ${JSON.stringify(join(import.meta.dirname, "../dist/index.js"))};
-    const store = await openStore(${JSON.stringify(join(dir, `${Date.now()}.db`))});
+    const store = await openStore(${JSON.stringify(db)});
     const start = performance.now();
     const summary = await importInteractions(store, { path: ${JSON.stringify(input)} });
     const ms = performance.now() - start;
@@ -31,13 +35,13 @@ function runImport(dir: string, input: string): { ms: number; maxRssBytes: numbe
 }
 
 /** The floor: the same interactions parsed and built beforehand, then only written, 1000 per insertMany. */
-function runInsertMany(dir: string, input: string): { ms: number; inserted: number } {
+function runInsertMany(db: string, input: string): { ms: number; inserted: number } {
   const script = `
     import { readFileSync } from "node:fs";
     import { openStore, InteractionInput, buildInteractionDoc, COLLECTIONS } from ${JSON.stringify(join(import.meta.dirname, "../dist/index.js"))};
     const now = new Date();
     const docs = readFileSync(${JSON.stringify(input)}, "utf8").trim().split("\\n").map((line) => buildInteractionDoc(InteractionInput.parse(JSON.parse(line)), now));
-    const store = await openStore(${JSON.stringify(join(dir, "insert-many.db"))});
+    const store = await openStore(${JSON.stringify(db)});
     const interactions = store.collection(COLLECTIONS.interactions);
     const start = performance.now();
     for (let i = 0; i < docs.length; i += 1000) await interactions.insertMany(docs.slice(i, i + 1000));
@@ -57,14 +61,29 @@ export async function importBench(): Promise<BenchLine[]> {
     const large = join(dir, "100k.jsonl");
     writeInput(small, 10_000);
     writeInput(large, 100_000);
-    const a = runImport(dir, small);
-    const b = runImport(dir, large);
-    const floor = runInsertMany(dir, large);
-    const growth = b.maxRssBytes / a.maxRssBytes;
-    const speed = (b.inserted / b.ms) / (floor.inserted / floor.ms);
+    const a = runImport(join(dir, "small.db"), small);
+    const rounds = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const imported = runImport(join(dir, `import-${round}.db`), large);
+      const floor = runInsertMany(join(dir, `insert-many-${round}.db`), large);
+      rounds.push({ imported, floor, speed: imported.inserted / imported.ms / (floor.inserted / floor.ms) });
+    }
+    const speed = median(rounds.map((round) => round.speed));
+    const mid = rounds.find((round) => round.speed === speed)!;
+    const b = mid.imported;
+    const peak = Math.max(...rounds.map((round) => round.imported.maxRssBytes));
+    const growth = peak / a.maxRssBytes;
+    const each = rounds.map((round) => round.speed.toFixed(2)).join(", ");
     return [
-      { name: "import vs insertMany: 100k interactions (JSONL file → embedded)", value: `${perSecond(b.inserted, b.ms)} (${(b.ms / 1000).toFixed(1)} s)`, baseline: `${perSecond(floor.inserted, floor.ms)} insertMany of parsed documents (${(floor.ms / 1000).toFixed(1)} s)`, ratio: speed, goal: "≥ 0.5x", pass: speed >= 0.5 },
-      { name: "import peak RSS, 100k vs 10k lines", value: mb(b.maxRssBytes), baseline: mb(a.maxRssBytes), ratio: growth, goal: "≤ 1.5x (flat)", pass: growth <= 1.5 },
+      {
+        name: "import vs insertMany: 100k interactions (JSONL file → embedded)",
+        value: `${perSecond(b.inserted, b.ms)} (${(b.ms / 1000).toFixed(1)} s; ratios ${each}, median shown)`,
+        baseline: `${perSecond(mid.floor.inserted, mid.floor.ms)} insertMany of parsed documents (${(mid.floor.ms / 1000).toFixed(1)} s)`,
+        ratio: speed,
+        goal: "≥ 0.5x",
+        pass: speed >= 0.5,
+      },
+      { name: "import peak RSS, 100k vs 10k lines", value: `${mb(peak)} (highest of ${ROUNDS} runs)`, baseline: mb(a.maxRssBytes), ratio: growth, goal: "≤ 1.5x (flat)", pass: growth <= 1.5 },
     ];
   } finally {
     cleanup();

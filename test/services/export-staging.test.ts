@@ -81,9 +81,13 @@ describe("staged units", () => {
     await staging.finish();
     expect(staging.offered).toBe(6);
     expect(staging.kept).toBe(2);
-    expect(staging.assignSplits(0, [1])).toEqual({ groups: 2, perSplit: [2] });
-    expect([...staging.winners()].map((w) => w.line)).toEqual(['{"id":"a"}', '{"id":"c"}']);
-    expect(staging.exampleCount()).toBe(2);
+    // One split: nothing to rank or refuse, every unit in split 0.
+    expect(staging.assignSplits(0, [1])).toBeNull();
+    expect([...staging.winners()].map((w) => [w.line, w.split])).toEqual([
+      ['{"id":"a"}', 0],
+      ['{"id":"c"}', 0],
+    ]);
+    expect([...staging.tallyPerSplit()]).toEqual([[0, { learners: 1, examples: 2 }]]);
     // Every example behind a written key, the dropped duplicates too, used if any of its units was.
     expect([...staging.exportedExamples(undefined, 2)]).toEqual([
       [
@@ -109,11 +113,13 @@ describe("staged units", () => {
     expect(staging.kept).toBe(4321);
     expect(staging.assignSplits(1, [0.5, 0.5], 4000)).toEqual({ groups: 7, perSplit: [4, 3] });
     expect([...staging.winners(4000)]).toHaveLength(4000);
-    expect([...staging.learnersPerSplit(4000)].sort()).toEqual([
+    const tallies = staging.tallyPerSplit(4000);
+    expect([...tallies].map(([split, tally]) => [split, tally.learners]).sort()).toEqual([
       [0, 4],
       [1, 3],
     ]);
-    expect(staging.exampleCount(4000.7)).toBe(4000);
+    expect([...tallies.values()].reduce((sum, t) => sum + t.examples, 0)).toBe(4000);
+    expect(staging.tallyPerSplit(4000.7)).toEqual(tallies);
     // Without trackMembers nothing is remembered for marking.
     expect([...staging.exportedExamples()]).toEqual([]);
   });

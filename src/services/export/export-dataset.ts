@@ -190,7 +190,9 @@ function emptyCounts(splits: number): ExportCounts {
 
 /** Cuts the groups into splits; refuses a split that would get none unless allowed. */
 function assignSplits(staging: ExportStaging, input: ValidExport): void {
-  const { groups, perSplit } = staging.assignSplits(input.seed, input.split, input.limit);
+  const cut = staging.assignSplits(input.seed, input.split, input.limit);
+  if (!cut) return;
+  const { groups, perSplit } = cut;
   if (perSplit.some((n) => n === 0) && !input.allow_empty_splits) {
     const unit = input.split_by === "user" ? "learners" : "examples";
     throw new InvalidInputError(
@@ -321,8 +323,10 @@ async function writeOutputs(
       if (counts.records % 1000 === 0) options.onProgress?.(0, counts.records);
     }
     for (let split = 0; split < splits; split++) await drain(split);
-    counts.examples = staging.exampleCount(input.limit);
-    for (const [split, learners] of staging.learnersPerSplit(input.limit)) counts.learners_per_split[names[split]!] = learners;
+    for (const [split, tally] of staging.tallyPerSplit(input.limit)) {
+      counts.learners_per_split[names[split]!] = tally.learners;
+      counts.examples += tally.examples;
+    }
     const files: ExportFileRecord[] = [];
     for (let split = 0; split < splits; split++) {
       const name = names[split]!;

@@ -132,6 +132,8 @@ export class ExportStaging {
   private reader: Database.Database | undefined;
   private pending: StagedRow[] = [];
   private pendingMembers: MemberRow[] = [];
+  /** The groups are ranked and cut into several splits (a `groups` table holds each one's split). */
+  private cut = false;
   offered = 0;
 
   /** `trackMembers`: remember every example behind each key (for marking them used). */
@@ -203,12 +205,16 @@ export class ExportStaging {
 
   /**
    * Ranks the groups of the written units by hash and cuts them at the cumulative ratios.
-   * Returns how many groups there are and how many each split got.
+   * Returns how many groups there are and how many each split got; null for one split, where
+   * every unit is in split 0 and ranking or counting the groups would only cost passes over the
+   * staged lines.
    */
-  assignSplits(seed: number, ratios: number[], limit?: number): { groups: number; perSplit: number[] } {
+  assignSplits(seed: number, ratios: number[], limit?: number): { groups: number; perSplit: number[] } | null {
+    if (ratios.length === 1) return null;
     this.db.function("split_hash", { deterministic: true }, (group: unknown) => splitHash(String(group), seed));
     this.db.exec(`CREATE TABLE groups (grp TEXT PRIMARY KEY, h TEXT NOT NULL, split INTEGER NOT NULL DEFAULT 0);
       INSERT INTO groups (grp, h) SELECT grp, split_hash(grp) FROM (SELECT DISTINCT grp FROM (${this.written(limit)}))`);
+    this.cut = true;
     const groups = (this.db.prepare("SELECT count(*) AS n FROM groups").get() as { n: number }).n;
     const ends = splitEnds(groups, ratios);
     const cases = ends.slice(0, -1).map((end, i) => `WHEN rank < ${end} THEN ${i}`).join(" ");
@@ -220,9 +226,16 @@ export class ExportStaging {
     return { groups, perSplit: ends.map((end, i) => end - (i === 0 ? 0 : ends[i - 1]!)) };
   }
 
+  /** The written units with their split: their group's, once the groups are cut, else 0. */
+  private withSplits(limit?: number): string {
+    return this.cut
+      ? `SELECT u.*, g.split FROM (${this.written(limit)}) AS u JOIN groups AS g ON g.grp = u.grp`
+      : `SELECT u.*, 0 AS split FROM (${this.written(limit)}) AS u`;
+  }
+
   /** The kept units in output order, at most `limit`, with their split (after assignSplits). */
   *winners(limit?: number): Generator<StagedWinner> {
-    yield* this.db.prepare(`SELECT u.task, g.split, u.line, u.note FROM (${this.written(limit)}) AS u JOIN groups AS g ON g.grp = u.grp ORDER BY u.r`).iterate() as Iterable<StagedWinner>;
+    yield* this.db.prepare(`SELECT task, split, line, note FROM (${this.withSplits(limit)}) ORDER BY r`).iterate() as Iterable<StagedWinner>;
   }
 
   /** Written units per key space: the part of the key before its first ":" (a preference record's source). */
@@ -231,15 +244,16 @@ export class ExportStaging {
     return new Map(rows.map((row) => [row.space, row.n]));
   }
 
-  /** Distinct learners per split among the written units. */
-  learnersPerSplit(limit?: number): Map<number, number> {
-    const rows = this.db.prepare(`SELECT g.split, count(DISTINCT u.user_id) AS n FROM (${this.written(limit)}) AS u JOIN groups AS g ON g.grp = u.grp GROUP BY g.split`).all() as Array<{ split: number; n: number }>;
-    return new Map(rows.map((row) => [row.split, row.n]));
-  }
-
-  /** How many distinct examples the written units come from (counted here: a JS set would grow). */
-  exampleCount(limit?: number): number {
-    return (this.db.prepare(`SELECT count(DISTINCT example_id) AS n FROM (${this.written(limit)})`).get() as { n: number }).n;
+  /**
+   * Distinct learners and examples per split among the written units, in one pass (counted here:
+   * JS sets would grow). All units of an example share its group, so an example is in one split
+   * and the per-split example counts add up to the total.
+   */
+  tallyPerSplit(limit?: number): Map<number, { learners: number; examples: number }> {
+    const rows = this.db
+      .prepare(`SELECT split, count(DISTINCT user_id) AS learners, count(DISTINCT example_id) AS examples FROM (${this.withSplits(limit)}) GROUP BY split`)
+      .all() as Array<{ split: number; learners: number; examples: number }>;
+    return new Map(rows.map(({ split, learners, examples }) => [split, { learners, examples }]));
   }
 
   /**
