@@ -4,6 +4,7 @@
  */
 import { hash } from "node:crypto";
 import { ObjectId } from "bson";
+import { quoted } from "../../json-quote.js";
 
 /**
  * JSON with object keys sorted, so key order does not change the key. Built by appending to one
@@ -11,6 +12,7 @@ import { ObjectId } from "bson";
  * import would store its records again.
  */
 function canonical(value: unknown): string {
+  if (typeof value === "string") return quoted(value);
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) {
     let out = "[";
@@ -23,7 +25,7 @@ function canonical(value: unknown): string {
   for (const key of Object.keys(record).sort()) {
     const inner = record[key];
     if (inner === undefined) continue;
-    out += `${first ? "" : ","}${JSON.stringify(key)}:${canonical(inner)}`;
+    out += `${first ? "" : ","}${quoted(key)}:${canonical(inner)}`;
     first = false;
   }
   return `${out}}`;

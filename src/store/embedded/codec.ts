@@ -10,6 +10,7 @@
  */
 import { ObjectId } from "bson";
 import type { Doc } from "../store.js";
+import { quoted } from "../../json-quote.js";
 
 const DOLLAR = 36;
 
@@ -34,14 +35,6 @@ export function isPlainObject(value: unknown): value is Doc {
 export function encodeDoc(doc: unknown): string {
   // Undefined only for a value JSON cannot hold at all, as JSON.stringify answers; never a document.
   return encodeValue(doc, "") as string;
-}
-
-/** Characters JSON.stringify escapes in a string (and surrogates, which it escapes when alone). */
-const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/** The string as JSON.stringify writes it; most need no escape, and a template costs less than the call. */
-function quoted(text: string): string {
-  return ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 /**
