@@ -149,8 +149,12 @@ describe.each(engines)("store conformance: $name", (engine) => {
       const runs = found.map((d) => String(d.grade ?? null)).filter((grade, i, all) => grade !== all[i - 1]);
       expect(runs).toEqual(["b", "a", "3", "2.5", "1", "null"]);
       expect(await things.find({ _id: "g7" }, { sort: { grade: -1 } }).toArray()).toEqual([{ _id: "g7", grade: 3 }]);
-      const ties = (await things.find({ grade: 3 }, { sort: { grade: -1, _id: -1 }, projection: { _id: 1 } }).toArray()).map((d) => d._id as string);
+      const tied = await things.find({ grade: 3 }, { sort: { grade: -1, _id: -1 }, projection: { _id: 1 } }).toArray();
+      // `{ _id: 1 }` alone includes the ids only.
+      expect(tied.every((d) => Object.keys(d).join() === "_id")).toBe(true);
+      const ties = tied.map((d) => d._id as string);
       expect(ties).toEqual([...ties].sort().reverse());
+      expect(await things.find({ _id: { $in: ["g8", "g7", "missing"] } }, { sort: { _id: 1 }, projection: { _id: 1 } }).toArray()).toEqual([{ _id: "g7" }, { _id: "g8" }]);
       expect(ties).toHaveLength(Math.ceil(docs.length / grades.length));
       await things.dropIndex("grade_-1");
     });

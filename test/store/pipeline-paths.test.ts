@@ -27,4 +27,12 @@ describe("the paths a pipeline reads", () => {
     expect(findPaths({ a: 1 }, { projection: { b: 0 } })).toBeUndefined();
     expect(findPaths({ a: 1 }, { projection: { b: 1 }, sort: { c: -1 } })).toEqual(["_id", "a", "b", "c"]);
   });
+
+  it("reads only the ids (and the filter's paths) for a projection of the ids alone", () => {
+    expect(findPaths({ _id: { $in: [1, 2] } }, { projection: { _id: 1 } })).toEqual(["_id"]);
+    expect(findPaths({ a: 1 }, { projection: { _id: true } })).toEqual(["_id", "a"]);
+    // Beside an exclusion, or excluded itself, `_id` makes an exclusion projection: whole documents.
+    expect(findPaths({ a: 1 }, { projection: { _id: 1, b: 0 } })).toBeUndefined();
+    expect(findPaths({ a: 1 }, { projection: { _id: 0 } })).toBeUndefined();
+  });
 });

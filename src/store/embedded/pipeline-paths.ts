@@ -92,10 +92,16 @@ export function pipelinePaths(pipeline: Pipeline): string[] | undefined {
   return sorted.filter((path) => !sorted.some((other) => other !== path && path.startsWith(`${other}.`)));
 }
 
-/** The paths a find with an inclusion projection reads; undefined for exclusion projections. */
+/**
+ * The paths a find with an inclusion projection reads; undefined for exclusion projections. A
+ * projection that includes any field but `_id` is an inclusion, and so is `{ _id: 1 }` alone
+ * (MongoDB returns only the ids); `_id` beside exclusions (`{ _id: 1, text: 0 }`) is not.
+ */
 export function findPaths(filter: Filter, options: { projection?: Doc; sort?: Record<string, 1 | -1> }): string[] | undefined {
   const projection = options.projection ?? {};
   const stage: Doc = { $project: projection };
-  if (!Object.entries(projection).some(([key, value]) => key !== "_id" && (value === 1 || value === true))) return undefined;
+  const included = Object.keys(projection).filter((key) => projection[key] === 1 || projection[key] === true);
+  const onlyIds = included.length === 1 && included[0] === "_id" && Object.keys(projection).length === 1;
+  if (!onlyIds && !included.some((key) => key !== "_id")) return undefined;
   return pipelinePaths([{ $match: filter }, ...(options.sort ? [{ $sort: options.sort }] : []), stage]);
 }
