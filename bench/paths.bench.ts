@@ -30,6 +30,7 @@ interface HotQuery {
 
 const QUERIES: HotQuery[] = [
   { name: "analytics fluency by day", collection: "ai_interactions", expected: [{ group: "sql" }], run: (store) => analytics(store, { metric: "fluency", group_by: "day" }) },
+  { name: "analytics fluency by week in a time zone", collection: "ai_interactions", expected: [{ group: "sql" }], run: (store) => analytics(store, { metric: "fluency", group_by: "week", tz: "Asia/Kolkata" }) },
   { name: "analytics fluency by level", collection: "ai_interactions", expected: [{ group: "sql" }], run: (store) => analytics(store, { metric: "fluency", group_by: "level" }) },
   { name: "patterns detect", collection: "ai_interactions", expected: [{ group: "sql" }], run: (store) => detectPatterns(store, {}) },
   // One learner's window, narrowed by the index: mingo's pipeline over it is cheap.

@@ -7,6 +7,7 @@ import type { ValidAnalytics } from "../schema/analytics.js";
 import { AnalyticsInput, type AnalyticsResult } from "../schema/analytics.js";
 import { CEFR_LEVELS } from "../schema/common.js";
 import { COLLECTIONS } from "../store/collections.js";
+import { mondayOfLocalDay } from "../store/local-week.js";
 import type { Doc, Filter, Store } from "../store/store.js";
 import { parseInput } from "./validate.js";
 
@@ -22,7 +23,8 @@ function matchStage(input: ValidAnalytics): Filter {
 /** The group key expression: a local day, the Monday of its week, a month, a level, or everything. */
 export function groupKey(groupBy: ValidAnalytics["group_by"], tz: string): unknown {
   // UTC is the default of both engines (and mingo refuses the name "UTC").
-  const zone = /^(Etc\/)?(UTC|GMT)$/i.test(tz) ? {} : { timezone: tz };
+  const timezone = /^(Etc\/)?(UTC|GMT)$/i.test(tz) ? undefined : tz;
+  const zone = timezone === undefined ? {} : { timezone };
   const localDay = { $dateToString: { date: "$timestamp", format: "%Y-%m-%d", ...zone } };
   switch (groupBy) {
     case "day":
@@ -30,13 +32,7 @@ export function groupKey(groupBy: ValidAnalytics["group_by"], tz: string): unkno
     case "month":
       return { $dateToString: { date: "$timestamp", format: "%Y-%m", ...zone } };
     case "week":
-      // The local day as a UTC midnight, moved back to its Monday: no time-zone arithmetic left.
-      return {
-        $let: {
-          vars: { day: { $dateFromString: { dateString: localDay } } },
-          in: { $dateToString: { format: "%Y-%m-%d", date: { $subtract: ["$$day", { $multiply: [{ $subtract: [{ $isoDayOfWeek: "$$day" }, 1] }, 86_400_000] }] } } },
-        },
-      };
+      return mondayOfLocalDay("timestamp", timezone);
     case "level":
       return "$analysis.vocabulary_level";
     default:

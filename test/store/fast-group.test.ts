@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Doc, Pipeline } from "../../src/store/store.js";
 import { planFastGroup, runFastGroup } from "../../src/store/embedded/fast-group.js";
 import { aggregateStream } from "../../src/store/embedded/mql.js";
+import { mondayOfLocalDay } from "../../src/store/local-week.js";
 
 /** Values a stored document may hold (objects as JSON.parse makes them) where a pipeline reads: scalars, Dates, ObjectIds, nulls, nesting and arrays. */
 const scalar = fc.oneof(
@@ -12,6 +13,8 @@ const scalar = fc.oneof(
   fc.boolean(),
   fc.constant(null),
   fc.constantFrom(new Date(0), new Date(86_400_000), new Date("2026-03-29T00:45:00Z"), new Date("2026-10-25T23:59:59.999Z"), new Date("2026-01-04T17:15:00Z")),
+  // Around a week's turn: Sunday late in UTC (Monday further east), Monday early (Sunday further west).
+  fc.constantFrom(new Date("2026-11-29T20:00:00Z"), new Date("2026-11-30T05:00:00Z"), new Date("2026-12-31T23:30:00Z")),
   fc.constant(new ObjectId("64b7f0c2a1b2c3d4e5f60718")),
 );
 const element = fc.oneof(fc.record({ t: scalar, v: scalar }, { requiredKeys: [], noNullPrototype: true }), scalar, fc.array(fc.record({ t: scalar }, { noNullPrototype: true }), { maxLength: 2 }));
@@ -33,6 +36,9 @@ const PIPELINES: Array<[string, Pipeline]> = [
   ["unwound averages", [{ $unwind: "$list" }, { $group: { _id: { t: "$list.t" }, avg: { $avg: "$list.v" }, min: { $min: "$list.v" }, n: { $sum: 1 } } }]],
   ["local days in UTC", [{ $group: { _id: { $dateToString: { date: "$a", format: "%Y-%m-%d" } }, n: { $sum: 1 }, avg: { $avg: "$b.c" } } }]],
   ["local months in a zone with daylight saving", [{ $group: { _id: { $dateToString: { date: "$a", format: "%Y-%m", timezone: "Europe/Berlin" } }, n: { $sum: 1 } } }]],
+  ["local weeks (their Mondays) in UTC", [{ $group: { _id: mondayOfLocalDay("a"), n: { $sum: 1 }, avg: { $avg: "$b.c" } } }]],
+  ["local weeks in zones east and west", [{ $group: { _id: { in: mondayOfLocalDay("a", "Asia/Kolkata"), la: mondayOfLocalDay("a", "America/Los_Angeles") }, n: { $sum: 1 } } }]],
+  ["local weeks at an offset", [{ $group: { _id: mondayOfLocalDay("a", "+05:45"), n: { $sum: 1 } } }]],
   ["local days at a fixed offset and in Asia", [{ $group: { _id: { day: { $dateToString: { date: "$a", format: "%Y-%m-%d", timezone: "+05:45" } }, vn: { $dateToString: { date: "$b.c", format: "%Y-%m-%d", timezone: "Asia/Ho_Chi_Minh" } } }, n: { $sum: 1 } } }]],
 ];
 
@@ -67,6 +73,7 @@ describe("native $unwind/$group", () => {
       [{ $group: { _id: "$a", n: { $push: "$b" } } }],
       [{ $group: { _id: { $dateToString: { date: "$a", format: "%H:%M" } }, n: { $sum: 1 } } }],
       [{ $group: { _id: { $toLower: "$a" }, n: { $sum: 1 } } }],
+      [{ $group: { _id: { $let: { vars: { day: "$a" }, in: "$$day" } }, n: { $sum: 1 } } }],
       [{ $group: { _id: "$$ROOT", n: { $sum: 1 } } }],
       [{ $sort: { a: 1 } }, { $group: { _id: "$a", n: { $sum: 1 } } }],
     ] as Pipeline[]) {

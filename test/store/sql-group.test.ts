@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planFastGroup, runFastGroup } from "../../src/store/embedded/fast-group.js";
 import { aggregateStream } from "../../src/store/embedded/mql.js";
 import { tableName } from "../../src/store/embedded/sql-names.js";
+import { mondayOfLocalDay } from "../../src/store/local-week.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Collection, Doc, IndexSpec, Pipeline, Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers/cli.js";
@@ -20,6 +21,7 @@ const value = fc.oneof(
   fc.boolean(),
   fc.constant(null),
   fc.constantFrom(new Date("2026-03-29T00:45:00Z"), new Date("2026-03-28T23:59:59.999Z"), new Date("2026-10-25T01:10:00Z"), new Date(0), new Date(-1_800_000), new Date(Date.UTC(10000, 0, 1))),
+  fc.constantFrom(new Date("2026-11-29T20:00:00Z"), new Date("2026-11-30T05:00:00Z"), new Date("1970-01-01T03:00:00Z")),
   fc.constant([1, 2]),
 );
 const doc = fc.record({ k: value, d: value, n: value, o: fc.oneof(fc.record({ x: value }, { requiredKeys: [], noNullPrototype: true }), fc.array(fc.record({ x: value }, { noNullPrototype: true }), { maxLength: 2 })) }, { requiredKeys: [], noNullPrototype: true });
@@ -31,6 +33,8 @@ const PIPELINES: Array<[string, Pipeline]> = [
   ["sums and averages", [{ $group: { _id: "$k", s: { $sum: "$n" }, avg: { $avg: "$n" } } }]],
   ["named keys, one missing", [{ $group: { _id: { k: "$k", x: "$o.x" }, n: { $sum: 2 } } }]],
   ["local days in a zone", [{ $group: { _id: { $dateToString: { date: "$d", format: "%Y-%m-%d", timezone: "Europe/Berlin" } }, n: { $sum: 1 }, min: { $min: "$n" } } }]],
+  ["local weeks (their Mondays) in a zone", [{ $group: { _id: mondayOfLocalDay("d", "Asia/Kolkata"), n: { $sum: 1 }, avg: { $avg: "$n" } } }]],
+  ["UTC weeks, with another key", [{ $group: { _id: { w: mondayOfLocalDay("d"), k: "$k" }, n: { $sum: 1 } } }]],
   ["UTC days (the date's own characters)", [{ $group: { _id: { $dateToString: { date: "$d", format: "%Y-%m-%d" } }, n: { $sum: 1 }, s: { $sum: "$n" } } }]],
   ["UTC months by a zero offset, averages", [{ $group: { _id: { m: { $dateToString: { date: "$d", format: "%Y-%m", timezone: "+00:00" } }, k: "$k" }, avg: { $avg: "$n" }, max: { $max: "$n" } } }]],
   ["unwound elements: an element's field and a document's field as keys", [{ $unwind: "$o" }, { $group: { _id: { x: "$o.x", k: "$k" }, n: { $sum: 1 }, s: { $sum: "$n" } } }]],

@@ -53,3 +53,31 @@ export function localDate(format: string, zone: string | undefined): LocalDate |
     },
   };
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The Monday of the local date's week, as `%Y-%m-%d`: what mondayOfLocalDay (src/store/local-week.ts)
+ * computes. Weeks are whole local days, so the day's grouping (by UTC day or quarter hour) serves.
+ */
+export function localWeek(zone: string | undefined): LocalDate | undefined {
+  const day = localDate("%Y-%m-%d", zone);
+  if (!day) return undefined;
+  const mondays = new Map<string, string | undefined>();
+  const mondayOf = (text: string): string | undefined => {
+    const midnight = Date.parse(`${text}T00:00:00.000Z`);
+    const monday = midnight - ((new Date(midnight).getUTCDay() + 6) % 7) * DAY_MS;
+    // A Monday before 1970 is left to the general path, as local dates before it are.
+    return monday >= 0 ? new Date(monday).toISOString().slice(0, 10) : undefined;
+  };
+  return {
+    ...day,
+    text(date) {
+      const text = day.text(date);
+      if (text === undefined) return undefined;
+      let monday = mondays.get(text);
+      if (monday === undefined && !mondays.has(text)) mondays.set(text, (monday = mondayOf(text)));
+      return monday;
+    },
+  };
+}
