@@ -8,6 +8,8 @@ const QUARTER_HOUR = 900_000;
 const SINCE_1980 = Date.UTC(1980, 0, 1);
 const UNTIL_10000 = Date.UTC(10000, 0, 1);
 const OFFSET = /^([+-])(\d{2}):?(\d{2})?$/;
+/** About three years of quarter hours: a long-running server's cache stays a few megabytes. */
+const MAX_CACHED_QUARTERS = 100_000;
 
 export type DateFormat = "%Y-%m-%d" | "%Y-%m";
 
@@ -47,6 +49,7 @@ export function localDate(format: string, zone: string | undefined): LocalDate |
       let text = byQuarter.get(quarter);
       if (text === undefined) {
         text = formatter.format(new Date(quarter * QUARTER_HOUR)).slice(0, length);
+        if (byQuarter.size >= MAX_CACHED_QUARTERS) byQuarter.clear();
         byQuarter.set(quarter, text);
       }
       return text;

@@ -11,6 +11,7 @@ import { compareBson } from "./bson-order.js";
 import { compensatedAccumulators } from "./compensated-sum.js";
 import { extremeAccumulators, rangeOperators, sortDocs } from "./ordered-operators.js";
 import { applyFast, canApplyFast } from "./fast-update.js";
+import { type ExpressionOperator, localDateToString, localWeekLet } from "./local-date-operators.js";
 
 type Mingo = typeof import("mingo");
 
@@ -40,7 +41,7 @@ function engine(): Engine {
   // mingo's own entry point lets its operators win over custom ones, so the context is built here.
   const context = mingo.Context.init({
     accumulator: { ...accumulator, ...extremeAccumulators(accumulator.$push as never), ...compensatedAccumulators(accumulator.$push as never) },
-    expression: load("mingo/operators/expression"),
+    expression: withLocalDates(load("mingo/operators/expression") as Record<string, unknown>),
     pipeline: { ...pipeline, $sort },
     projection: load("mingo/operators/projection"),
     query: { ...(load("mingo/operators/query") as object), ...rangeOperators(resolve) },
@@ -49,6 +50,14 @@ function engine(): Engine {
   const options: Partial<Options> = { ...OPTIONS, context };
   loaded = { mingo, Query: load("mingo/query").Query, Aggregator: load("mingo/aggregator").Aggregator, resolve, options };
   return loaded;
+}
+
+function withLocalDates(expression: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...expression,
+    $dateToString: localDateToString(expression.$dateToString as ExpressionOperator),
+    $let: localWeekLet(expression.$let as ExpressionOperator),
+  };
 }
 
 function mingo(): Mingo {
