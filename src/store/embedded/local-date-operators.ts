@@ -4,9 +4,11 @@
  * it. The general pipeline path evaluates these per document, and mingo's own are slow: it finds
  * a zone's offset with two `toLocaleString` calls per value (44 of the 60 s of a grammar analytics
  * by day in Asia/Kolkata over 200,000 interactions), and the Monday of a day takes five operators.
- * Zones are taken as mingo takes them (an `Area/City` name or an offset of at most 23:59); any
- * other zone, format or value (null, not a date, before 1980 in a named zone) goes to mingo's own
- * operator, so results are mingo's.
+ * Zones are taken where mingo reads them right: an `Area/City` name, or an offset of at most
+ * 23:59 but for `-00:mm` and `-20:00`–`-23:59`, whose sign mingo loses. Any other zone, format or
+ * value (null, not a date, before 1980 in a named zone) goes to mingo's own operator. Results are
+ * mingo's, with one difference, which follows MongoDB: mingo reads a zone's offset back through
+ * the process's own time zone, so within an hour of that zone's clock changes it is an hour off.
  */
 import { createRequire } from "node:module";
 import { parseMondayOfLocalDay } from "../local-week.js";
@@ -15,9 +17,9 @@ import { type LocalDate, localDate, localWeek } from "./local-date.js";
 
 export type ExpressionOperator = (obj: Doc, expr: unknown, options: unknown) => unknown;
 
-const MINGO_ZONE = /^([A-Za-z_]+\/[A-Za-z_]+|[+-]([01]\d|2[0-3]):?([0-5]\d)?)$/;
-/** Zones and formats in use are few; past this many, the cache starts over. */
-const MAX_ZONES = 64;
+const MINGO_ZONE = /^([A-Za-z_]+\/[A-Za-z_]+|\+([01]\d|2[0-3]):?([0-5]\d)?|-(0[1-9]|1\d):?([0-5]\d)?)$/;
+/** Zones, formats and week expressions in use are few; past this many, a cache starts over. */
+const MAX_CACHED = 64;
 
 function evaluator(): ExpressionOperator {
   return (createRequire(import.meta.url)("mingo/core") as { evalExpr: ExpressionOperator }).evalExpr;
@@ -29,7 +31,7 @@ function localDates(): (format: string, timezone: string | undefined, week?: boo
   return (format, timezone, week = false) => {
     const key = `${week ? "week" : format}\u0000${timezone ?? ""}`;
     if (cache.has(key)) return cache.get(key);
-    if (cache.size >= MAX_ZONES) cache.clear();
+    if (cache.size >= MAX_CACHED) cache.clear();
     const accepted = timezone === undefined || MINGO_ZONE.test(timezone);
     const local = !accepted ? undefined : week ? localWeek(timezone) : localDate(format, timezone);
     cache.set(key, local);
@@ -54,22 +56,31 @@ export function localDateToString(original: ExpressionOperator): ExpressionOpera
 export function localWeekLet(original: ExpressionOperator): ExpressionOperator {
   const evalExpr = evaluator();
   const local = localDates();
-  // The same expression object comes back for every document: it is recognized once.
-  const weeks = new WeakMap<object, { dateField: string; week: LocalDate } | null>();
+  // Keyed by the expression's text: a caller may change a pipeline object between two runs.
+  const weeks = new Map<string, { dateField: string; week: LocalDate } | null>();
+  const planOf = (expr: unknown): { dateField: string; week: LocalDate } | null => {
+    let text: string;
+    try {
+      text = JSON.stringify(expr);
+    } catch {
+      return null;
+    }
+    let plan = weeks.get(text);
+    if (plan === undefined) {
+      const parsed = parseMondayOfLocalDay({ $let: expr });
+      const week = parsed && local("%Y-%m-%d", parsed.timezone, true);
+      plan = parsed && week ? { dateField: parsed.dateField, week } : null;
+      if (weeks.size >= MAX_CACHED) weeks.clear();
+      weeks.set(text, plan);
+    }
+    return plan;
+  };
   return (obj, expr, options) => {
-    if (typeof expr === "object" && expr !== null) {
-      let plan = weeks.get(expr);
-      if (plan === undefined) {
-        const parsed = parseMondayOfLocalDay({ $let: expr });
-        const week = parsed && local("%Y-%m-%d", parsed.timezone, true);
-        plan = parsed && week ? { dateField: parsed.dateField, week } : null;
-        weeks.set(expr, plan);
-      }
-      if (plan) {
-        const date = evalExpr(obj, `$${plan.dateField}`, options);
-        const text = date instanceof Date ? plan.week.text(date) : undefined;
-        if (text !== undefined) return text;
-      }
+    const plan = typeof expr === "object" && expr !== null ? planOf(expr) : null;
+    if (plan) {
+      const date = evalExpr(obj, `$${plan.dateField}`, options);
+      const text = date instanceof Date ? plan.week.text(date) : undefined;
+      if (text !== undefined) return text;
     }
     return original(obj, expr, options);
   };
