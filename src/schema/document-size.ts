@@ -16,26 +16,8 @@ const STORAGE_OVERHEAD_BYTES = 64 * 1024;
 
 export const MAX_INPUT_BYTES = MAX_DOCUMENT_BYTES - STORAGE_OVERHEAD_BYTES;
 
-/**
- * No BSON encoding is more than 9 times the length of the value's JSON text (the worst case is an
- * array of one-digit numbers: 2 characters of JSON, up to 17 bytes of BSON; a character of text is
- * at most 3 bytes of UTF-8). Writing the JSON costs a third of counting the BSON exactly, so inputs
- * whose JSON is shorter than this skip the exact count.
- */
-const SURELY_FITS_CHARS = Math.floor(MAX_INPUT_BYTES / 9);
-
-function surelyFits(value: Record<string, unknown>): boolean {
-  try {
-    return JSON.stringify(value).length <= SURELY_FITS_CHARS;
-  } catch {
-    // A BigInt, or a cycle: only the exact count can tell.
-    return false;
-  }
-}
-
 /** Adds an issue when `value` would not fit in one MongoDB document. */
 export function checkEncodedSize(value: Record<string, unknown>, context: z.RefinementCtx): void {
-  if (surelyFits(value)) return;
   const bytes = calculateObjectSize(value, { ignoreUndefined: true });
   if (bytes > MAX_INPUT_BYTES) {
     context.addIssue({

@@ -637,6 +637,14 @@ describe.each(engines)("MongoDB's rules on both engines: $name", (engine) => {
       expect(await store.collection(COLLECTIONS.queue).countDocuments()).toBe(0);
     });
 
+    it("counts what MongoDB would store, not what toJSON shows: a hidden 17 MiB field is refused too", async () => {
+      // The embedded codec writes what toJSON gives, MongoDB's driver ignores toJSON: only a
+      // count of the value itself refuses it alike on both engines.
+      const hidden = interaction({ user_input: { text: "I goes", audio_features: { toJSON: () => 0, samples: "x".repeat(17 * 1024 * 1024) } } });
+      await expect(logInteraction(store, hidden)).rejects.toThrow(/MiB once encoded/);
+      expect(await store.collection(COLLECTIONS.interactions).countDocuments()).toBe(0);
+    });
+
     it("refuses to store a 17 MiB document, inserted or grown by an update, with invalid input", async () => {
       const blob = "x".repeat(17 * 1024 * 1024);
       await expect(things.insertOne({ blob })).rejects.toBeInstanceOf(InvalidInputError);
