@@ -4,10 +4,10 @@
  * it), or null, and accumulate with `$sum`, `$avg`, `$min` and `$max` of fields. It is the hot
  * loop of pattern detection and analytics, where mingo copies every unwound document and
  * evaluates each key through its general expression machinery (measured: 1.5 s of 3.7 s for
- * 200,000 interactions). Here keys are read straight off
- * the document. A document whose paths cross an array (where MongoDB's array traversal applies)
- * or whose unwound value is not an array goes through mingo on its own, and its groups are merged
- * in, so results are those of the general path.
+ * 200,000 interactions). Here keys are read straight off the document. A document whose paths
+ * cross an array (where MongoDB's array traversal applies) or whose unwound value is not an array
+ * goes through mingo on its own, and its groups are merged in, so results are those of the
+ * general path.
  */
 import { ObjectId } from "bson";
 import type { Doc, Pipeline } from "../store.js";

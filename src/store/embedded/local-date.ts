@@ -8,7 +8,7 @@ const QUARTER_HOUR = 900_000;
 const SINCE_1980 = Date.UTC(1980, 0, 1);
 const UNTIL_10000 = Date.UTC(10000, 0, 1);
 const OFFSET = /^([+-])(\d{2}):?(\d{2})?$/;
-/** About three years of quarter hours (or 270 of days): a long-running server's caches stay a few megabytes. */
+/** About three years of quarter hours (or 270 of days): a server's caches stay a few megabytes. */
 const MAX_CACHED_QUARTERS = 100_000;
 
 export type DateFormat = "%Y-%m-%d" | "%Y-%m";
