@@ -14,9 +14,9 @@ import { buildInteractionDoc } from "../src/services/interactions.js";
 import { buildQueueItem } from "../src/services/queue-items.js";
 import { COLLECTIONS } from "../src/store/collections.js";
 import { openStore } from "../src/store/open-store.js";
-import { type BenchLine, mb, median, perSecond, scratchDir } from "./harness.js";
+import { type BenchLine, inTurns, mb, median, perSecond, scratchDir } from "./harness.js";
 
-const ROUNDS = 3;
+const TURNS = 3;
 const DIST = JSON.stringify(join(import.meta.dirname, "../dist/index.js"));
 
 async function buildQueue(path: string, count: number): Promise<void> {
@@ -85,25 +85,22 @@ export async function exportBench(): Promise<BenchLine[]> {
     const size = Number(process.env.LEXI_BENCH_EXPORT_ITEMS ?? 1_000_000);
     const db = join(dir, "queue-large.db");
     await buildQueue(db, size);
-    const rounds = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const raw = rawDump(db, join(dir, `raw-${round}.jsonl`));
-      const exported = lexiExport(db, join(dir, `export-${round}`));
-      rounds.push({ raw, exported, speed: exported.count / exported.ms / (raw.count / raw.ms) });
-      rmSync(join(dir, `raw-${round}.jsonl`));
-      rmSync(join(dir, `export-${round}`), { recursive: true });
-    }
-    const speed = median(rounds.map((round) => round.speed));
-    const mid = rounds.find((round) => round.speed === speed)!;
-    const peaks = rounds.map((round) => round.exported.rss);
+    const turns = inTurns(TURNS, (turn) => {
+      const raw = rawDump(db, join(dir, `raw-${turn}.jsonl`));
+      const exported = lexiExport(db, join(dir, `export-${turn}`));
+      rmSync(join(dir, `raw-${turn}.jsonl`));
+      rmSync(join(dir, `export-${turn}`), { recursive: true });
+      return { measured: exported, baseline: raw, ratio: exported.count / exported.ms / (raw.count / raw.ms) };
+    });
+    const { measured: exported, baseline: raw, ratio: speed } = turns.median;
+    const peaks = turns.all.map((turn) => turn.measured.rss);
     const peak = median(peaks);
     const growth = peak / small.rss;
-    const each = rounds.map((round) => round.speed.toFixed(2)).join(", ");
     return [
       {
         name: `export vs raw dump: ${size.toLocaleString("en")} queue items (openai, dedup on)`,
-        value: `${perSecond(mid.exported.count, mid.exported.ms)} (${(mid.exported.ms / 1000).toFixed(1)} s; ratios ${each}, median shown)`,
-        baseline: `${perSecond(mid.raw.count, mid.raw.ms)} raw dump (${(mid.raw.ms / 1000).toFixed(1)} s)`,
+        value: `${perSecond(exported.count, exported.ms)} (${(exported.ms / 1000).toFixed(1)} s; ratios ${turns.ratios}, median shown)`,
+        baseline: `${perSecond(raw.count, raw.ms)} raw dump (${(raw.ms / 1000).toFixed(1)} s)`,
         ratio: speed,
         goal: "≥ 0.9x",
         pass: speed >= 0.9,

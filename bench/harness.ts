@@ -22,6 +22,24 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** One run of a measurement and of its baseline, and the ratio between them. */
+export interface Turn<M, B> {
+  measured: M;
+  baseline: B;
+  ratio: number;
+}
+
+/**
+ * Runs a measurement and its baseline in turn, `turns` times, for lines where one pair can differ
+ * from the next by 1.5x with nothing changed: the pair at the median ratio is the one reported,
+ * beside every ratio (`ratios`).
+ */
+export function inTurns<M, B>(turns: number, run: (turn: number) => Turn<M, B>): { all: Turn<M, B>[]; median: Turn<M, B>; ratios: string } {
+  const all = Array.from({ length: turns }, (_, turn) => run(turn));
+  const middle = median(all.map((pair) => pair.ratio));
+  return { all, median: all.find((pair) => pair.ratio === middle)!, ratios: all.map((pair) => pair.ratio.toFixed(2)).join(", ") };
+}
+
 export function time<T>(work: () => T): { ms: number; result: T } {
   const start = performance.now();
   const result = work();
