@@ -4,11 +4,10 @@
  * it has used up a chunk it sends the records checked so far, and how many bytes it has taken.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { LexiError } from "../../errors.js";
 import { CHECKERS, type CheckerName } from "./checkers.js";
 import type { CheckedLine, ToChecker } from "./checked-records.js";
 import { toPortable } from "./portable-values.js";
-import { readRecords, type RawRecord } from "./read-records.js";
+import { readRecords, refusesRecord, type RawRecord } from "./read-records.js";
 
 const port = parentPort!;
 const { checker, strict } = workerData as { checker: CheckerName; strict: boolean };
@@ -46,8 +45,7 @@ function checkLine(record: RawRecord): CheckedLine {
   try {
     return { line: record.line, checked: toPortable(check(record.value)) as CheckedLine["checked"] };
   } catch (error) {
-    // The errors that refuse a record, as the importing thread's own check has them.
-    if (!(error instanceof LexiError && (error.code === "invalid_input" || error.code === "not_found"))) throw error;
+    if (!refusesRecord(error)) throw error;
     return { line: record.line, raw: record.raw, value: record.value, error: error.message };
   }
 }

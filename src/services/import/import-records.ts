@@ -24,7 +24,7 @@ import { atomically, IMPORT_RUNS, joined, type Atomicity } from "./atomic-run.js
 import { Interruptible } from "./interruptible.js";
 import { checkedRecords, checkOffThread, IMPORT_PASSES, type CheckerSpec, type InputRecord } from "./checked-records.js";
 import type { OffThreadChecked } from "./checkers.js";
-import { readRecords, type ReadPosition } from "./read-records.js";
+import { readRecords, refusesRecord, type ReadPosition } from "./read-records.js";
 
 export type ImportSource = { path: string } | { stream: Readable };
 
@@ -293,7 +293,7 @@ class ImportLoop<T> {
       try {
         item = record.checked ? this.importer.offThread!.accept(record.checked) : await this.importer.validate(record.value, store);
       } catch (caught) {
-        if (!(caught instanceof LexiError && (caught.code === "invalid_input" || caught.code === "not_found"))) throw caught;
+        if (!refusesRecord(caught)) throw caught;
         error = caught.message;
       }
     }

@@ -5,7 +5,7 @@
  * at it. Bytes that are not UTF-8, lines nested too deep and lines too long are errors of their
  * line, never silently altered.
  */
-import { InvalidInputError } from "../../errors.js";
+import { InvalidInputError, LexiError } from "../../errors.js";
 import { MAX_JSON_DEPTH, parseBoundedJson } from "./bounded-json.js";
 
 export interface RawRecord {
@@ -53,6 +53,15 @@ function parseLine(line: number, bytes: Buffer): RawRecord | undefined {
     const why = error instanceof InvalidInputError ? `nested deeper than ${MAX_JSON_DEPTH} levels` : `not valid JSON (${(error as Error).message})`;
     return { line, raw: raw.slice(0, 200), error: why };
   }
+}
+
+/**
+ * Whether an error of a record's check refuses that record (the import lists it by line, skips
+ * or stops on it); any other error fails the import. The importing thread and its checking
+ * worker both decide by this.
+ */
+export function refusesRecord(error: unknown): error is LexiError {
+  return error instanceof LexiError && (error.code === "invalid_input" || error.code === "not_found");
 }
 
 /** How far a reader has got, in bytes of its input. */
