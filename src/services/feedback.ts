@@ -33,7 +33,7 @@ export interface FeedbackResult {
 export async function submitFeedback(store: Store, raw: FeedbackInput, now = new Date()): Promise<FeedbackResult> {
   const input = parseInput(FeedbackInput, raw, "feedback");
   return store.transaction(async (session) => {
-    const interaction = await getInteraction(session, input.interaction_id);
+    const interaction = await getInteraction(session, input.interaction_id, { _id: 1 });
     const feedback = session.collection<FeedbackDoc>(COLLECTIONS.feedback);
     const { interaction_id: _ignored, user_id, timestamp, ...verdict } = input;
     const key = { interaction_id: interaction._id, user_id };
@@ -69,7 +69,7 @@ function verdictUpdate(verdict: Record<string, unknown>, key: Record<string, unk
  * Recomputes an interaction from all of its feedback: the mean quality score, the reported issues,
  * and its review flags, which its training example (if any) follows in the same write.
  */
-async function rescore(session: StoreSession, interaction: InteractionDoc, verdicts: FeedbackDoc[], now: Date): Promise<{ quality: number; flagged: boolean; reasons: string[] }> {
+async function rescore(session: StoreSession, interaction: Pick<InteractionDoc, "_id">, verdicts: FeedbackDoc[], now: Date): Promise<{ quality: number; flagged: boolean; reasons: string[] }> {
   const quality = round4(verdicts.reduce((sum, v) => sum + qualityScore(v), 0) / verdicts.length);
   const latest = verdicts.reduce((a, b) => (a.updated_at >= b.updated_at ? a : b));
   const item = await session.collection<QueueItemDoc>(COLLECTIONS.queue).findOne({ source_interaction_id: interaction._id });

@@ -146,9 +146,12 @@ async function withoutStored(session: StoreSession, docs: InteractionDoc[]): Pro
 }
 
 /** Finds an interaction by its id text; a malformed id is invalid input, an unknown one not found. */
-export async function getInteraction(store: Store | StoreSession, id: string): Promise<InteractionDoc> {
+export async function getInteraction(store: Store | StoreSession, id: string): Promise<InteractionDoc>;
+/** Only the fields a projection names (`{ _id: 1 }`: whether it exists, and its stored `_id`). */
+export async function getInteraction(store: Store | StoreSession, id: string, projection: Record<string, 1>): Promise<Partial<InteractionDoc> & Pick<InteractionDoc, "_id">>;
+export async function getInteraction(store: Store | StoreSession, id: string, projection?: Record<string, 1>): Promise<Partial<InteractionDoc>> {
   const valid = parseInput(IdString, id, "interaction id");
-  const found = await store.collection<InteractionDoc>(COLLECTIONS.interactions).findOne(idFilter(valid));
+  const found = await store.collection<InteractionDoc>(COLLECTIONS.interactions).findOne(idFilter(valid), projection ? { projection } : {});
   if (!found) throw new NotFoundError(`no interaction with id ${valid}`);
   return found;
 }

@@ -96,6 +96,20 @@ describe.each(engines)("store conformance: $name", (engine) => {
       expect(first?._id).toBe("b");
     });
 
+    it("projects the fields it names: the filtered ones only when named, missing ones left out", async () => {
+      await things.createIndexes([{ name: "n_1", keys: { n: 1 } }]);
+      expect(await things.findOne({ _id: "b" }, { projection: { _id: 1 } })).toEqual({ _id: "b" });
+      expect(await things.findOne({ n: 3 }, { projection: { name: 1, missing: 1, constructor: 1 } })).toEqual({ _id: "a", name: "alpha" });
+      const found = await things.find({ n: { $gte: 2 } }, { projection: { tags: 1, name: 1, _id: 0 }, sort: { n: 1 } }).toArray();
+      expect(found).toEqual([{ name: "gamma", tags: [] }, { name: "alpha", tags: ["x", "y"] }]);
+      const byName = await things.find({ name: { $regex: "^[ab]" } }, { projection: { nested: 1 } }).toArray();
+      expect(byName.sort((x, y) => String(x._id).localeCompare(String(y._id)))).toEqual([
+        { _id: "a", nested: { level: "B2", score: 0.9 } },
+        { _id: "b", nested: { level: "A1", score: 0.4 } },
+      ]);
+      await things.dropIndex("n_1");
+    });
+
     it("sorts on indexed fields as MongoDB does: missing first, numbers, dates, compound keys", async () => {
       await things.createIndexes([{ name: "rank_1_at_-1", keys: { rank: 1, at: -1 } }]);
       await things.insertMany([

@@ -290,14 +290,21 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
 
   find(given: Filter = {}, options: FindOptions = {}): DocStream<T> {
     const filter = asSent(given);
-    // With an inclusion projection, only the projected, filtered and sorted paths are decoded.
-    const reader = readerFor(options.projection ? findPaths(filter, options) : undefined, this.layout);
     return this.streamOf<T>("find", () => {
       const plan = this.planned("find", filter, options.sort);
+      const reader = this.projectionReader(filter, plan, options);
       if (plan.sorted) return this.page(this.scan(filter, plan, reader), options) as Iterator<T>;
       const all = Array.from(this.scan(filter, plan, reader), (match) => match.doc);
       return shape(all, options)[Symbol.iterator]() as Iterator<T>;
     }, options.signal);
+  }
+
+  /**
+   * With an inclusion projection, only the projected and sorted paths are decoded, and the
+   * filtered ones unless SQL answers the filter exactly.
+   */
+  private projectionReader(filter: Filter, plan: ScanPlan, options: FindOptions): RowReader {
+    return readerFor(options.projection ? findPaths(plan.exact ? {} : filter, options) : undefined, this.layout);
   }
 
   /** Skip, limit and projection over rows already in the right order. */
@@ -327,11 +334,12 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     options.signal?.throwIfAborted();
     return this.run("findOne", () => {
       const plan = this.planned("findOne", filter, options.sort);
+      const reader = this.projectionReader(filter, plan, options);
       if (plan.sorted && !options.skip) {
-        const found = this.scan(filter, plan).next().value;
+        const found = this.scan(filter, plan, reader).next().value;
         return found ? (project([found.doc], options.projection)[0] as T) : null;
       }
-      const all = Array.from(this.scan(filter, plan), (match) => match.doc);
+      const all = Array.from(this.scan(filter, plan, reader), (match) => match.doc);
       return (shape(all, { ...options, limit: 1 })[0] as T | undefined) ?? null;
     });
   }

@@ -11,6 +11,7 @@ import { compareBson } from "./bson-order.js";
 import { compensatedAccumulators } from "./compensated-sum.js";
 import { extremeAccumulators, rangeOperators, sortDocs } from "./ordered-operators.js";
 import { applyFast, canApplyFast } from "./fast-update.js";
+import { projectFields, simpleInclusion } from "./fast-projection.js";
 import { type ExpressionOperator, localDateToString, localWeekLet } from "./local-date-operators.js";
 
 type Mingo = typeof import("mingo");
@@ -79,14 +80,16 @@ export function compileFilter(filter: Filter): (doc: Doc) => boolean {
 export function shape(docs: Doc[], options: FindOptions): Doc[] {
   const { Query, options: mingoOptions, resolve } = engine();
   const sorted = options.sort ? sortDocs(docs, options.sort, resolve) : docs;
-  const cursor = new Query({}, mingoOptions).find(sorted, options.projection);
+  const cursor = new Query({}, mingoOptions).find(sorted);
   if (options.skip) cursor.skip(options.skip);
   if (options.limit) cursor.limit(options.limit);
-  return cursor.all() as Doc[];
+  return project(cursor.all() as Doc[], options.projection);
 }
 
 export function project(docs: Doc[], projection: Doc | undefined): Doc[] {
   if (!projection) return docs;
+  const simple = simpleInclusion(projection);
+  if (simple) return docs.map((doc) => projectFields(doc, simple));
   const { Query, options } = engine();
   return new Query({}, options).find(docs, projection).all() as Doc[];
 }

@@ -37,8 +37,10 @@ export function readerFor(paths: string[] | undefined, layout: Layout): RowReade
   const withId = paths.includes("_id") && !layout.byPath.has("_id");
   const select = ["ctypes", ...columns.map((column, i) => `"${column.name}" AS c${i}`)];
   if (json.length) select.push(partialColumnSql(json));
-  // A column whose path lies across an array cannot rebuild it: such a row is read whole.
-  if (columns.length) select.push(`CASE WHEN ${columns.map((column) => `substr(ctypes, ${column.position}, 1) = '${CELL.acrossArray}'`).join(" OR ")} THEN doc END AS whole`);
+  // A column whose path lies across an array cannot rebuild it: such a row is read whole. Only a
+  // dotted path can (a top-level field has no prefix to hold an array).
+  const dotted = columns.filter((column) => column.segments.length > 1);
+  if (dotted.length) select.push(`CASE WHEN ${dotted.map((column) => `substr(ctypes, ${column.position}, 1) = '${CELL.acrossArray}'`).join(" OR ")} THEN doc END AS whole`);
   const jsonSegments = json.map((path) => path.split("."));
   return {
     columns: select.join(", "),
