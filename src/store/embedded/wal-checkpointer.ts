@@ -11,8 +11,8 @@
  * writer copies those few pages itself after its commits (a short stall instead of a whole
  * checkpoint) until its next write has started the WAL over, which another process reading an
  * older snapshot can delay. Short commands never write that much and never start the worker.
- * SQLite still checkpoints in the commit past AUTOCHECKPOINT_CAP pages, should the worker fall
- * behind, and as by default should the worker fail.
+ * SQLite still checkpoints in the commit past STARTING_AUTOCHECKPOINT_CAP pages while the worker
+ * starts, past AUTOCHECKPOINT_CAP pages should it fall behind, and as by default should it fail.
  */
 import { statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -21,7 +21,7 @@ import type Database from "better-sqlite3";
 
 /** SQLite's own threshold: 1,000 pages of 4 KiB. */
 const START_BYTES = 4_096_000;
-const INTERVAL_MS = 100;
+const INTERVAL_MS = 50;
 /** WAL frames past which the writer finishes a checkpoint itself, so the WAL starts over. */
 const RESTART_FRAMES = 1000;
 /**
@@ -29,6 +29,11 @@ const RESTART_FRAMES = 1000;
  * event loop turn, so no answer arrives) SQLite checkpoints in the commit at 10,000 pages (40 MB).
  */
 const AUTOCHECKPOINT_CAP = 10_000;
+/**
+ * The cap until the worker has opened its connection: a thread takes a few hundred ms to start
+ * (more on a busy machine), and a fast writer grew the WAL by 12-30 MB meanwhile.
+ */
+const STARTING_AUTOCHECKPOINT_CAP = 2000;
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 /** The worker waits this long at most for a lock: a checkpoint that cannot run now runs next time. */
 const WORKER_BUSY_TIMEOUT_MS = 1000;
@@ -46,6 +51,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.module);
 const db = new Database(workerData.path, { timeout: workerData.timeout, nativeBinding: workerData.nativeBinding });
+parentPort.postMessage("ready");
 parentPort.on("message", (message) => {
   if (message === "close") {
     db.close();
@@ -87,7 +93,7 @@ export class WalCheckpointer {
     // regrowth): what this connection writes shows as growth past the size it found, so a short
     // command beside a server that filled the file never starts a worker.
     this.startBytes = walBytes(this.walPath) + START_BYTES;
-    db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_CAP}`);
+    db.pragma(`wal_autocheckpoint = ${STARTING_AUTOCHECKPOINT_CAP}`);
   }
 
   /** Called after each commit of the writing connection. */
@@ -133,7 +139,11 @@ export class WalCheckpointer {
       this.fallBack();
       return false;
     }
-    worker.on("message", (result: CheckpointResult) => {
+    worker.on("message", (result: CheckpointResult | "ready") => {
+      if (result === "ready") {
+        if (!this.failed && this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_CAP}`);
+        return;
+      }
       this.inFlight = false;
       if (needsRestart(result)) this.restartDue = true;
       this.lastDone = performance.now();
