@@ -32,6 +32,8 @@ const QUERIES: HotQuery[] = [
   { name: "analytics fluency by day", collection: "ai_interactions", expected: [{ group: "sql" }], run: (store) => analytics(store, { metric: "fluency", group_by: "day" }) },
   { name: "analytics fluency by week in a time zone", collection: "ai_interactions", expected: [{ group: "sql" }], run: (store) => analytics(store, { metric: "fluency", group_by: "week", tz: "Asia/Kolkata" }) },
   { name: "analytics fluency by level", collection: "ai_interactions", expected: [{ group: "sql" }], run: (store) => analytics(store, { metric: "fluency", group_by: "level" }) },
+  { name: "analytics fluency overall (no grouping)", collection: "ai_interactions", expected: [{ group: "sql" }], run: (store) => analytics(store, { metric: "fluency" }) },
+  { name: "analytics grammar by day in a time zone", collection: "ai_interactions", expected: [{ group: "sql" }], run: (store) => analytics(store, { metric: "grammar", group_by: "day", tz: "Asia/Kolkata" }) },
   { name: "patterns detect", collection: "ai_interactions", expected: [{ group: "sql" }], run: (store) => detectPatterns(store, {}) },
   // One learner's window, narrowed by the index: mingo's pipeline over it is cheap.
   { name: "patterns of one learner", collection: "ai_interactions", expected: [{ group: "pipeline" }], run: (store) => userPatterns(store, { user_id: "user_001" }) },

@@ -46,12 +46,10 @@ function pipelineFor(input: ValidAnalytics): Doc[] {
   switch (input.metric) {
     case "fluency":
       return [match, { $group: { _id: key, interactions: { $sum: 1 }, avg: { $avg: "$analysis.fluency_score" }, sum: { $sum: "$analysis.fluency_score" }, min: { $min: "$analysis.fluency_score" }, max: { $max: "$analysis.fluency_score" } } }];
-    case "grammar":
-      return [
-        match,
-        { $project: { g: key, errors: { $size: { $ifNull: ["$analysis.grammar_errors", []] } } } },
-        { $group: { _id: "$g", interactions: { $sum: 1 }, errors: { $sum: "$errors" }, with_errors: { $sum: { $cond: [{ $gt: ["$errors", 0] }, 1, 0] } } } },
-      ];
+    case "grammar": {
+      const errors = { $size: { $ifNull: ["$analysis.grammar_errors", []] } };
+      return [match, { $group: { _id: key, interactions: { $sum: 1 }, errors: { $sum: errors }, with_errors: { $sum: { $cond: [{ $gt: [errors, 0] }, 1, 0] } } } }];
+    }
     case "vocabulary":
       return [match, { $group: { _id: { g: key, level: "$analysis.vocabulary_level" }, count: { $sum: 1 } } }];
     case "engagement":

@@ -32,6 +32,8 @@ const PIPELINES: Array<[string, Pipeline]> = [
   ["unwind given as {path}", [{ $unwind: { path: "$list" } }, { $group: { _id: "$list", n: { $sum: 1 } } }]],
   ["nested key without unwind", [{ $group: { _id: "$b.c", n: { $sum: 2 } } }]],
   ["one group", [{ $group: { _id: null, s: { $sum: "$a" }, n: { $sum: 1 } } }]],
+  ["one group named by a constant", [{ $group: { _id: "all", s: { $sum: "$a" }, n: { $sum: 1 } } }]],
+  ["constants beside a field in a named key", [{ $group: { _id: { all: "all", c: "$b.c", none: null, one: 1, yes: true }, n: { $sum: 1 } } }]],
   ["averages, least and greatest values", [{ $group: { _id: "$b.c", avg: { $avg: "$a" }, min: { $min: "$a" }, max: { $max: "$b.c" } } }]],
   ["unwound averages", [{ $unwind: "$list" }, { $group: { _id: { t: "$list.t" }, avg: { $avg: "$list.v" }, min: { $min: "$list.v" }, n: { $sum: 1 } } }]],
   ["local days in UTC", [{ $group: { _id: { $dateToString: { date: "$a", format: "%Y-%m-%d" } }, n: { $sum: 1 }, avg: { $avg: "$b.c" } } }]],
@@ -39,6 +41,10 @@ const PIPELINES: Array<[string, Pipeline]> = [
   ["local weeks (their Mondays) in UTC", [{ $group: { _id: mondayOfLocalDay("a"), n: { $sum: 1 }, avg: { $avg: "$b.c" } } }]],
   ["local weeks in zones east and west", [{ $group: { _id: { in: mondayOfLocalDay("a", "Asia/Kolkata"), la: mondayOfLocalDay("a", "America/Los_Angeles") }, n: { $sum: 1 } } }]],
   ["local weeks at an offset", [{ $group: { _id: mondayOfLocalDay("a", "+05:45"), n: { $sum: 1 } } }]],
+  [
+    "sums of array lengths and of non-empty arrays (anything else is $size's error)",
+    [{ $group: { _id: "$b.c", n: { $sum: { $size: { $ifNull: ["$list", []] } } }, some: { $sum: { $cond: [{ $gt: [{ $size: { $ifNull: ["$a", []] } }, 0] }, 1, 0] } } } }],
+  ],
   ["local days at a fixed offset and in Asia", [{ $group: { _id: { day: { $dateToString: { date: "$a", format: "%Y-%m-%d", timezone: "+05:45" } }, vn: { $dateToString: { date: "$b.c", format: "%Y-%m-%d", timezone: "Asia/Ho_Chi_Minh" } } }, n: { $sum: 1 } } }]],
 ];
 
@@ -75,6 +81,10 @@ describe("native $unwind/$group", () => {
       [{ $group: { _id: { $toLower: "$a" }, n: { $sum: 1 } } }],
       [{ $group: { _id: { $let: { vars: { day: "$a" }, in: "$$day" } }, n: { $sum: 1 } } }],
       [{ $group: { _id: "$$ROOT", n: { $sum: 1 } } }],
+      [{ $group: { _id: "$a", n: { $sum: { $size: "$list" } } } }],
+      [{ $group: { _id: "$a", n: { $sum: { $size: { $ifNull: ["$list", [0]] } } } } }],
+      [{ $group: { _id: "$a", n: { $sum: { $cond: [{ $gt: [{ $size: { $ifNull: ["$list", []] } }, 1] }, 1, 0] } } } }],
+      [{ $group: { _id: "$a", n: { $max: { $size: { $ifNull: ["$list", []] } } } } }],
       [{ $sort: { a: 1 } }, { $group: { _id: "$a", n: { $sum: 1 } } }],
     ] as Pipeline[]) {
       expect(planFastGroup(pipeline)).toBeUndefined();

@@ -40,6 +40,12 @@ const PIPELINES: Array<[string, Pipeline]> = [
   ["unwound elements: an element's field and a document's field as keys", [{ $unwind: "$o" }, { $group: { _id: { x: "$o.x", k: "$k" }, n: { $sum: 1 }, s: { $sum: "$n" } } }]],
   ["unwound elements after a filter, one key", [{ $match: { k: "a" } }, { $unwind: { path: "$o" } }, { $group: { _id: "$o.x", n: { $sum: 1 }, max: { $max: "$n" } } }]],
   ["one group after a filter", [{ $match: { k: "a" } }, { $group: { _id: null, n: { $sum: 1 }, max: { $max: "$n" } } }]],
+  ["one group named by a constant", [{ $group: { _id: "all", n: { $sum: 1 }, s: { $sum: "$n" } } }]],
+  ["constants beside a field in a named key", [{ $group: { _id: { all: "all", k: "$k", none: null, one: 1 }, n: { $sum: 1 } } }]],
+  [
+    "sums of array lengths and of non-empty arrays",
+    [{ $group: { _id: "$k", errors: { $sum: { $size: { $ifNull: ["$o", []] } } }, with: { $sum: { $cond: [{ $gt: [{ $size: { $ifNull: ["$n", []] } }, 0] }, 1, 0] } } } }],
+  ],
 ];
 
 function outcome(run: () => Doc[]): { groups: Doc[] } | { error: string } {
@@ -234,3 +240,62 @@ describe("unwound groups in SQL", () => {
 
 const READING_INDEXES: IndexSpec[] = [{ name: "score_1", keys: { score: 1 } }, { name: "at_1", keys: { at: 1 } }];
 const BY_DAY: Pipeline = [{ $group: { _id: { $dateToString: { date: "$at", format: "%Y-%m-%d", timezone: "Europe/Berlin" } }, n: { $sum: 1 }, sum: { $sum: "$score" }, avg: { $avg: "$score" } } }];
+
+describe("array lengths summed in SQL", () => {
+  const errors = { $size: { $ifNull: ["$errors", []] } };
+  const GRAMMAR: Pipeline = [{ $group: { _id: "$user", interactions: { $sum: 1 }, errors: { $sum: errors }, with_errors: { $sum: { $cond: [{ $gt: [errors, 0] }, 1, 0] } } } }];
+  const scalar = fc.oneof(fc.constantFrom("a", ""), fc.constantFrom(0, 2.5), fc.boolean(), fc.constant(null));
+  const measurable = fc.record({ user: fc.constantFrom("u1", "u2"), errors: fc.oneof(fc.array(fc.oneof(scalar, fc.record({ type: scalar }, { noNullPrototype: true })), { maxLength: 3 }), fc.constant(null)) }, { requiredKeys: ["user"], noNullPrototype: true });
+
+  async function run(docs: Doc[], pipeline = GRAMMAR): Promise<{ answer: unknown; expected: unknown; paths: string[] }> {
+    const store = await openStore(":memory:");
+    const paths: string[] = [];
+    const listen = (event: unknown) => paths.push(String((event as { group?: string }).group));
+    subscribe("lexi:embedded:read", listen);
+    try {
+      const mistakes = store.collection("mistakes");
+      await mistakes.createIndexes([{ name: "user_1", keys: { user: 1 } }, { name: "errors_1", keys: { errors: 1 } }]);
+      const stored = docs.map((d, i) => ({ _id: i, ...d }));
+      if (stored.length) await mistakes.insertMany(stored);
+      paths.length = 0;
+      let actual: unknown;
+      try {
+        actual = { groups: JSON.parse(JSON.stringify(await mistakes.aggregate(pipeline).toArray())) };
+      } catch (error) {
+        actual = { error: String(error) };
+      }
+      return { answer: actual, expected: outcome(() => Array.from({ [Symbol.iterator]: () => aggregateStream(pipeline, stored) })), paths };
+    } finally {
+      unsubscribe("lexi:embedded:read", listen);
+      await store.close();
+    }
+  }
+
+  it("gives mingo's groups from the arrays' column, when every value is an array, null or missing", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(measurable, { minLength: 1, maxLength: 8 }), async (docs) => {
+        const { answer, expected, paths } = await run(docs);
+        expect(answer).toEqual(expected);
+        expect(paths).toEqual(["sql"]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("answers a group named by a constant in SQL too", async () => {
+    const overall: Pipeline = [{ $group: { ...(GRAMMAR[0]!.$group as Doc), _id: "all" } }];
+    const { answer, expected, paths } = await run([{ user: "u1", errors: [{ type: "tense" }, { type: "article" }] }, { user: "u2", errors: [] }, { user: "u2" }], overall);
+    expect(answer).toEqual({ groups: [{ _id: "all", interactions: 3, errors: 2, with_errors: 1 }] });
+    expect(answer).toEqual(expected);
+    expect(paths).toEqual(["sql"]);
+  });
+
+  it("leaves a value that is no array to the document path, which raises $size's error as MongoDB does", async () => {
+    for (const odd of ["three", { type: "tense" }, 3]) {
+      const { answer, expected, paths } = await run([{ user: "u1", errors: [{ type: "tense" }] }, { user: "u2", errors: odd }]);
+      expect(answer).toEqual(expected);
+      expect(answer).toHaveProperty("error");
+      expect(paths).toEqual(["decoded rows"]);
+    }
+  });
+});

@@ -1,13 +1,14 @@
 /**
  * A native `[$unwind?, $group]` for the common shape: group by field paths, local dates of a
  * field (`$dateToString` by day or month, or the Monday of the local day as local-week.ts writes
- * it), or null, and accumulate with `$sum`, `$avg`, `$min` and `$max` of fields. It is the hot
- * loop of pattern detection and analytics, where mingo copies every unwound document and
- * evaluates each key through its general expression machinery (measured: 1.5 s of 3.7 s for
- * 200,000 interactions). Here keys are read straight off the document. A document whose paths
- * cross an array (where MongoDB's array traversal applies) or whose unwound value is not an array
- * goes through mingo on its own, and its groups are merged in, so results are those of the
- * general path.
+ * it), constants or null, and accumulate with `$sum`, `$avg`, `$min` and `$max` of fields (a sum
+ * also of an array field's length, or of whether it holds anything). It is the hot loop of
+ * pattern detection and analytics, where mingo copies every unwound document and evaluates each
+ * key through its general expression machinery (measured: 1.5 s of 3.7 s for 200,000
+ * interactions). Here keys are read straight off the document. A document whose paths cross an
+ * array (where MongoDB's array traversal applies) or whose unwound value is not an array goes
+ * through mingo on its own, and its groups are merged in, so results are those of the general
+ * path.
  */
 import { ObjectId } from "bson";
 import type { Doc, Pipeline } from "../store.js";
@@ -25,7 +26,15 @@ export interface FieldRef {
   segments: string[];
   /** The key is the field's local date (`$dateToString`), not the field itself. */
   date?: LocalDate;
+  /** A sum adds the field's array length (`size`) or 1 when it is not empty (`nonEmpty`). */
+  measure?: Measure;
 }
+
+/**
+ * What a sum may add of an array field, as `{ $size: { $ifNull: ["$f", []] } }` and
+ * `{ $cond: [{ $gt: [<that size>, 0] }, 1, 0] }` write it: a missing or null field counts as empty.
+ */
+export type Measure = "size" | "nonEmpty";
 
 /**
  * Per accumulator: a constant's running total, a compensated sum (compensated-sum.ts), an
@@ -34,10 +43,17 @@ export interface FieldRef {
 export type State = number | CompensatedSum | AverageState | unknown;
 export type AverageState = { sum: CompensatedSum; count: number };
 
+/** A literal in a group key (`_id: "all"`, `{ day: …, all: true }`): the same for every document. */
+export interface Constant {
+  constant: string | number | boolean | null;
+}
+
+export type KeyPart = FieldRef | Constant;
+
 export interface GroupPlan {
   unwind?: string[];
-  /** null: one group; a field; or an object of named fields. */
-  key: null | FieldRef | Array<[string, FieldRef]>;
+  /** null: one group; a field or a constant; or an object of named parts. */
+  key: null | KeyPart | Array<[string, KeyPart]>;
   accumulators: Array<[string, Accumulator]>;
   /** The stages as written, for documents that take mingo's path. */
   stages: Pipeline;
@@ -55,6 +71,26 @@ const NEEDS_GENERAL_PATH = Symbol("general path");
 
 function fieldPath(expression: unknown): string | undefined {
   return typeof expression === "string" && expression.startsWith("$") && !expression.startsWith("$$") && expression.length > 1 ? expression.slice(1) : undefined;
+}
+
+/** The path of `{ $size: { $ifNull: ["$path", []] } }`. */
+function sizedPath(expression: unknown): string | undefined {
+  if (!isPlainObject(expression) || Object.keys(expression).length !== 1 || !isPlainObject(expression.$size)) return undefined;
+  const size = expression.$size;
+  if (Object.keys(size).length !== 1 || !Array.isArray(size.$ifNull) || size.$ifNull.length !== 2) return undefined;
+  const [field, fallback] = size.$ifNull as unknown[];
+  return Array.isArray(fallback) && fallback.length === 0 ? fieldPath(field) : undefined;
+}
+
+/** The path and measure of a summed expression, when it is one of the two measures of an array field. */
+function measuredPath(expression: unknown): { path: string; measure: Measure } | undefined {
+  const sized = sizedPath(expression);
+  if (sized) return { path: sized, measure: "size" };
+  if (!isPlainObject(expression) || Object.keys(expression).length !== 1 || !Array.isArray(expression.$cond) || expression.$cond.length !== 3) return undefined;
+  const [test, then, otherwise] = expression.$cond as unknown[];
+  if (then !== 1 || otherwise !== 0 || !isPlainObject(test) || Object.keys(test).length !== 1 || !Array.isArray(test.$gt) || test.$gt.length !== 2 || test.$gt[1] !== 0) return undefined;
+  const path = sizedPath(test.$gt[0]);
+  return path ? { path, measure: "nonEmpty" } : undefined;
 }
 
 function unwindPath(stage: Doc): string | undefined {
@@ -87,7 +123,8 @@ export function planFastGroup(stages: Pipeline): { plan: GroupPlan; rest: Pipeli
     const fromElement = unwind !== undefined && unwind.every((segment, i) => segments[i] === segment);
     return { fromElement, segments: fromElement ? segments.slice(unwind!.length) : segments };
   };
-  const ref = (expression: unknown): FieldRef | undefined => {
+  const ref = (expression: unknown): KeyPart | undefined => {
+    if (isLiteral(expression)) return { constant: expression };
     const week = parseMondayOfLocalDay(expression);
     if (week) {
       const local = localWeek(week.timezone);
@@ -103,12 +140,12 @@ export function planFastGroup(stages: Pipeline): { plan: GroupPlan; rest: Pipeli
   };
   let key: GroupPlan["key"];
   if (idExpression === null) key = null;
-  else if (typeof idExpression === "string" || (isPlainObject(idExpression) && ("$dateToString" in idExpression || "$let" in idExpression))) {
+  else if (isLiteral(idExpression) || typeof idExpression === "string" || (isPlainObject(idExpression) && ("$dateToString" in idExpression || "$let" in idExpression))) {
     const single = ref(idExpression);
     if (!single) return undefined;
     key = single;
   } else if (isPlainObject(idExpression) && Object.keys(idExpression).length > 0 && !Object.keys(idExpression).some((name) => name.startsWith("$"))) {
-    const named: Array<[string, FieldRef]> = [];
+    const named: Array<[string, KeyPart]> = [];
     for (const [name, expression] of Object.entries(idExpression)) {
       const part = ref(expression);
       if (!part) return undefined;
@@ -122,8 +159,13 @@ export function planFastGroup(stages: Pipeline): { plan: GroupPlan; rest: Pipeli
     const [operator, operand] = Object.entries(spec)[0]!;
     const kind = ACCUMULATORS[operator];
     if (!kind) return undefined;
+    const measured = kind === "sum" ? measuredPath(operand) : undefined;
     if (kind === "sum" && typeof operand === "number") accumulators.push([name, { kind: "constant", value: operand }]);
-    else {
+    else if (measured) {
+      const target = field(`$${measured.path}`);
+      if (!target) return undefined;
+      accumulators.push([name, { kind, field: { ...target, measure: measured.measure } }]);
+    } else {
       const target = field(operand);
       if (!target) return undefined;
       accumulators.push([name, { kind, field: target }]);
@@ -133,6 +175,15 @@ export function planFastGroup(stages: Pipeline): { plan: GroupPlan; rest: Pipeli
 }
 
 const ACCUMULATORS: Record<string, "sum" | "avg" | "min" | "max" | undefined> = { $sum: "sum", $avg: "avg", $min: "min", $max: "max" };
+
+/** A value an expression stands for as it is: a string that names no field, a number, a boolean or null. */
+function isLiteral(expression: unknown): expression is Constant["constant"] {
+  return expression === null || typeof expression === "number" || typeof expression === "boolean" || (typeof expression === "string" && !expression.startsWith("$"));
+}
+
+export function isConstant(part: KeyPart): part is Constant {
+  return "constant" in part;
+}
 
 /** A plain path walk; arrays on the way need MongoDB's traversal, which the general path has. */
 function walk(start: unknown, segments: string[]): unknown {
@@ -267,6 +318,7 @@ export function* runFastGroup(plan: GroupPlan, docs: Iterable<Doc>): Generator<D
   const groups = new Map<string, Row>();
   const read = (field: FieldRef, doc: Doc, element: unknown): unknown => {
     const value = walk(field.fromElement ? element : doc, field.segments);
+    if (field.measure) return measureOf(field.measure, value);
     if (!field.date) return value;
     if (!(value instanceof Date)) throw NEEDS_GENERAL_PATH;
     return field.date.text(value) ?? fail();
@@ -276,6 +328,7 @@ export function* runFastGroup(plan: GroupPlan, docs: Iterable<Doc>): Generator<D
     if (!group) groups.set(row.text, row);
     else plan.accumulators.forEach(([, accumulator], i) => (group.states[i] = merge(accumulator, group.states[i], row.states[i])));
   };
+  const readKey = (part: KeyPart, doc: Doc, element: unknown): unknown => (isConstant(part) ? part.constant : read(part, doc, element));
   const statesOf = (doc: Doc, element: unknown): State[] =>
     plan.accumulators.map(([, accumulator]) => initial(accumulator, accumulator.kind === "constant" ? undefined : read(accumulator.field, doc, element)));
   const evaluate = (doc: Doc, element: unknown): Row => {
@@ -283,14 +336,14 @@ export function* runFastGroup(plan: GroupPlan, docs: Iterable<Doc>): Generator<D
     if (key === null) return { id: null, text: "n", states: statesOf(doc, element) };
     if (!Array.isArray(key)) {
       // A missing single key groups with null (inside a named key it stays missing).
-      const id = read(key, doc, element) ?? null;
+      const id = readKey(key, doc, element) ?? null;
       return { id, text: keyText(id), states: statesOf(doc, element) };
     }
     // A named key's text joins its values' texts: the names are the plan's, the same for all.
     const id: Doc = {};
     let text = "";
-    for (const [name, field] of key) {
-      const value = read(field, doc, element);
+    for (const [name, part] of key) {
+      const value = readKey(part, doc, element);
       id[name] = value;
       text += `${keyText(value)}|`;
     }
@@ -330,6 +383,13 @@ export function* runFastGroup(plan: GroupPlan, docs: Iterable<Doc>): Generator<D
     plan.accumulators.forEach(([name, accumulator], i) => (out[name] = result(accumulator, states[i])));
     yield out;
   }
+}
+
+/** An array's measure; anything but an array, null or a missing field is an error for `$size`, which the general path raises. */
+function measureOf(measure: Measure, value: unknown): number {
+  if (value !== undefined && value !== null && !Array.isArray(value)) throw NEEDS_GENERAL_PATH;
+  const size = value ? (value as unknown[]).length : 0;
+  return measure === "size" ? size : size > 0 ? 1 : 0;
 }
 
 function fail(): never {

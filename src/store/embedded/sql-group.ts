@@ -1,7 +1,8 @@
 /**
  * The native `$group` of fast-group.ts, answered over hot columns when every key and accumulated
  * path has one: counts, sums and averages (compensated as the document path adds them, see
- * compensated-sum.ts) and least and greatest values. No document is read or decoded.
+ * compensated-sum.ts), least and greatest values, and sums of array lengths. No document is read
+ * or decoded.
  *
  * SQLite scans the rows and hands each one's plain columns to a hash aggregate (hash-group.ts),
  * which groups them by each key's value (a date key by its UTC day or month, or elsewhere by its
@@ -18,7 +19,7 @@
 import type { Doc } from "../store.js";
 import { CELL, type CellValue, type HotColumn, type Layout, valueOfCell } from "./columns.js";
 import type { CompensatedSum } from "./compensated-sum.js";
-import { type AverageState, type FieldRef, type GroupPlan, type State, mergeGroups } from "./fast-group.js";
+import { type AverageState, type FieldRef, type GroupPlan, type KeyPart, type State, isConstant, mergeGroups } from "./fast-group.js";
 import type { FoldSpec, KeyValue, PartialGroup } from "./hash-group.js";
 
 export interface SqlGroup {
@@ -26,7 +27,7 @@ export interface SqlGroup {
   args: string;
   /** After an `$unwind`, the join of each row with its array's elements (`e`). */
   join: string;
-  /** After an `$unwind`, the rows whose unwound value SQL cannot take apart: any of them sends the group to the document path. */
+  /** The rows SQL cannot answer as MongoDB does (an unwound value it cannot take apart, a measured field that is no array): any of them sends the group to the document path. */
   needsDocuments?: string;
   /** How the hash aggregate folds the rows. */
   spec: FoldSpec;
@@ -62,7 +63,7 @@ export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined 
   const unwound = plan.unwind ? layout.byPath.get(plan.unwind.join(".")) : undefined;
   if (plan.unwind && !unwound) return undefined;
   const columnOf = (field: FieldRef) => (field.fromElement ? undefined : layout.byPath.get(field.segments.join(".")));
-  const keys: Array<[string | undefined, FieldRef]> = plan.key === null ? [] : Array.isArray(plan.key) ? plan.key : [[undefined, plan.key]];
+  const keys: Array<[string | undefined, KeyPart]> = plan.key === null ? [] : Array.isArray(plan.key) ? plan.key : [[undefined, plan.key]];
   // The row's type letters group first: every letter a reader checks is then the same across a group.
   const keyArguments: KeyArgument[] = [{ sql: "ctypes", value: AS_PASSED }];
   const keyArgument = (sql: string, value: KeyValue = AS_PASSED): number => keyArguments.push({ sql, value }) - 1;
@@ -70,6 +71,10 @@ export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined 
 
   const keyReaders: Array<(group: PartialGroup) => unknown> = [];
   for (const [, field] of keys) {
+    if (isConstant(field)) {
+      keyReaders.push(() => field.constant);
+      continue;
+    }
     if (field.fromElement) {
       // A field of the unwound element, a plain name (a longer path could cross arrays inside it).
       const name = field.segments.length === 1 && !field.date ? field.segments[0]! : undefined;
@@ -102,12 +107,14 @@ export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined 
     });
   }
 
-  // Each accumulated column is passed once, however many accumulators read it.
-  const valueColumns: HotColumn[] = [];
-  const valueArgument = (column: HotColumn): number => {
-    const known = valueColumns.indexOf(column);
-    return known >= 0 ? known : valueColumns.push(column) - 1;
+  // Each accumulated value is passed once, however many accumulators read it.
+  const values: string[] = [];
+  const valueArgument = (sql: string): number => {
+    const known = values.indexOf(sql);
+    return known >= 0 ? known : values.push(sql) - 1;
   };
+  /** Rows SQL cannot answer as MongoDB does: any of them sends the group to the document path. */
+  const oddRows: string[] = [];
   const stateReaders: Array<(group: PartialGroup) => State | typeof NEEDS_DOCUMENTS> = [];
   for (const [, accumulator] of plan.accumulators) {
     if (accumulator.kind === "constant") {
@@ -116,7 +123,18 @@ export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined 
     }
     const column = columnOf(accumulator.field);
     if (!column) return undefined;
-    const at = valueArgument(column);
+    const measure = accumulator.field.measure;
+    if (measure) {
+      // An array's JSON text is measured in SQL; a missing or null field holds NULL, which adds
+      // nothing, as an empty array would. Anything else is an error of `$size` the document path raises.
+      const length = `json_array_length(${quoted(column)})`;
+      const at = valueArgument(measure === "size" ? length : `(${length} > 0)`);
+      const letter = `substr(ctypes, ${column.position}, 1)`;
+      oddRows.push(`${letter} NOT IN ('${CELL.json}', '${CELL.missing}', '${CELL.null}') OR (${letter} = '${CELL.json}' AND substr(${quoted(column)}, 1, 1) <> '[')`);
+      stateReaders.push((group) => [...group.sums[at]!]);
+      continue;
+    }
+    const at = valueArgument(quoted(column));
     if (accumulator.kind === "sum" || accumulator.kind === "avg") {
       // Values other than numbers add nothing, except across an array, which the document path reads.
       const isAverage = accumulator.kind === "avg";
@@ -139,15 +157,18 @@ export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined 
   }
 
   const named = Array.isArray(plan.key) ? plan.key.map(([name]) => name) : undefined;
-  const unwoundLetter = unwound && `substr(ctypes, ${unwound.position}, 1)`;
+  if (unwound) {
+    // Anything but an array, a missing field or null (a scalar or a subdocument counts as one element).
+    const letter = `substr(ctypes, ${unwound.position}, 1)`;
+    oddRows.push(`${letter} NOT IN ('${CELL.json}', '${CELL.missing}', '${CELL.null}') OR (${letter} = '${CELL.json}' AND substr(${quoted(unwound)}, 1, 1) <> '[')`);
+  }
   return {
-    // The row's type letters and keys, the accumulated columns, then where it appears.
-    args: [...keyArguments.map((argument) => argument.sql), ...valueColumns.map(quoted), unwound ? `rid * ${MAX_ELEMENTS} + e.key` : "rid"].join(", "),
+    // The row's type letters and keys, the accumulated values, then where it appears.
+    args: [...keyArguments.map((argument) => argument.sql), ...values, unwound ? `rid * ${MAX_ELEMENTS} + e.key` : "rid"].join(", "),
     // Missing and null values hold NULL, which json_each reads as no element, as $unwind drops them.
     join: unwound ? `, json_each(${quoted(unwound)}) AS e` : "",
-    // Anything but an array, a missing field or null (a scalar or a subdocument counts as one element).
-    ...(unwound ? { needsDocuments: `${unwoundLetter} NOT IN ('${CELL.json}', '${CELL.missing}', '${CELL.null}') OR (${unwoundLetter} = '${CELL.json}' AND substr(${quoted(unwound)}, 1, 1) <> '[')` } : {}),
-    spec: { keys: keyArguments.map((argument) => argument.value), values: valueColumns.length },
+    ...(oddRows.length ? { needsDocuments: oddRows.map((condition) => `(${condition})`).join(" OR ") } : {}),
+    spec: { keys: keyArguments.map((argument) => argument.value), values: values.length },
     finish(partials) {
       const partial: Array<{ id: unknown; states: State[] }> = [];
       for (const group of [...partials].sort((a, b) => a.first - b.first)) {
