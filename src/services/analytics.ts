@@ -56,8 +56,7 @@ function pipelineFor(input: ValidAnalytics): Doc[] {
       // Distinct learners and sessions are counted by grouping twice, so no group holds a list.
       return [
         match,
-        { $project: { g: key, user_id: 1, session_id: 1, has_feedback: { $cond: [{ $ifNull: ["$user_feedback", false] }, 1, 0] } } },
-        { $group: { _id: { g: "$g", user: "$user_id", session: "$session_id" }, interactions: { $sum: 1 }, with_feedback: { $sum: "$has_feedback" } } },
+        { $group: { _id: { g: key, user: "$user_id", session: "$session_id" }, interactions: { $sum: 1 }, with_feedback: { $sum: { $cond: [{ $ifNull: ["$user_feedback", false] }, 1, 0] } } } },
         { $group: { _id: { g: "$_id.g", user: "$_id.user" }, interactions: { $sum: "$interactions" }, with_feedback: { $sum: "$with_feedback" }, sessions: { $sum: 1 } } },
         { $group: { _id: "$_id.g", interactions: { $sum: "$interactions" }, with_feedback: { $sum: "$with_feedback" }, sessions: { $sum: "$sessions" }, learners: { $sum: 1 } } },
       ];

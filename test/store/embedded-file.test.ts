@@ -4,15 +4,18 @@
  * store this user may not write still answers reading commands.
  */
 import { spawn } from "node:child_process";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { analytics } from "../../src/services/analytics.js";
 import { listInteractions } from "../../src/services/interactions.js";
 import { COLLECTIONS } from "../../src/store/collections.js";
 import { SCHEMA_VERSION } from "../../src/store/embedded/catalog.js";
 import { decodeDoc } from "../../src/store/embedded/codec.js";
+import { tableName } from "../../src/store/embedded/sql-names.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Doc } from "../../src/store/store.js";
 import { LEXI_BIN, requireBuild, ROOT, type RunResult, tempDir } from "../helpers/cli.js";
@@ -142,6 +145,54 @@ describe("embedded store file", () => {
     } finally {
       await again.close();
     }
+  });
+
+  it("adds a hot column declared since the file was written, fills it from the documents, and answers from it", async () => {
+    const path = join(dir, "before-column.db");
+    const written = await openStore(path, { retentionDays: 0 });
+    const interactions = written.collection(COLLECTIONS.interactions);
+    const now = new Date();
+    await interactions.insertMany([
+      { _id: "with", user_id: "u1", session_id: "s1", timestamp: now, indexed_at: now, in_training_queue: false, user_feedback: { rating: 4, reported_issues: [] } },
+      { _id: "without", user_id: "u1", session_id: "s1", timestamp: now, indexed_at: now, in_training_queue: false },
+      { _id: "other", user_id: "u2", session_id: "s2", timestamp: now, indexed_at: now, in_training_queue: false, user_feedback: null },
+    ]);
+    const documents = await interactions.find({}, { sort: { _id: 1 } }).toArray();
+    await written.close();
+    // The file as a lexi without the user_feedback column wrote it: the column, its letter in
+    // each row's type letters and its catalog entry are gone, and later columns move up one place.
+    const old = new Database(path);
+    const column = old.prepare("SELECT name, position FROM lexi_columns WHERE collection = ? AND path = 'user_feedback'").get(COLLECTIONS.interactions) as { name: string; position: number };
+    old.exec(`ALTER TABLE "${tableName(COLLECTIONS.interactions)}" DROP COLUMN "${column.name}"`);
+    old.prepare(`UPDATE "${tableName(COLLECTIONS.interactions)}" SET ctypes = substr(ctypes, 1, ?) || substr(ctypes, ?)`).run(column.position - 1, column.position + 1);
+    old.prepare("DELETE FROM lexi_columns WHERE collection = ? AND path = 'user_feedback'").run(COLLECTIONS.interactions);
+    old.prepare("UPDATE lexi_columns SET position = position - 1 WHERE collection = ? AND position > ?").run(COLLECTIONS.interactions, column.position);
+    old.close();
+
+    const paths: string[] = [];
+    const listen = (event: unknown) => {
+      if ((event as { operation: string }).operation === "aggregate") paths.push(String((event as { group?: string }).group));
+    };
+    const reopened = await openStore(path, { retentionDays: 0 });
+    subscribe("lexi:embedded:read", listen);
+    try {
+      expect(await reopened.collection(COLLECTIONS.interactions).find({}, { sort: { _id: 1 } }).toArray()).toEqual(documents);
+      const engagement = await analytics(reopened, { metric: "engagement" });
+      expect(engagement.data).toEqual([{ group: "all", interactions: 3, learners: 2, sessions: 2, feedback_rate: 1 / 3 }]);
+      expect(paths[0]).toBe("sql");
+    } finally {
+      unsubscribe("lexi:embedded:read", listen);
+      await reopened.close();
+    }
+    const db = new Database(path, { readonly: true });
+    const added = db.prepare("SELECT name FROM lexi_columns WHERE collection = ? AND path = 'user_feedback'").get(COLLECTIONS.interactions) as { name: string };
+    const cells = db.prepare(`SELECT id, "${added.name}" AS feedback FROM "${tableName(COLLECTIONS.interactions)}" ORDER BY id`).all();
+    expect(cells).toEqual([
+      { id: '"other"', feedback: null },
+      { id: '"with"', feedback: '{"rating":4,"reported_issues":[]}' },
+      { id: '"without"', feedback: null },
+    ]);
+    db.close();
   });
 
   it("writes nothing when an unchanged store is opened again", async () => {

@@ -45,6 +45,7 @@ const PIPELINES: Array<[string, Pipeline]> = [
     "sums of array lengths and of non-empty arrays (anything else is $size's error)",
     [{ $group: { _id: "$b.c", n: { $sum: { $size: { $ifNull: ["$list", []] } } }, some: { $sum: { $cond: [{ $gt: [{ $size: { $ifNull: ["$a", []] } }, 0] }, 1, 0] } } } }],
   ],
+  ["sums of a subdocument's presence (other values judged by the general path)", [{ $group: { _id: "$a", with: { $sum: { $cond: [{ $ifNull: ["$b", false] }, 1, 0] } }, n: { $sum: 1 } } }]],
   ["local days at a fixed offset and in Asia", [{ $group: { _id: { day: { $dateToString: { date: "$a", format: "%Y-%m-%d", timezone: "+05:45" } }, vn: { $dateToString: { date: "$b.c", format: "%Y-%m-%d", timezone: "Asia/Ho_Chi_Minh" } } }, n: { $sum: 1 } } }]],
 ];
 

@@ -41,6 +41,11 @@ const PIPELINES: Array<[string, Pipeline]> = [
   ["unwound elements after a filter, one key", [{ $match: { k: "a" } }, { $unwind: { path: "$o" } }, { $group: { _id: "$o.x", n: { $sum: 1 }, max: { $max: "$n" } } }]],
   ["one group after a filter", [{ $match: { k: "a" } }, { $group: { _id: null, n: { $sum: 1 }, max: { $max: "$n" } } }]],
   ["one group named by a constant", [{ $group: { _id: "all", n: { $sum: 1 }, s: { $sum: "$n" } } }]],
+  ["sums of a subdocument's presence", [{ $group: { _id: "$k", with: { $sum: { $cond: [{ $ifNull: ["$o", false] }, 1, 0] } }, without: { $sum: { $cond: [{ $ifNull: ["$n", false] }, 1, 0] } } } }]],
+  [
+    "a group of groups (distinct values counted by grouping twice)",
+    [{ $group: { _id: { k: "$k", n: "$n" }, c: { $sum: 1 } } }, { $group: { _id: "$_id.k", distinct: { $sum: 1 }, c: { $sum: "$c" } } }, { $sort: { c: -1 } }],
+  ],
   ["constants beside a field in a named key", [{ $group: { _id: { all: "all", k: "$k", none: null, one: 1 }, n: { $sum: 1 } } }]],
   [
     "sums of array lengths and of non-empty arrays",
@@ -254,7 +259,7 @@ describe("array lengths summed in SQL", () => {
     subscribe("lexi:embedded:read", listen);
     try {
       const mistakes = store.collection("mistakes");
-      await mistakes.createIndexes([{ name: "user_1", keys: { user: 1 } }, { name: "errors_1", keys: { errors: 1 } }]);
+      await mistakes.createIndexes([{ name: "user_1", keys: { user: 1 } }, { name: "errors_1", keys: { errors: 1 } }, { name: "feedback_1", keys: { feedback: 1 } }]);
       const stored = docs.map((d, i) => ({ _id: i, ...d }));
       if (stored.length) await mistakes.insertMany(stored);
       paths.length = 0;
@@ -288,6 +293,19 @@ describe("array lengths summed in SQL", () => {
     expect(answer).toEqual({ groups: [{ _id: "all", interactions: 3, errors: 2, with_errors: 1 }] });
     expect(answer).toEqual(expected);
     expect(paths).toEqual(["sql"]);
+  });
+
+  it("counts subdocuments present, from their column, where the rest are missing, null or false", async () => {
+    const presence: Pipeline = [{ $group: { _id: "$user", interactions: { $sum: 1 }, with_feedback: { $sum: { $cond: [{ $ifNull: ["$feedback", false] }, 1, 0] } } } }];
+    const docs = [{ user: "u1", feedback: { rating: 5 } }, { user: "u1" }, { user: "u2", feedback: null }, { user: "u2", feedback: { rating: 1 } }, { user: "u2", feedback: false }];
+    const { answer, expected, paths } = await run(docs, presence);
+    expect(answer).toEqual({ groups: [{ _id: "u1", interactions: 2, with_feedback: 1 }, { _id: "u2", interactions: 3, with_feedback: 1 }] });
+    expect(answer).toEqual(expected);
+    expect(paths).toEqual(["sql"]);
+    // Another value is judged true or false by the document path.
+    const judged = await run([...docs, { user: "u1", feedback: "" }, { user: "u1", feedback: [] }], presence);
+    expect(judged.answer).toEqual(judged.expected);
+    expect(judged.paths).toEqual(["decoded rows"]);
   });
 
   it("leaves a value that is no array to the document path, which raises $size's error as MongoDB does", async () => {

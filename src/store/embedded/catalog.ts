@@ -7,9 +7,9 @@
 import type Database from "better-sqlite3";
 import { StoreUnavailableError } from "../../errors.js";
 import type { IndexSpec } from "../store.js";
-import { decodeDoc } from "./codec.js";
 import { CELL, type Layout, cellsOf, columnName, makeLayout, rankSql } from "./columns.js";
 import { hotPathsOf } from "./hot-paths.js";
+import { type Row, readerFor } from "./row-reader.js";
 import { sqlIndexName, tableName } from "./sql-names.js";
 
 /**
@@ -59,6 +59,31 @@ export class Catalog {
       this.write(() => this.migrate());
     }
     this.load();
+    if (!this.readOnly && [...this.tables].some((collection) => this.lacksHotPaths(collection))) this.write(() => this.addHotColumns());
+  }
+
+  private lacksHotPaths(collection: string): boolean {
+    const layout = this.layout(collection);
+    return hotPathsOf(collection).some((path) => !layout.byPath.has(path));
+  }
+
+  /**
+   * Hot paths declared since the file was written become columns, filled from the documents, once.
+   * Columns are found by name (`lexi_columns`), so an older lexi still reads and writes the file.
+   */
+  private addHotColumns(): void {
+    // Another process may have added them while this one waited for the write lock.
+    this.load();
+    for (const collection of this.tables) {
+      if (!this.lacksHotPaths(collection)) continue;
+      // Filling a column rewrites every row's type letters, which every index leads with: the
+      // indexes are built again afterwards rather than updated row by row (200,000 interactions:
+      // 6.5 s to fill with the indexes in place).
+      const specs = this.specsOf(collection);
+      for (const spec of specs) this.db.exec(`DROP INDEX IF EXISTS "${sqlIndexName(collection, spec.name)}"`);
+      this.addColumns(collection, hotPathsOf(collection));
+      for (const spec of specs) this.buildIndex(collection, spec);
+    }
   }
 
   private userVersion(): number {
@@ -253,12 +278,14 @@ export class Catalog {
     });
     this.layouts.set(collection, makeLayout([...known.columns, ...added]));
     const only = makeLayout(added);
-    const read = this.db.prepare<[number, number], { rid: number; doc: string }>(`SELECT rid, doc FROM "${table}" WHERE rid > ? ORDER BY rid LIMIT ?`);
+    // A few paths are cut out of each document by SQLite; many are read from whole documents.
+    const reader = readerFor(fresh, EMPTY_LAYOUT);
+    const read = this.db.prepare<[number, number], Row>(`SELECT rid, id, ${reader.columns} FROM "${table}" WHERE rid > ? ORDER BY rid LIMIT ?`);
     const fill = this.db.prepare(`UPDATE "${table}" SET ctypes = ctypes || ?, ${added.map((column) => `"${column.name}" = ?`).join(", ")} WHERE rid = ?`);
     for (let after = 0; ; ) {
       const rows = read.all(after, BACKFILL_ROWS);
       for (const row of rows) {
-        const { types, values } = cellsOf(decodeDoc(row.doc), only);
+        const { types, values } = cellsOf(reader.read(row), only);
         fill.run(types, ...values, row.rid);
       }
       if (rows.length < BACKFILL_ROWS) break;

@@ -516,12 +516,9 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       const plan = this.plan(filter);
       const inSql = fast ? this.groupInSql(fast.plan, plan) : undefined;
       this.announce("aggregate", plan, undefined, inSql ? "sql" : fast ? "decoded rows" : stages.some((stage) => "$group" in stage) ? "pipeline" : undefined, inSql?.threads);
-      if (inSql) return (fast!.rest.length ? aggregateStream(fast!.rest, inSql.groups) : inSql.groups[Symbol.iterator]()) as Iterator<R>;
+      if (inSql) return afterGroup(fast!.rest, inSql.groups) as Iterator<R>;
       const source = mapIterator(this.scan(filter, plan, reader), (match) => match.doc);
-      if (fast) {
-        const groups = runFastGroup(fast.plan, source);
-        return (fast.rest.length ? aggregateStream(fast.rest, groups) : groups) as Iterator<R>;
-      }
+      if (fast) return afterGroup(fast.rest, runFastGroup(fast.plan, source)) as Iterator<R>;
       return (stages.length ? aggregateStream(stages, source) : source) as Iterator<R>;
     }, options.signal);
   }
@@ -556,6 +553,17 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
 }
 
 const DONE = Symbol("done");
+
+/** The stages after a group, over its groups: a `$group` of the native shape among them runs natively too. */
+function afterGroup(rest: Pipeline, groups: Iterable<Doc>): Iterator<Doc> {
+  let stages = rest;
+  let docs = groups;
+  for (let next = planFastGroup(stages); next; next = planFastGroup(stages)) {
+    docs = runFastGroup(next.plan, docs);
+    stages = next.rest;
+  }
+  return stages.length ? aggregateStream(stages, docs) : docs[Symbol.iterator]();
+}
 
 function* mapIterator<A, B>(source: Iterable<A>, map: (item: A) => B): Generator<B> {
   for (const item of source) yield map(item);

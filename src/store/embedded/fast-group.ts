@@ -2,13 +2,13 @@
  * A native `[$unwind?, $group]` for the common shape: group by field paths, local dates of a
  * field (`$dateToString` by day or month, or the Monday of the local day as local-week.ts writes
  * it), constants or null, and accumulate with `$sum`, `$avg`, `$min` and `$max` of fields (a sum
- * also of an array field's length, or of whether it holds anything). It is the hot loop of
- * pattern detection and analytics, where mingo copies every unwound document and evaluates each
- * key through its general expression machinery (measured: 1.5 s of 3.7 s for 200,000
- * interactions). Here keys are read straight off the document. A document whose paths cross an
- * array (where MongoDB's array traversal applies) or whose unwound value is not an array goes
- * through mingo on its own, and its groups are merged in, so results are those of the general
- * path.
+ * also of an array field's length, of whether it holds anything, or of a subdocument's presence).
+ * It is the hot loop of pattern detection and analytics, where mingo copies every unwound document
+ * and evaluates each key through its general expression machinery (measured: 1.5 s of 3.7 s for
+ * 200,000 interactions). Here keys are read straight off the document. A document whose paths
+ * cross an array (where MongoDB's array traversal applies) or whose unwound value is not an array
+ * goes through mingo on its own, and its groups are merged in, so results are those of the
+ * general path.
  */
 import { ObjectId } from "bson";
 import type { Doc, Pipeline } from "../store.js";
@@ -26,15 +26,16 @@ export interface FieldRef {
   segments: string[];
   /** The key is the field's local date (`$dateToString`), not the field itself. */
   date?: LocalDate;
-  /** A sum adds the field's array length (`size`) or 1 when it is not empty (`nonEmpty`). */
+  /** A sum adds the field's array length (`size`), 1 when it is not empty (`nonEmpty`), or 1 when it holds a subdocument (`presence`). */
   measure?: Measure;
 }
 
 /**
- * What a sum may add of an array field, as `{ $size: { $ifNull: ["$f", []] } }` and
- * `{ $cond: [{ $gt: [<that size>, 0] }, 1, 0] }` write it: a missing or null field counts as empty.
+ * What a sum may add of a field, as `{ $size: { $ifNull: ["$f", []] } }`,
+ * `{ $cond: [{ $gt: [<that size>, 0] }, 1, 0] }` and `{ $cond: [{ $ifNull: ["$f", false] }, 1, 0] }`
+ * write it: a missing or null field counts as an empty array, or as absent.
  */
-export type Measure = "size" | "nonEmpty";
+export type Measure = "size" | "nonEmpty" | "presence";
 
 /**
  * Per accumulator: a constant's running total, a compensated sum (compensated-sum.ts), an
@@ -88,7 +89,12 @@ function measuredPath(expression: unknown): { path: string; measure: Measure } |
   if (sized) return { path: sized, measure: "size" };
   if (!isPlainObject(expression) || Object.keys(expression).length !== 1 || !Array.isArray(expression.$cond) || expression.$cond.length !== 3) return undefined;
   const [test, then, otherwise] = expression.$cond as unknown[];
-  if (then !== 1 || otherwise !== 0 || !isPlainObject(test) || Object.keys(test).length !== 1 || !Array.isArray(test.$gt) || test.$gt.length !== 2 || test.$gt[1] !== 0) return undefined;
+  if (then !== 1 || otherwise !== 0 || !isPlainObject(test) || Object.keys(test).length !== 1) return undefined;
+  if (Array.isArray(test.$ifNull) && test.$ifNull.length === 2 && test.$ifNull[1] === false) {
+    const path = fieldPath(test.$ifNull[0]);
+    return path ? { path, measure: "presence" } : undefined;
+  }
+  if (!Array.isArray(test.$gt) || test.$gt.length !== 2 || test.$gt[1] !== 0) return undefined;
   const path = sizedPath(test.$gt[0]);
   return path ? { path, measure: "nonEmpty" } : undefined;
 }
@@ -385,8 +391,17 @@ export function* runFastGroup(plan: GroupPlan, docs: Iterable<Doc>): Generator<D
   }
 }
 
-/** An array's measure; anything but an array, null or a missing field is an error for `$size`, which the general path raises. */
+/**
+ * A field's measure. Anything but an array, null or a missing field is an error for `$size`, which
+ * the general path raises; a presence is read here of subdocuments, nulls, false and missing fields
+ * only, and the general path judges any other value true or false.
+ */
 function measureOf(measure: Measure, value: unknown): number {
+  if (measure === "presence") {
+    if (value === undefined || value === null || value === false) return 0;
+    if (isPlainObject(value)) return 1;
+    throw NEEDS_GENERAL_PATH;
+  }
   if (value !== undefined && value !== null && !Array.isArray(value)) throw NEEDS_GENERAL_PATH;
   const size = value ? (value as unknown[]).length : 0;
   return measure === "size" ? size : size > 0 ? 1 : 0;

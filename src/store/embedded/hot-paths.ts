@@ -20,6 +20,8 @@ export const HOT_PATHS: Record<string, string[]> = {
     "training_eligible",
     "training_validated",
     "indexed_at",
+    // Engagement counts the interactions that have feedback.
+    "user_feedback",
   ],
   [COLLECTIONS.queue]: ["status", "quality_score", "created_at", "validated", "source_interaction_id", "task_types"],
   [COLLECTIONS.feedback]: ["interaction_id", "user_id", "rating", "timestamp"],

@@ -125,12 +125,19 @@ export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined 
     if (!column) return undefined;
     const measure = accumulator.field.measure;
     if (measure) {
-      // An array's JSON text is measured in SQL; a missing or null field holds NULL, which adds
-      // nothing, as an empty array would. Anything else is an error of `$size` the document path raises.
-      const length = `json_array_length(${quoted(column)})`;
-      const at = valueArgument(measure === "size" ? length : `(${length} > 0)`);
       const letter = `substr(ctypes, ${column.position}, 1)`;
-      oddRows.push(`${letter} NOT IN ('${CELL.json}', '${CELL.missing}', '${CELL.null}') OR (${letter} = '${CELL.json}' AND substr(${quoted(column)}, 1, 1) <> '[')`);
+      let at: number;
+      if (measure === "presence") {
+        // A subdocument counts; a missing field, null or false does not; the document path judges anything else.
+        at = valueArgument(`(${letter} = '${CELL.json}')`);
+        oddRows.push(`${letter} NOT IN ('${CELL.json}', '${CELL.missing}', '${CELL.null}', '${CELL.false}') OR (${letter} = '${CELL.json}' AND substr(${quoted(column)}, 1, 1) <> '{')`);
+      } else {
+        // An array's JSON text is measured in SQL; a missing or null field holds NULL, which adds
+        // nothing, as an empty array would. Anything else is an error of `$size` the document path raises.
+        const length = `json_array_length(${quoted(column)})`;
+        at = valueArgument(measure === "size" ? length : `(${length} > 0)`);
+        oddRows.push(`${letter} NOT IN ('${CELL.json}', '${CELL.missing}', '${CELL.null}') OR (${letter} = '${CELL.json}' AND substr(${quoted(column)}, 1, 1) <> '[')`);
+      }
       stateReaders.push((group) => [...group.sums[at]!]);
       continue;
     }
