@@ -84,7 +84,7 @@ export async function httpBench(): Promise<BenchLine[]> {
     const warmIds = await seedInteractions(store, WARM_INTERACTIONS, 7);
     const server = await startServer(store, { host: "127.0.0.1", port: 0, logger: false, rateLimit: 10_000_000 });
     // Both routes run first unmeasured: a cold route's first thousands of requests run unoptimized
-    // code (the no-op route measured 9-18k req/s on the same machine cold or warm). The warm-up
+    // code (measured cold, the no-op route ranged from 9k to 18k req/s on one machine). The warm-up
     // verdicts go to interactions of their own, so the measured ones start with none.
     await load({ url: `${server.url}/ping`, connections: 10, amount: WARM_REQUESTS });
     await load({ ...feedbackLoad(server.url, "/api/v1/training/feedback", warmIds), amount: WARM_REQUESTS });

@@ -107,7 +107,27 @@ describe.each(engines)("store conformance: $name", (engine) => {
         { _id: "a", nested: { level: "B2", score: 0.9 } },
         { _id: "b", nested: { level: "A1", score: 0.4 } },
       ]);
+      // A field projected by an operator beside named ones.
+      expect(await things.findOne({ n: 2 }, { projection: { name: 1, errors: { $slice: -1 } } })).toEqual({ _id: "c", name: "gamma", errors: [{ type: "article" }] });
+      expect(await things.find({ n: 2 }, { projection: { name: 1, errors: { $elemMatch: { type: "verb_tense" } } } }).toArray()).toEqual([{ _id: "c", name: "gamma", errors: [{ type: "verb_tense" }] }]);
       await things.dropIndex("n_1");
+    });
+
+    it("reads field names holding quotes and backslashes as they are, not a field named without them", async () => {
+      await things.deleteMany({});
+      await things.insertMany([
+        { _id: 1, "it's": "yes", its: "no", 'say "hi"': 1, "back\\slash": "one" },
+        { _id: 2, "it's": "no", its: "yes", says: 2, backslash: "two" },
+      ]);
+      await things.createIndexes([{ name: "it's_1", keys: { "it's": 1 } }]);
+      expect(await things.find({ "it's": "yes" }).toArray()).toHaveLength(1);
+      expect((await things.findOne({ "it's": "yes" }))?._id).toBe(1);
+      expect((await things.find({}, { sort: { "it's": 1 }, projection: { _id: 1 } }).toArray()).map((doc) => doc._id)).toEqual([2, 1]);
+      expect(await things.findOne({ _id: 1 }, { projection: { "it's": 1, 'say "hi"': 1 } })).toEqual({ _id: 1, "it's": "yes", 'say "hi"': 1 });
+      expect((await things.find({ 'say "hi"': { $exists: true } }).toArray()).map((doc) => doc._id)).toEqual([1]);
+      expect((await things.find({ "back\\slash": { $exists: true } }).toArray()).map((doc) => doc._id)).toEqual([1]);
+      expect(await things.find({ _id: 2 }, { projection: { "back\\slash": 1, backslash: 1 } }).toArray()).toEqual([{ _id: 2, backslash: "two" }]);
+      await things.dropIndex("it's_1");
     });
 
     it("sorts on indexed fields as MongoDB does: missing first, numbers, dates, compound keys", async () => {

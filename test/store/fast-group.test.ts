@@ -86,6 +86,7 @@ describe("native $unwind/$group", () => {
       [{ $group: { _id: "$a", n: { $sum: { $size: { $ifNull: ["$list", [0]] } } } } }],
       [{ $group: { _id: "$a", n: { $sum: { $cond: [{ $gt: [{ $size: { $ifNull: ["$list", []] } }, 1] }, 1, 0] } } } }],
       [{ $group: { _id: "$a", n: { $max: { $size: { $ifNull: ["$list", []] } } } } }],
+      [{ $unwind: "$b.c" }, { $group: { _id: "$b", n: { $sum: 1 } } }],
       [{ $sort: { a: 1 } }, { $group: { _id: "$a", n: { $sum: 1 } } }],
     ] as Pipeline[]) {
       expect(planFastGroup(pipeline)).toBeUndefined();

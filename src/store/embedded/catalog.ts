@@ -84,6 +84,7 @@ export class Catalog {
       this.addColumns(collection, hotPathsOf(collection));
       for (const spec of specs) this.buildIndex(collection, spec);
     }
+    this.load();
   }
 
   private userVersion(): number {

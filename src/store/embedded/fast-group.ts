@@ -26,7 +26,7 @@ export interface FieldRef {
   segments: string[];
   /** The key is the field's local date (`$dateToString`), not the field itself. */
   date?: LocalDate;
-  /** A sum adds the field's array length (`size`), 1 when it is not empty (`nonEmpty`), or 1 when it holds a subdocument (`presence`). */
+  /** A sum adds the field's array length (`size`), 1 when it is not empty (`nonEmpty`), or 1 when it is true as `$cond` judges it (`presence`). */
   measure?: Measure;
 }
 
@@ -83,7 +83,7 @@ function sizedPath(expression: unknown): string | undefined {
   return Array.isArray(fallback) && fallback.length === 0 ? fieldPath(field) : undefined;
 }
 
-/** The path and measure of a summed expression, when it is one of the two measures of an array field. */
+/** The path and measure of a summed expression, when it is one of the measures `Measure` lists. */
 function measuredPath(expression: unknown): { path: string; measure: Measure } | undefined {
   const sized = sizedPath(expression);
   if (sized) return { path: sized, measure: "size" };
@@ -126,6 +126,8 @@ export function planFastGroup(stages: Pipeline): { plan: GroupPlan; rest: Pipeli
     const path = fieldPath(expression);
     if (!path) return undefined;
     const segments = path.split(".");
+    // A field holding the unwound path (`$a` after `$unwind: "$a.b"`) is rebuilt around each element: the general path has it.
+    if (unwind && segments.length < unwind.length && segments.every((segment, i) => unwind![i] === segment)) return undefined;
     const fromElement = unwind !== undefined && unwind.every((segment, i) => segments[i] === segment);
     return { fromElement, segments: fromElement ? segments.slice(unwind!.length) : segments };
   };

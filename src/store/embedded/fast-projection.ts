@@ -3,8 +3,8 @@
  * (`{ rating: 1, helpful: 1 }`), with `_id` kept or left out. mingo's projector builds its
  * operator context per call, which costs more than the reads it shapes (a find of forty small
  * verdicts took four times as long with a projection as without); anything else goes to mingo.
- * Fields keep their order in the document read, as MongoDB keeps the stored order (mingo sorts
- * them by name).
+ * Fields keep their order in the document handed in (a partly read document has its read order,
+ * not the stored one); mingo sorts them by name.
  */
 import type { Doc } from "../store.js";
 

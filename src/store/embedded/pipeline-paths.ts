@@ -99,6 +99,8 @@ export function pipelinePaths(pipeline: Pipeline): string[] | undefined {
  */
 export function findPaths(filter: Filter, options: { projection?: Doc; sort?: Record<string, 1 | -1> }): string[] | undefined {
   const projection = options.projection ?? {};
+  // `$slice`, `$elemMatch` and the like project a field by an operator, which mingo applies to it whole.
+  if (Object.values(projection).some((value) => value !== null && typeof value === "object")) return undefined;
   const stage: Doc = { $project: projection };
   const included = Object.keys(projection).filter((key) => projection[key] === 1 || projection[key] === true);
   const onlyIds = included.length === 1 && included[0] === "_id" && Object.keys(projection).length === 1;

@@ -8,7 +8,7 @@
 import { ObjectId } from "bson";
 import type { Doc, Filter } from "../store.js";
 import { CELL, type HotColumn, type Layout, rankOfLetter, rankSql } from "./columns.js";
-import { jsonPath } from "./sql-names.js";
+import { hasJsonPath, jsonPath } from "./sql-names.js";
 
 export interface Pushdown {
   where: string;
@@ -119,7 +119,7 @@ function existsClause(path: string, condition: unknown, layout: Layout): string 
     // An index or a key of a non-empty array or object (or arrays on the way).
     return `(${letter(parentColumn)} = '${CELL.acrossArray}' OR (${letter(parentColumn)} = '${CELL.json}' AND ${quoted(parentColumn)} NOT IN ('[]', '{}')))`;
   }
-  if (parent.some((segment) => /^\d+$/.test(segment))) return undefined;
+  if (parent.some((segment) => /^\d+$/.test(segment)) || !hasJsonPath(segments)) return undefined;
   const here = [`json_type(doc, '${jsonPath(segments)}') IS NOT NULL`];
   let traversed = parent;
   if (/^\d+$/.test(last) && parent.length > 0) {

@@ -6,7 +6,7 @@
 import type { Doc } from "../store.js";
 import { decodeDoc, revive } from "./codec.js";
 import { CELL, type CellValue, type HotColumn, type Layout, valueOfCell } from "./columns.js";
-import { jsonPath } from "./sql-names.js";
+import { hasJsonPath, jsonPath } from "./sql-names.js";
 
 export interface Row {
   rid: number;
@@ -33,7 +33,7 @@ export function readerFor(paths: string[] | undefined, layout: Layout): RowReade
   if (!paths) return WHOLE_DOCUMENT;
   const columns = paths.map((path) => layout.byPath.get(path)).filter((column): column is HotColumn => column !== undefined);
   const json = paths.filter((path) => path !== "_id" && !layout.byPath.has(path));
-  if (json.length > MAX_JSON_PATHS) return WHOLE_DOCUMENT;
+  if (json.length > MAX_JSON_PATHS || !json.every((path) => hasJsonPath(path))) return WHOLE_DOCUMENT;
   const withId = paths.includes("_id") && !layout.byPath.has("_id");
   const select = ["ctypes", ...columns.map((column, i) => `"${column.name}" AS c${i}`)];
   if (json.length) select.push(partialColumnSql(json));

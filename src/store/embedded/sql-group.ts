@@ -1,8 +1,9 @@
 /**
  * The native `$group` of fast-group.ts, answered over hot columns when every key and accumulated
  * path has one: counts, sums and averages (compensated as the document path adds them, see
- * compensated-sum.ts), least and greatest values, and sums of array lengths. No document is read
- * or decoded.
+ * compensated-sum.ts), least and greatest values, and the sums of fast-group.ts's measures (array
+ * lengths, non-empty arrays, subdocuments present); constant key parts need no column. No document
+ * is read or decoded.
  *
  * SQLite scans the rows and hands each one's plain columns to a hash aggregate (hash-group.ts),
  * which groups them by each key's value (a date key by its UTC day or month, or elsewhere by its

@@ -16,13 +16,19 @@ export function sqlIndexName(collection: string, name: string): string {
   return `ix_${collection}_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
 }
 
-/** The SQLite JSON path `$."a"."b"` of the dotted path `a.b` (or of its segments). */
-export function jsonPath(path: string | string[]): string {
-  const segments = typeof path === "string" ? path.split(".") : path;
-  return `$.${segments.map((segment) => `"${segment.replace(/["'\\]/g, "")}"`).join(".")}`;
+const INEXPRESSIBLE = /["'\\]/;
+
+/**
+ * Whether SQL can name the path: a quote or a backslash in a field name would end the JSON path's
+ * label or the SQL string around it. Such a path is read from the decoded document instead.
+ */
+export function hasJsonPath(path: string | string[]): boolean {
+  return !INEXPRESSIBLE.test(typeof path === "string" ? path : path.join("."));
 }
 
-/** `json_extract(doc, '$."a"."b"')` for the dotted path `a.b`. */
-export function jsonPathExpression(path: string): string {
-  return `json_extract(doc, '${jsonPath(path)}')`;
+/** The SQLite JSON path `$."a"."b"` of the dotted path `a.b` (or of its segments); see hasJsonPath. */
+export function jsonPath(path: string | string[]): string {
+  if (!hasJsonPath(path)) throw new Error(`the field path ${JSON.stringify(path)} has no SQLite JSON path`);
+  const segments = typeof path === "string" ? path.split(".") : path;
+  return `$.${segments.map((segment) => `"${segment}"`).join(".")}`;
 }

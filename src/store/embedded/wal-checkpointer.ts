@@ -11,8 +11,9 @@
  * writer copies those few pages itself after its commits (a short stall instead of a whole
  * checkpoint) until its next write has started the WAL over, which another process reading an
  * older snapshot can delay. Short commands never write that much and never start the worker.
- * SQLite still checkpoints in the commit past STARTING_AUTOCHECKPOINT_CAP pages while the worker
- * starts, past AUTOCHECKPOINT_CAP pages should it fall behind, and as by default should it fail.
+ * SQLite still checkpoints in the commit past STARTING_AUTOCHECKPOINT_CAP pages until the worker
+ * is ready (or when none starts), past AUTOCHECKPOINT_CAP pages should it fall behind, and as by
+ * default should it fail.
  */
 import { statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -30,8 +31,9 @@ const RESTART_FRAMES = 1000;
  */
 const AUTOCHECKPOINT_CAP = 10_000;
 /**
- * The cap until the worker has opened its connection: a thread takes a few hundred ms to start
- * (more on a busy machine), and a fast writer grew the WAL by 12-30 MB meanwhile.
+ * The cap until the worker has opened its connection (for good in a process that never starts
+ * it): a thread takes a few hundred ms to start (more on a busy machine), and a fast writer grew
+ * the WAL by 12-30 MB meanwhile.
  */
 const STARTING_AUTOCHECKPOINT_CAP = 2000;
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
