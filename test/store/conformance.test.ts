@@ -107,6 +107,12 @@ describe.each(engines)("store conformance: $name", (engine) => {
         { _id: "a", nested: { level: "B2", score: 0.9 } },
         { _id: "b", nested: { level: "A1", score: 0.4 } },
       ]);
+      // An array element projected by the query's match.
+      expect(await things.find({ "errors.type": "article" }, { projection: { "errors.$": 1 }, sort: { _id: 1 } }).toArray()).toEqual([
+        { _id: "a", errors: [{ type: "article" }] },
+        { _id: "c", errors: [{ type: "article" }] },
+      ]);
+      expect(await things.findOne({ _id: "c", "errors.type": "verb_tense" }, { projection: { "errors.$": 1, name: 1 } })).toEqual({ _id: "c", name: "gamma", errors: [{ type: "verb_tense" }] });
       // A field projected by an operator beside named ones.
       expect(await things.findOne({ n: 2 }, { projection: { name: 1, errors: { $slice: -1 } } })).toEqual({ _id: "c", name: "gamma", errors: [{ type: "article" }] });
       expect(await things.find({ n: 2 }, { projection: { name: 1, errors: { $elemMatch: { type: "verb_tense" } } } }).toArray()).toEqual([{ _id: "c", name: "gamma", errors: [{ type: "verb_tense" }] }]);

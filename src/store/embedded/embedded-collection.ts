@@ -293,9 +293,9 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     return this.streamOf<T>("find", () => {
       const plan = this.planned("find", filter, options.sort);
       const reader = this.projectionReader(filter, plan, options);
-      if (plan.sorted) return this.page(this.scan(filter, plan, reader), options) as Iterator<T>;
+      if (plan.sorted) return this.page(this.scan(filter, plan, reader), options, filter) as Iterator<T>;
       const all = Array.from(this.scan(filter, plan, reader), (match) => match.doc);
-      return shape(all, options)[Symbol.iterator]() as Iterator<T>;
+      return shape(all, options, filter)[Symbol.iterator]() as Iterator<T>;
     }, options.signal);
   }
 
@@ -308,7 +308,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   /** Skip, limit and projection over rows already in the right order. */
-  private *page(matches: Iterable<Match>, options: FindOptions): Generator<Doc> {
+  private *page(matches: Iterable<Match>, options: FindOptions, filter: Filter): Generator<Doc> {
     let skip = options.skip ?? 0;
     let left = options.limit && options.limit > 0 ? options.limit : Infinity;
     let page: Doc[] = [];
@@ -322,11 +322,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       page.push(doc);
       // Projection is applied a page at a time: mingo's per-call set-up dwarfs the per-document work.
       if (page.length === STREAM_BATCH) {
-        yield* project(page, options.projection);
+        yield* project(page, options.projection, filter);
         page = [];
       }
     }
-    yield* project(page, options.projection);
+    yield* project(page, options.projection, filter);
   }
 
   async findOne(given: Filter, options: Omit<FindOptions, "limit"> = {}): Promise<T | null> {
@@ -337,10 +337,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
       const reader = this.projectionReader(filter, plan, options);
       if (plan.sorted && !options.skip) {
         const found = this.scan(filter, plan, reader).next().value;
-        return found ? (project([found.doc], options.projection)[0] as T) : null;
+        return found ? (project([found.doc], options.projection, filter)[0] as T) : null;
       }
       const all = Array.from(this.scan(filter, plan, reader), (match) => match.doc);
-      return (shape(all, { ...options, limit: 1 })[0] as T | undefined) ?? null;
+      return (shape(all, { ...options, limit: 1 }, filter)[0] as T | undefined) ?? null;
     });
   }
 
@@ -474,7 +474,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
         } else {
           result = null;
         }
-        return result ? (project([result], options.projection)[0] as T) : null;
+        return result ? (project([result], options.projection, filter)[0] as T) : null;
       }),
     );
   }

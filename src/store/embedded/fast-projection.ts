@@ -40,3 +40,8 @@ export function projectFields(doc: Doc, { fields, withId }: SimpleInclusion): Do
   }
   return out;
 }
+
+/** Whether a projection names an array element by the query's match (`"list.$": 1`). */
+export function isPositional(projection: Doc): boolean {
+  return Object.keys(projection).some((key) => key.split(".").includes("$"));
+}

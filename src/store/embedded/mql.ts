@@ -11,7 +11,7 @@ import { compareBson } from "./bson-order.js";
 import { compensatedAccumulators } from "./compensated-sum.js";
 import { extremeAccumulators, rangeOperators, sortDocs } from "./ordered-operators.js";
 import { applyFast, canApplyFast } from "./fast-update.js";
-import { projectFields, simpleInclusion } from "./fast-projection.js";
+import { isPositional, projectFields, simpleInclusion } from "./fast-projection.js";
 import { type ExpressionOperator, localDateToString, localWeekLet } from "./local-date-operators.js";
 
 type Mingo = typeof import("mingo");
@@ -76,22 +76,23 @@ export function compileFilter(filter: Filter): (doc: Doc) => boolean {
   return (doc) => query.test(doc);
 }
 
-/** Sort, skip, limit and projection over an in-memory list, as MongoDB orders values. */
-export function shape(docs: Doc[], options: FindOptions): Doc[] {
+/** Sort, skip, limit and projection over an in-memory list of documents that matched `filter`, as MongoDB orders values. */
+export function shape(docs: Doc[], options: FindOptions, filter: Filter = {}): Doc[] {
   const { Query, options: mingoOptions, resolve } = engine();
   const sorted = options.sort ? sortDocs(docs, options.sort, resolve) : docs;
   const cursor = new Query({}, mingoOptions).find(sorted);
   if (options.skip) cursor.skip(options.skip);
   if (options.limit) cursor.limit(options.limit);
-  return project(cursor.all() as Doc[], options.projection);
+  return project(cursor.all() as Doc[], options.projection, filter);
 }
 
-export function project(docs: Doc[], projection: Doc | undefined): Doc[] {
+/** A projection of documents that matched `filter`, which a positional projection (`"list.$": 1`) reads. */
+export function project(docs: Doc[], projection: Doc | undefined, filter: Filter = {}): Doc[] {
   if (!projection) return docs;
   const simple = simpleInclusion(projection);
   if (simple) return docs.map((doc) => projectFields(doc, simple));
   const { Query, options } = engine();
-  return new Query({}, options).find(docs, projection).all() as Doc[];
+  return new Query(isPositional(projection) ? filter : {}, options).find(docs, projection).all() as Doc[];
 }
 
 export function aggregateStream(pipeline: Pipeline, source: Iterable<Doc>): Iterator<Doc> {

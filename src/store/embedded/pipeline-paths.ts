@@ -4,6 +4,7 @@
  * whenever it cannot be sure, and the engine then reads whole documents.
  */
 import type { Doc, Filter, Pipeline } from "../store.js";
+import { isPositional } from "./fast-projection.js";
 
 /** Stages after which documents have a new shape: what follows reads that shape, not the stored one. */
 const RESHAPING = new Set(["$group", "$project", "$count", "$facet", "$bucket", "$sortByCount", "$replaceRoot", "$replaceWith"]);
@@ -99,8 +100,9 @@ export function pipelinePaths(pipeline: Pipeline): string[] | undefined {
  */
 export function findPaths(filter: Filter, options: { projection?: Doc; sort?: Record<string, 1 | -1> }): string[] | undefined {
   const projection = options.projection ?? {};
-  // `$slice`, `$elemMatch` and the like project a field by an operator, which mingo applies to it whole.
-  if (Object.values(projection).some((value) => value !== null && typeof value === "object")) return undefined;
+  // `$slice`, `$elemMatch` and the like project a field by an operator, and `"list.$"` by the
+  // query's match: mingo applies either to the whole field.
+  if (Object.values(projection).some((value) => value !== null && typeof value === "object") || isPositional(projection)) return undefined;
   const stage: Doc = { $project: projection };
   const included = Object.keys(projection).filter((key) => projection[key] === 1 || projection[key] === true);
   const onlyIds = included.length === 1 && included[0] === "_id" && Object.keys(projection).length === 1;
