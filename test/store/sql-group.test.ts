@@ -61,6 +61,20 @@ function outcome(run: () => Doc[]): { groups: Doc[] } | { error: string } {
   }
 }
 
+/** Runs `work` on a fresh in-memory store, with the group path of each of its reads recorded in `paths`. */
+async function withGroupPaths<R>(work: (store: Store, paths: string[]) => Promise<R>): Promise<R> {
+  const store = await openStore(":memory:");
+  const paths: string[] = [];
+  const listen = (event: unknown) => paths.push(String((event as { group?: string }).group));
+  subscribe("lexi:embedded:read", listen);
+  try {
+    return await work(store, paths);
+  } finally {
+    unsubscribe("lexi:embedded:read", listen);
+    await store.close();
+  }
+}
+
 describe("groups answered in SQL from hot columns", () => {
   let store: Store;
   let things: Collection;
@@ -95,21 +109,14 @@ describe("groups answered in SQL from hot columns", () => {
 
 describe("the order of groups answered from hot columns", () => {
   it("is the order of first appearance, also when an index returns the rows in another order", async () => {
-    const store = await openStore(":memory:");
-    const paths: string[] = [];
-    const listen = (event: unknown) => paths.push(String((event as { group?: string }).group));
-    subscribe("lexi:embedded:read", listen);
-    try {
+    await withGroupPaths(async (store, paths) => {
       const things = store.collection("ordered_things");
       await things.createIndexes([{ name: "k_1", keys: { k: 1 } }, { name: "n_1", keys: { n: 1 } }]);
       await things.insertMany([{ _id: 1, k: "c", n: 1 }, { _id: 2, k: "a", n: 2 }, { _id: 3, k: "b", n: 3 }, { _id: 4, k: "a", n: 4 }]);
       const groups = await things.aggregate([{ $match: { k: { $in: ["a", "b", "c"] } } }, { $group: { _id: "$k", n: { $sum: 1 }, s: { $sum: "$n" } } }]).toArray();
       expect(groups).toEqual([{ _id: "c", n: 1, s: 1 }, { _id: "a", n: 2, s: 6 }, { _id: "b", n: 1, s: 3 }]);
       expect(paths).toEqual(["sql"]);
-    } finally {
-      unsubscribe("lexi:embedded:read", listen);
-      await store.close();
-    }
+    });
   });
 });
 
@@ -184,11 +191,7 @@ describe("unwound groups in SQL", () => {
   const UNWOUND: Pipeline = [{ $unwind: "$o" }, { $group: { _id: { x: "$o.x", k: "$k" }, n: { $sum: 1 }, s: { $sum: "$n" }, avg: { $avg: "$n" } } }];
 
   it("gives mingo's groups from the array's column, in mingo's order", async () => {
-    const store = await openStore(":memory:");
-    const paths: string[] = [];
-    const listen = (event: unknown) => paths.push(String((event as { group?: string }).group));
-    subscribe("lexi:embedded:read", listen);
-    try {
+    await withGroupPaths(async (store, paths) => {
       const things = store.collection("unwound_things");
       await things.createIndexes([{ name: "k_1", keys: { k: 1 } }, { name: "n_1", keys: { n: 1 } }, { name: "o_1", keys: { o: 1 } }]);
       await fc.assert(
@@ -203,10 +206,7 @@ describe("unwound groups in SQL", () => {
         }),
         { numRuns: 150 },
       );
-    } finally {
-      unsubscribe("lexi:embedded:read", listen);
-      await store.close();
-    }
+    });
   });
 
   it("are answered from the array's column, without reading a document", async () => {
@@ -252,12 +252,8 @@ describe("array lengths summed in SQL", () => {
   const scalar = fc.oneof(fc.constantFrom("a", ""), fc.constantFrom(0, 2.5), fc.boolean(), fc.constant(null));
   const measurable = fc.record({ user: fc.constantFrom("u1", "u2"), errors: fc.oneof(fc.array(fc.oneof(scalar, fc.record({ type: scalar }, { noNullPrototype: true })), { maxLength: 3 }), fc.constant(null)) }, { requiredKeys: ["user"], noNullPrototype: true });
 
-  async function run(docs: Doc[], pipeline = GRAMMAR): Promise<{ answer: unknown; expected: unknown; paths: string[] }> {
-    const store = await openStore(":memory:");
-    const paths: string[] = [];
-    const listen = (event: unknown) => paths.push(String((event as { group?: string }).group));
-    subscribe("lexi:embedded:read", listen);
-    try {
+  function run(docs: Doc[], pipeline = GRAMMAR): Promise<{ answer: unknown; expected: unknown; paths: string[] }> {
+    return withGroupPaths(async (store, paths) => {
       const mistakes = store.collection("mistakes");
       await mistakes.createIndexes([{ name: "user_1", keys: { user: 1 } }, { name: "errors_1", keys: { errors: 1 } }, { name: "feedback_1", keys: { feedback: 1 } }]);
       const stored = docs.map((d, i) => ({ _id: i, ...d }));
@@ -270,10 +266,7 @@ describe("array lengths summed in SQL", () => {
         actual = { error: String(error) };
       }
       return { answer: actual, expected: outcome(() => Array.from({ [Symbol.iterator]: () => aggregateStream(pipeline, stored) })), paths };
-    } finally {
-      unsubscribe("lexi:embedded:read", listen);
-      await store.close();
-    }
+    });
   }
 
   it("gives mingo's groups from the arrays' column, when every value is an array, null or missing", async () => {
