@@ -28,7 +28,7 @@ export interface SqlGroup {
   args: string;
   /** After an `$unwind`, the join of each row with its array's elements (`e`). */
   join: string;
-  /** The rows SQL cannot answer as MongoDB does (an unwound value it cannot take apart, a measured field that is no array): any of them sends the group to the document path. */
+  /** The rows SQL cannot answer as MongoDB does (an unwound value it cannot take apart, a measured field of a type the measure leaves to MongoDB's rules): any of them sends the group to the document path. */
   needsDocuments?: string;
   /** How the hash aggregate folds the rows. */
   spec: FoldSpec;
