@@ -57,6 +57,16 @@ function elementLetter(name: string): string {
   return `CASE WHEN e.type = 'array' THEN '${CELL.acrossArray}' WHEN e.type <> 'object' THEN '${CELL.missing}' ELSE CASE json_type(e.value, '$.${name}') ${types} ELSE '${CELL.missing}' END END`;
 }
 const quoted = (column: HotColumn) => `"${column.name}"`;
+
+/**
+ * The rows whose value in `column` is none of: a missing field, null, another of `letters`, or
+ * JSON text opening with `opening` (an array or a subdocument).
+ */
+function neither(column: HotColumn, opening: "[" | "{", letters: string[] = []): string {
+  const letter = `substr(ctypes, ${column.position}, 1)`;
+  const plain = [CELL.json, CELL.missing, CELL.null, ...letters].map((known) => `'${known}'`).join(", ");
+  return `${letter} NOT IN (${plain}) OR (${letter} = '${CELL.json}' AND substr(${quoted(column)}, 1, 1) <> '${opening}')`;
+}
 /** The instant a UTC day or month text starts at, completed from this template. */
 const UTC_START = "0000-01-01T00:00:00.000Z";
 
@@ -126,18 +136,17 @@ export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined 
     if (!column) return undefined;
     const measure = accumulator.field.measure;
     if (measure) {
-      const letter = `substr(ctypes, ${column.position}, 1)`;
       let at: number;
       if (measure === "presence") {
         // A subdocument counts; a missing field, null or false does not; the document path judges anything else.
-        at = valueArgument(`(${letter} = '${CELL.json}')`);
-        oddRows.push(`${letter} NOT IN ('${CELL.json}', '${CELL.missing}', '${CELL.null}', '${CELL.false}') OR (${letter} = '${CELL.json}' AND substr(${quoted(column)}, 1, 1) <> '{')`);
+        at = valueArgument(`(substr(ctypes, ${column.position}, 1) = '${CELL.json}')`);
+        oddRows.push(neither(column, "{", [CELL.false]));
       } else {
         // An array's JSON text is measured in SQL; a missing or null field holds NULL, which adds
         // nothing, as an empty array would. Anything else is an error of `$size` the document path raises.
         const length = `json_array_length(${quoted(column)})`;
         at = valueArgument(measure === "size" ? length : `(${length} > 0)`);
-        oddRows.push(`${letter} NOT IN ('${CELL.json}', '${CELL.missing}', '${CELL.null}') OR (${letter} = '${CELL.json}' AND substr(${quoted(column)}, 1, 1) <> '[')`);
+        oddRows.push(neither(column, "["));
       }
       stateReaders.push((group) => [...group.sums[at]!]);
       continue;
@@ -167,8 +176,7 @@ export function sqlGroup(plan: GroupPlan, layout: Layout): SqlGroup | undefined 
   const named = Array.isArray(plan.key) ? plan.key.map(([name]) => name) : undefined;
   if (unwound) {
     // Anything but an array, a missing field or null (a scalar or a subdocument counts as one element).
-    const letter = `substr(ctypes, ${unwound.position}, 1)`;
-    oddRows.push(`${letter} NOT IN ('${CELL.json}', '${CELL.missing}', '${CELL.null}') OR (${letter} = '${CELL.json}' AND substr(${quoted(unwound)}, 1, 1) <> '[')`);
+    oddRows.push(neither(unwound, "["));
   }
   return {
     // The row's type letters and keys, the accumulated values, then where it appears.
