@@ -34,7 +34,7 @@ afterAll(async () => {
 afterEach(() => vi.restoreAllMocks());
 
 /** An export whose signal is aborted after `method` of the staging first returns or yields. */
-async function interruptedAfter(method: "add" | "winners"): Promise<unknown> {
+async function interruptedAfter(method: "add" | "chunks"): Promise<unknown> {
   const controller = new AbortController();
   if (method === "add") {
     const add = ExportStaging.prototype.add;
@@ -43,10 +43,10 @@ async function interruptedAfter(method: "add" | "winners"): Promise<unknown> {
       controller.abort();
     });
   } else {
-    const winners = ExportStaging.prototype.winners;
-    vi.spyOn(ExportStaging.prototype, "winners").mockImplementation(function* (this: ExportStaging, limit?: number) {
-      for (const unit of winners.call(this, limit)) {
-        yield unit;
+    const chunks = ExportStaging.prototype.chunks;
+    vi.spyOn(ExportStaging.prototype, "chunks").mockImplementation(function* (this: ExportStaging, limit?: number) {
+      for (const chunk of chunks.call(this, limit)) {
+        yield chunk;
         controller.abort();
       }
     });
@@ -69,7 +69,7 @@ describe.skipIf(!existsSync(FDS))("an export's open files", () => {
 
   it("are all closed after an export interrupted while writing its files", async () => {
     const before = openFiles();
-    expect(await interruptedAfter("winners")).toMatchObject({ name: "AbortError" });
+    expect(await interruptedAfter("chunks")).toMatchObject({ name: "AbortError" });
     expect(openFiles()).toBe(before);
   });
 });

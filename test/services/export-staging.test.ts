@@ -59,6 +59,17 @@ describe("staging folders", () => {
   });
 });
 
+/** Each written line with its split, in the order the chunks hand them over. */
+function writtenLines(staging: ExportStaging, limit?: number): Array<[string, number]> {
+  return [...staging.chunks(limit)].flatMap((chunk) => {
+    const text = chunk.text.toString("utf8");
+    expect(text.endsWith("\n")).toBe(true);
+    const lines = text.slice(0, -1).split("\n");
+    expect(lines).toHaveLength(chunk.records);
+    return lines.map((line): [string, number] => [line, chunk.split]);
+  });
+}
+
 function unit(key: string, quality: number, fields: Partial<StagedUnit> = {}): StagedUnit {
   const exampleId = fields.exampleId ?? `ex-${key}-${quality}`;
   return { key, ord: `${exampleId}\u0000grammar`, exampleId, task: "grammar", group: `example:${exampleId}`, userId: "u1", quality, line: `{"id":"${exampleId}"}`, used: false, ...fields };
@@ -83,7 +94,7 @@ describe("staged units", () => {
     expect(staging.kept).toBe(2);
     // One split: nothing to rank or refuse, every unit in split 0.
     expect(staging.assignSplits(0, [1])).toBeNull();
-    expect([...staging.winners()].map((w) => [w.line, w.split])).toEqual([
+    expect(writtenLines(staging)).toEqual([
       ['{"id":"a"}', 0],
       ['{"id":"c"}', 0],
     ]);
@@ -112,7 +123,15 @@ describe("staged units", () => {
     await staging.finish();
     expect(staging.kept).toBe(4321);
     expect(staging.assignSplits(1, [0.5, 0.5], 4000)).toEqual({ groups: 7, perSplit: [4, 3] });
-    expect([...staging.winners(4000)]).toHaveLength(4000);
+    // The first 4000 units, each split's in output order (chunks of 1024 rowids), a learner's in one split.
+    const written = writtenLines(staging, 4000).map(([line, split]) => ({ i: Number(/e(\d+)/.exec(line)![1]), split }));
+    expect(written.map(({ i }) => i).sort((a, b) => a - b)).toEqual(Array.from({ length: 4000 }, (_, i) => i));
+    for (const split of [0, 1]) {
+      const order = written.filter((unit) => unit.split === split).map(({ i }) => i);
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+    const splitOfLearner = new Map(written.map(({ i, split }) => [i % 7, split]));
+    expect(written.every(({ i, split }) => splitOfLearner.get(i % 7) === split)).toBe(true);
     const tallies = staging.tallyPerSplit(4000);
     expect([...tallies].map(([split, tally]) => [split, tally.learners]).sort()).toEqual([
       [0, 4],

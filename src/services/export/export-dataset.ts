@@ -305,24 +305,19 @@ async function writeOutputs(
   // Every requested split gets its file, even an empty one (--allow-empty-splits).
   const sinks: LineSink[] = names.map((_, split) => ("stream" in target ? new StreamSink(target.stream) : new FileSink(join(tempFolder!, fileName(splits, split)))));
   try {
-    // Lines are written a few hundred at a time: one write (and hash update) per line costs more.
-    const buffered: string[][] = names.map(() => []);
-    const drain = async (split: number) => {
-      if (buffered[split]!.length) await sinks[split]!.write(`${buffered[split]!.join("\n")}\n`, options.signal);
-      buffered[split] = [];
-    };
-    for (const unit of staging.winners(input.limit)) {
+    for (const chunk of staging.chunks(input.limit)) {
       options.signal?.throwIfAborted();
-      buffered[unit.split]!.push(unit.line);
-      if (buffered[unit.split]!.length >= 256) await drain(unit.split);
-      counts.records++;
-      counts.per_split[names[unit.split]!]!++;
-      counts.per_task[unit.task] = (counts.per_task[unit.task] ?? 0) + 1;
-      if (unit.note === "uncorrected") counts.without_corrected_sentence++;
-      if (unit.note === "clean") counts.clean!.records++;
-      if (counts.records % 1000 === 0) options.onProgress?.(0, counts.records);
+      await sinks[chunk.split]!.write(chunk.text, options.signal);
+      counts.records += chunk.records;
+      options.onProgress?.(0, counts.records);
     }
-    for (let split = 0; split < splits; split++) await drain(split);
+    options.signal?.throwIfAborted();
+    for (const { split, task, note, n } of staging.unitTallies(input.limit)) {
+      counts.per_split[names[split]!]! += n;
+      counts.per_task[task] = (counts.per_task[task] ?? 0) + n;
+      if (note === "uncorrected") counts.without_corrected_sentence += n;
+      if (note === "clean") counts.clean!.records += n;
+    }
     for (const [split, tally] of staging.tallyPerSplit(input.limit)) {
       counts.learners_per_split[names[split]!] = tally.learners;
       counts.examples += tally.examples;

@@ -9,13 +9,13 @@ import type { Writable } from "node:stream";
 
 export interface LineSink {
   /** Waits while the destination is full; an abort stops the wait. */
-  write(text: string, signal?: AbortSignal): Promise<void>;
+  write(text: string | Uint8Array, signal?: AbortSignal): Promise<void>;
   /** Completes the output (on disk: flushed and fsynced); returns the sha256 of what was written. */
   commit(): Promise<string>;
   abort(): void;
 }
 
-async function writeWithBackpressure(stream: Writable, text: string, signal?: AbortSignal): Promise<void> {
+async function writeWithBackpressure(stream: Writable, text: string | Uint8Array, signal?: AbortSignal): Promise<void> {
   if (!stream.write(text)) await once(stream, "drain", { signal });
 }
 
@@ -42,7 +42,7 @@ export class FileSink implements LineSink {
     });
   }
 
-  async write(text: string, signal?: AbortSignal): Promise<void> {
+  async write(text: string | Uint8Array, signal?: AbortSignal): Promise<void> {
     if (this.failure) throw this.failure;
     this.hash.update(text);
     await writeWithBackpressure(this.stream, text, signal);
@@ -70,7 +70,7 @@ export class StreamSink implements LineSink {
 
   constructor(private readonly stream: Writable) {}
 
-  async write(text: string, signal?: AbortSignal): Promise<void> {
+  async write(text: string | Uint8Array, signal?: AbortSignal): Promise<void> {
     if (this.stream.destroyed) throw new Error("the reader of the export went away");
     this.hash.update(text);
     await writeWithBackpressure(this.stream, text, signal);

@@ -29,8 +29,9 @@ export class StagingTable {
     // A bounded 64 MB page cache: large exports keep the dedup index in memory instead of re-reading it.
     this.db.pragma("cache_size = -65536");
     // Rows keep the position where their key first appeared (rowid), which is the output order.
+    // The line comes last: a count or tally of the other columns then never reads past it.
     this.db.exec(`CREATE TABLE IF NOT EXISTS units (key TEXT NOT NULL UNIQUE, ord TEXT NOT NULL, example_id TEXT NOT NULL, task TEXT NOT NULL,
-      grp TEXT NOT NULL, user_id TEXT NOT NULL, quality REAL NOT NULL, line TEXT NOT NULL, note TEXT NOT NULL);
+      grp TEXT NOT NULL, user_id TEXT NOT NULL, quality REAL NOT NULL, note TEXT NOT NULL, line TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS members (key TEXT NOT NULL, example_id TEXT NOT NULL, used INTEGER NOT NULL)`);
     const upsert = (rows: number) =>
       this.db.prepare(`INSERT INTO units (key, ord, example_id, task, grp, user_id, quality, line, note) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
@@ -40,18 +41,21 @@ export class StagingTable {
     this.upsertMany = upsert(ROWS_PER_STATEMENT);
     this.upsertOne = upsert(1);
     this.addMember = this.db.prepare("INSERT INTO members (key, example_id, used) VALUES (?, ?, ?)");
+    // One transaction from the first row to close: a commit per batch wrote the same index pages
+    // out again and again. Nothing reads the file before close, and a failed export deletes it.
+    this.db.exec("BEGIN");
   }
 
   insert(rows: StagedRow[], members: MemberRow[]): void {
-    this.db.transaction(() => {
-      let i = 0;
-      for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) this.upsertMany.run(rows.slice(i, i + ROWS_PER_STATEMENT).flat());
-      for (; i < rows.length; i++) this.upsertOne.run(rows[i]!);
-      for (const member of members) this.addMember.run(member);
-    })();
+    let i = 0;
+    for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) this.upsertMany.run(rows.slice(i, i + ROWS_PER_STATEMENT).flat());
+    for (; i < rows.length; i++) this.upsertOne.run(rows[i]!);
+    for (const member of members) this.addMember.run(member);
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    if (this.db.inTransaction) this.db.exec("COMMIT");
+    this.db.close();
   }
 }
