@@ -124,4 +124,27 @@ describe("lexi export (built binary)", () => {
     expect(old.code).toBe(4);
     expect(old.stdout).toContain(`the folder now holds export ${forced.export_id}`);
   });
+
+  it("writes the counts of its files in the manifest: records, tasks, learners and examples per split", async () => {
+    const result = await lexi(["export", "--format", "raw", "--split", "0.7,0.3", "--split-by", "user", "--min-quality", "0", "--include-used", "--out", "counted"]);
+    expect(result.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, "counted/manifest.json"), "utf8"));
+    const store = await openStore(db);
+    const learnerOf = new Map((await store.collection(COLLECTIONS.queue).find({}).toArray()).map((item) => [String(item._id), String(item.user_id)]));
+    await store.close();
+    const perTask: Record<string, number> = {};
+    let examples = 0;
+    for (const split of ["train", "validation"]) {
+      const records = readFileSync(join(dir, `counted/${split}.jsonl`), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { id: string; task_types: string[] });
+      expect(manifest.counts.per_split[split]).toBe(records.length);
+      expect(manifest.counts.learners_per_split[split]).toBe(new Set(records.map((record) => learnerOf.get(record.id))).size);
+      examples += new Set(records.map((record) => record.id)).size;
+      for (const { task_types } of records) perTask[[...task_types].sort().join("+")] = (perTask[[...task_types].sort().join("+")] ?? 0) + 1;
+    }
+    expect(manifest.counts.examples).toBe(examples);
+    expect(manifest.counts.records).toBe(manifest.counts.per_split.train + manifest.counts.per_split.validation);
+    expect(manifest.counts.per_task).toEqual(perTask);
+    expect(manifest.counts.learners_per_split.train).toBeGreaterThan(0);
+    expect(manifest.counts.learners_per_split.validation).toBeGreaterThan(0);
+  });
 });

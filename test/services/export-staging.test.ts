@@ -98,7 +98,9 @@ describe("staged units", () => {
       ['{"id":"a"}', 0],
       ['{"id":"c"}', 0],
     ]);
-    expect([...staging.tallyPerSplit()]).toEqual([[0, { learners: 1, examples: 2 }]]);
+    const counted = await staging.countWritten();
+    expect([...counted.perSplit]).toEqual([[0, { learners: 1, examples: 2 }]]);
+    expect(counted.units).toEqual([{ split: 0, task: "grammar", note: "", n: 2 }]);
     // Every example behind a written key, the dropped duplicates too, used if any of its units was.
     expect([...staging.exportedExamples(undefined, 2)]).toEqual([
       [
@@ -132,13 +134,16 @@ describe("staged units", () => {
     }
     const splitOfLearner = new Map(written.map(({ i, split }) => [i % 7, split]));
     expect(written.every(({ i, split }) => splitOfLearner.get(i % 7) === split)).toBe(true);
-    const tallies = staging.tallyPerSplit(4000);
-    expect([...tallies].map(([split, tally]) => [split, tally.learners]).sort()).toEqual([
+    const counted = await staging.countWritten(4000);
+    expect([...counted.perSplit].map(([split, tally]) => [split, tally.learners]).sort()).toEqual([
       [0, 4],
       [1, 3],
     ]);
-    expect([...tallies.values()].reduce((sum, t) => sum + t.examples, 0)).toBe(4000);
-    expect(staging.tallyPerSplit(4000.7)).toEqual(tallies);
+    expect([...counted.perSplit.values()].reduce((sum, t) => sum + t.examples, 0)).toBe(4000);
+    // Units per split, the split of the first written unit (e0, learner u0) first.
+    const firstSplit = splitOfLearner.get(0)!;
+    expect(counted.units.map(({ split, n }) => [split, n])).toEqual([firstSplit, 1 - firstSplit].map((split) => [split, written.filter((unit) => unit.split === split).length]));
+    expect(await staging.countWritten(4000.7)).toEqual(counted);
     // Without trackMembers nothing is remembered for marking.
     expect([...staging.exportedExamples()]).toEqual([]);
   });

@@ -304,6 +304,9 @@ async function writeOutputs(
   const names = splitNames(splits);
   // Every requested split gets its file, even an empty one (--allow-empty-splits).
   const sinks: LineSink[] = names.map((_, split) => ("stream" in target ? new StreamSink(target.stream) : new FileSink(join(tempFolder!, fileName(splits, split)))));
+  // Counted beside the writing; an export that fails while writing leaves the count unread.
+  const written = staging.countWritten(input.limit);
+  written.catch(() => undefined);
   try {
     for (const chunk of staging.chunks(input.limit)) {
       options.signal?.throwIfAborted();
@@ -312,13 +315,14 @@ async function writeOutputs(
       options.onProgress?.(0, counts.records);
     }
     options.signal?.throwIfAborted();
-    for (const { split, task, note, n } of staging.unitTallies(input.limit)) {
+    const { units, perSplit } = await written;
+    for (const { split, task, note, n } of units) {
       counts.per_split[names[split]!]! += n;
       counts.per_task[task] = (counts.per_task[task] ?? 0) + n;
       if (note === "uncorrected") counts.without_corrected_sentence += n;
       if (note === "clean") counts.clean!.records += n;
     }
-    for (const [split, tally] of staging.tallyPerSplit(input.limit)) {
+    for (const [split, tally] of perSplit) {
       counts.learners_per_split[names[split]!] = tally.learners;
       counts.examples += tally.examples;
     }

@@ -1,19 +1,26 @@
 /**
  * Worker thread of an export's staging: receives batches of rows and acknowledges each once
- * stored, so the exporting thread can keep at most a few batches in flight.
+ * stored, so the exporting thread can keep at most a few batches in flight; once the rows are
+ * all stored, answers read queries on the file.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import Database from "better-sqlite3";
 import { StagingTable, type MemberRow, type StagedRow } from "./staging-table.js";
 
-type Message = { type: "rows"; rows: StagedRow[]; members: MemberRow[] } | { type: "finish" };
+type Message = { type: "rows"; rows: StagedRow[]; members: MemberRow[] } | { type: "finish" } | { type: "read"; sql: string };
 
-const table = new StagingTable((workerData as { path: string }).path);
+const { path } = workerData as { path: string };
+const table = new StagingTable(path);
+let reader: Database.Database | undefined;
 parentPort!.on("message", (message: Message) => {
   if (message.type === "rows") {
     table.insert(message.rows, message.members);
     parentPort!.postMessage({ type: "ack" });
-  } else {
+  } else if (message.type === "finish") {
     table.close();
     parentPort!.postMessage({ type: "done" });
+  } else {
+    reader ??= new Database(path, { readonly: true });
+    parentPort!.postMessage({ type: "result", rows: reader.prepare(message.sql).all() });
   }
 });

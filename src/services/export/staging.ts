@@ -51,6 +51,17 @@ export interface UnitTally {
   n: number;
 }
 
+interface SplitTally {
+  split: number;
+  learners: number;
+  examples: number;
+}
+
+export interface WrittenCounts {
+  units: UnitTally[];
+  perSplit: Map<number, { learners: number; examples: number }>;
+}
+
 export interface ExportedExample {
   id: string;
   /** Already used in training when read (only with include_used). */
@@ -79,19 +90,21 @@ export function removeStaleStaging(): void {
   }
 }
 
+type WorkerReply = { type: "ack" } | { type: "done" } | { type: "result"; rows: unknown[] };
+
 class WorkerWriter {
   private readonly worker: Worker;
   private inFlight = 0;
-  private waiting: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  private waiting: Array<{ resolve: (reply: WorkerReply) => void; reject: (error: Error) => void }> = [];
   private failure: Error | undefined;
   private finished: Promise<void> | undefined;
 
   constructor(path: string) {
     // No inherited flags: some (--input-type, -e) only make sense for the main thread.
     this.worker = new Worker(WORKER_FILE, { workerData: { path }, execArgv: [] });
-    this.worker.on("message", (message: { type: string }) => {
+    this.worker.on("message", (message: WorkerReply) => {
       if (message.type === "ack") this.inFlight--;
-      this.waiting.shift()?.resolve();
+      this.waiting.shift()?.resolve(message);
     });
     this.worker.on("error", (error) => {
       this.failure = error;
@@ -99,7 +112,8 @@ class WorkerWriter {
     });
   }
 
-  private next(): Promise<void> {
+  /** The worker's next reply: it answers each message in turn. */
+  private next(): Promise<WorkerReply> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
@@ -116,11 +130,17 @@ class WorkerWriter {
       while (this.inFlight > 0) await this.next();
       this.worker.postMessage({ type: "finish" });
       await this.next();
-      await this.worker.terminate();
     })());
   }
 
-  async abort(): Promise<void> {
+  /** Runs a query on the finished file in the worker, beside whatever this thread does meanwhile. */
+  async read(sql: string): Promise<unknown[]> {
+    if (this.failure) throw this.failure;
+    this.worker.postMessage({ type: "read", sql });
+    return ((await this.next()) as Extract<WorkerReply, { type: "result" }>).rows;
+  }
+
+  async close(): Promise<void> {
     await this.worker.terminate();
   }
 }
@@ -136,7 +156,7 @@ class LocalWriter {
     this.table.close();
   }
 
-  async abort(): Promise<void> {
+  async close(): Promise<void> {
     this.table.close();
   }
 }
@@ -280,11 +300,6 @@ export class ExportStaging {
     }
   }
 
-  /** The written units per split, task and note, in the order each combination first appears. */
-  unitTallies(limit?: number): UnitTally[] {
-    return this.db.prepare(`SELECT split, task, note, count(*) AS n FROM (${this.withSplits(limit)}) GROUP BY split, task, note ORDER BY min(r)`).all() as UnitTally[];
-  }
-
   /** Written units per key space: the part of the key before its first ":" (a preference record's source). */
   recordsPerKeySpace(limit?: number): Map<string, number> {
     const rows = this.db.prepare(`SELECT substr(key, 1, instr(key, ':') - 1) AS space, count(*) AS n FROM (${this.written(limit)}) GROUP BY space`).all() as Array<{ space: string; n: number }>;
@@ -292,15 +307,20 @@ export class ExportStaging {
   }
 
   /**
-   * Distinct learners and examples per split among the written units, in one pass (counted here:
-   * JS sets would grow). All units of an example share its group, so an example is in one split
-   * and the per-split example counts add up to the total.
+   * The written units per split, task and note, in the order each combination first appears;
+   * and per split, its distinct learners and examples (counted in SQL: JS sets would grow). All
+   * units of an example share its group, so an example is in one split and the per-split example
+   * counts add up to the total. Counted by the worker when there is one, so that this thread
+   * meanwhile writes the lines (each count is a pass over the staged rows).
    */
-  tallyPerSplit(limit?: number): Map<number, { learners: number; examples: number }> {
-    const rows = this.db
-      .prepare(`SELECT split, count(DISTINCT user_id) AS learners, count(DISTINCT example_id) AS examples FROM (${this.withSplits(limit)}) GROUP BY split`)
-      .all() as Array<{ split: number; learners: number; examples: number }>;
-    return new Map(rows.map(({ split, learners, examples }) => [split, { learners, examples }]));
+  async countWritten(limit?: number): Promise<WrittenCounts> {
+    const written = this.withSplits(limit);
+    const read = (sql: string) => (this.writer instanceof WorkerWriter ? this.writer.read(sql) : Promise.resolve(this.db.prepare(sql).all()));
+    const [units, splits] = await Promise.all([
+      read(`SELECT split, task, note, count(*) AS n FROM (${written}) GROUP BY split, task, note ORDER BY min(r)`) as Promise<UnitTally[]>,
+      read(`SELECT split, count(DISTINCT user_id) AS learners, count(DISTINCT example_id) AS examples FROM (${written}) GROUP BY split`) as Promise<SplitTally[]>,
+    ]);
+    return { units, perSplit: new Map(splits.map(({ split, learners, examples }) => [split, { learners, examples }])) };
   }
 
   /**
@@ -323,7 +343,7 @@ export class ExportStaging {
   }
 
   async close(): Promise<void> {
-    if (!this.reader) await this.writer.abort();
+    await this.writer.close();
     if (this.reader?.open) this.reader.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
