@@ -8,7 +8,6 @@
  * (see ExportStaging.keepClean), so the same seed picks the same ones.
  */
 import { DEFAULT_AUTO_QUEUE } from "../../domain/auto-queue.js";
-import { dedupKey } from "../../domain/dedup-key.js";
 import { FormatRuleError, formatUnit } from "../../domain/export-formats.js";
 import { splitHash } from "../../domain/split.js";
 import { idText } from "../../schema/common.js";
@@ -62,7 +61,7 @@ export async function stageCleanExamples(store: Store, input: ValidExport, stagi
       throw error;
     }
     await staging.add({
-      key: `${CLEAN_KEY_PREFIX}${input.dedup ? dedupKey("grammar", text) : id}`,
+      key: input.dedup ? { prefix: CLEAN_KEY_PREFIX, text } : `${CLEAN_KEY_PREFIX}${id}`,
       ord: splitHash(id, input.seed),
       exampleId: id,
       task: "grammar",

@@ -10,7 +10,6 @@ import { stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import { InvalidInputError, NotFoundError } from "../../errors.js";
-import { dedupKey } from "../../domain/dedup-key.js";
 import { currentOutput } from "../../domain/corrections.js";
 import { FormatRuleError, formatUnit, templateFor, type ExportUnit, type FormattedUnit } from "../../domain/export-formats.js";
 import { datasetCard, llamaFactoryDatasetInfo } from "../../domain/trainer-files.js";
@@ -234,7 +233,7 @@ function stage(item: QueueItemDoc, input: ValidExport, counts: ExportCounts): St
     }
     const ord = `${exampleId}\u0000${task}`;
     staged.push({
-      key: input.dedup ? dedupKey(task, item.user_input) : ord,
+      key: input.dedup ? { prefix: "", text: item.user_input } : ord,
       ord,
       exampleId,
       task,

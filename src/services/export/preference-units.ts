@@ -59,7 +59,7 @@ function unit(item: QueueItemDoc, task: string, source: PreferenceSource, line: 
   const ord = `${exampleId}\u0000${task}\u0000${source}`;
   return {
     // The source leads the key, so the manifest can count records per source and pairs of two sources never replace each other.
-    key: input.dedup ? `${source}:${dedupKey(task, item.user_input)}` : `${source}:${ord}`,
+    key: input.dedup ? { prefix: `${source}:`, text: item.user_input } : `${source}:${ord}`,
     ord,
     exampleId,
     task,

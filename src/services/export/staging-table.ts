@@ -6,11 +6,17 @@
  * `--mark-used` can mark all the examples a record stands for.
  */
 import Database from "better-sqlite3";
+import { dedupKey } from "../../domain/dedup-key.js";
 
-/** key, ord, example id, task, group, user id, quality, line, note */
-export type StagedRow = [string, string, string, string, string, string, number, string, string];
-/** key, example id, 1 if the example was already used in training when read */
-export type MemberRow = [string, string, number];
+/**
+ * key (null: made here from the key prefix and the learner's text), ord, example id, task, group,
+ * user id, quality, line, note, key prefix, learner's text, member (1 or 0: the example was
+ * already used in training when read; null: not remembered)
+ */
+export type StagedRow = [string | null, string, string, string, string, string, number, string, string, string, string | null, number | null];
+
+/** The values of a row's units columns, in the order the INSERT names them. */
+const unitValues = (row: StagedRow) => row.slice(0, 9);
 
 /** Rows per INSERT statement: one call per row costs more than the insert itself. */
 const ROWS_PER_STATEMENT = 50;
@@ -46,11 +52,12 @@ export class StagingTable {
     this.db.exec("BEGIN");
   }
 
-  insert(rows: StagedRow[], members: MemberRow[]): void {
+  insert(rows: StagedRow[]): void {
+    for (const row of rows) row[0] ??= row[9] + dedupKey(row[3], row[10]!);
     let i = 0;
-    for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) this.upsertMany.run(rows.slice(i, i + ROWS_PER_STATEMENT).flat());
-    for (; i < rows.length; i++) this.upsertOne.run(rows[i]!);
-    for (const member of members) this.addMember.run(member);
+    for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) this.upsertMany.run(rows.slice(i, i + ROWS_PER_STATEMENT).flatMap(unitValues));
+    for (; i < rows.length; i++) this.upsertOne.run(unitValues(rows[i]!));
+    for (const row of rows) if (row[11] !== null) this.addMember.run(row[0], row[2], row[11]);
   }
 
   close(): void {

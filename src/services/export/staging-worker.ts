@@ -5,16 +5,16 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { StagingTable, type MemberRow, type StagedRow } from "./staging-table.js";
+import { StagingTable, type StagedRow } from "./staging-table.js";
 
-type Message = { type: "rows"; rows: StagedRow[]; members: MemberRow[] } | { type: "finish" } | { type: "read"; sql: string };
+type Message = { type: "rows"; rows: StagedRow[] } | { type: "finish" } | { type: "read"; sql: string };
 
 const { path } = workerData as { path: string };
 const table = new StagingTable(path);
 let reader: Database.Database | undefined;
 parentPort!.on("message", (message: Message) => {
   if (message.type === "rows") {
-    table.insert(message.rows, message.members);
+    table.insert(message.rows);
     parentPort!.postMessage({ type: "ack" });
   } else if (message.type === "finish") {
     table.close();

@@ -14,11 +14,11 @@ import Database from "better-sqlite3";
 import { splitEnds, splitHash } from "../../domain/split.js";
 import { CLEAN_KEY_PREFIX } from "./clean-examples.js";
 import { processAlive } from "./process-alive.js";
-import { StagingTable, type MemberRow, type StagedRow } from "./staging-table.js";
+import { StagingTable, type StagedRow } from "./staging-table.js";
 
 export interface StagedUnit {
   /** Dedup key: the unit loses to a better one with the same key. */
-  key: string;
+  key: string | LearnerTextKey;
   /** Tie-break between equal qualities: example id, then task. */
   ord: string;
   exampleId: string;
@@ -31,6 +31,15 @@ export interface StagedUnit {
   /** The example was already used in training when it was read. */
   used: boolean;
   note?: UnitNote;
+}
+
+/**
+ * A key made of a learner's text: `prefix`, then dedupKey(task, text). The staging worker makes
+ * it, when there is one: normalizing the text cost the exporting thread a twentieth of its time.
+ */
+export interface LearnerTextKey {
+  prefix: string;
+  text: string;
 }
 
 /** What the counts say of a written unit: its grammar target left out the corrected sentence, or it is a clean example. */
@@ -118,9 +127,9 @@ class WorkerWriter {
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
-  async write(rows: StagedRow[], members: MemberRow[]): Promise<void> {
+  async write(rows: StagedRow[]): Promise<void> {
     if (this.failure) throw this.failure;
-    this.worker.postMessage({ type: "rows", rows, members });
+    this.worker.postMessage({ type: "rows", rows });
     this.inFlight++;
     while (this.inFlight >= MAX_IN_FLIGHT) await this.next();
   }
@@ -148,8 +157,8 @@ class WorkerWriter {
 class LocalWriter {
   constructor(private readonly table: StagingTable) {}
 
-  async write(rows: StagedRow[], members: MemberRow[]): Promise<void> {
-    this.table.insert(rows, members);
+  async write(rows: StagedRow[]): Promise<void> {
+    this.table.insert(rows);
   }
 
   async finish(): Promise<void> {
@@ -167,7 +176,6 @@ export class ExportStaging {
   private readonly writer: WorkerWriter | LocalWriter;
   private reader: Database.Database | undefined;
   private pending: StagedRow[] = [];
-  private pendingMembers: MemberRow[] = [];
   /** The groups are ranked and cut into several splits (a `groups` table holds each one's split). */
   private cut = false;
   offered = 0;
@@ -191,18 +199,17 @@ export class ExportStaging {
   async add(unit: StagedUnit): Promise<void> {
     this.offered++;
     if (unit.line.length > this.longestLine) this.longestLine = unit.line.length;
-    this.pending.push([unit.key, unit.ord, unit.exampleId, unit.task, unit.group, unit.userId, unit.quality, unit.line, unit.note ?? ""]);
+    const [key, prefix, text] = typeof unit.key === "string" ? [unit.key, "", null] : [null, unit.key.prefix, unit.key.text];
     // A clean example comes from an interaction, not a queue item: there is nothing to mark as used.
-    if (this.trackMembers && unit.note !== "clean") this.pendingMembers.push([unit.key, unit.exampleId, unit.used ? 1 : 0]);
+    const member = this.trackMembers && unit.note !== "clean" ? (unit.used ? 1 : 0) : null;
+    this.pending.push([key, unit.ord, unit.exampleId, unit.task, unit.group, unit.userId, unit.quality, unit.line, unit.note ?? "", prefix, text, member]);
     if (this.pending.length >= BATCH) await this.flush();
   }
 
   private async flush(): Promise<void> {
     const rows = this.pending;
-    const members = this.pendingMembers;
     this.pending = [];
-    this.pendingMembers = [];
-    if (rows.length) await this.writer.write(rows, members);
+    if (rows.length) await this.writer.write(rows);
   }
 
   /** Stores what is left and opens the staged rows for reading. */
