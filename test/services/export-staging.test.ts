@@ -156,6 +156,22 @@ describe("staged units", () => {
     expect(Object.fromEntries(staging.recordsPerKeySpace(2))).toEqual({ correction: 2 });
   });
 
+  it("made of learner texts share a key when the texts normalize alike, and remember every example behind it", async () => {
+    staging = new ExportStaging(true);
+    await staging.add(unit("", 0.5, { key: { prefix: "feedback:", text: "I  GO to school!" }, exampleId: "a" }));
+    await staging.add(unit("", 0.9, { key: { prefix: "feedback:", text: "i go to school" }, exampleId: "b", used: true }));
+    await staging.add(unit("", 0.7, { key: { prefix: "correction:", text: "i go to school" }, exampleId: "c" }));
+    await staging.finish();
+    expect(staging.kept).toBe(2);
+    expect(writtenLines(staging).map(([line]) => line)).toEqual(['{"id":"b"}', '{"id":"c"}']);
+    expect(Object.fromEntries(staging.recordsPerKeySpace())).toEqual({ feedback: 1, correction: 1 });
+    expect([...staging.exportedExamples()].flat()).toEqual([
+      { id: "a", used: false },
+      { id: "b", used: true },
+      { id: "c", used: false },
+    ]);
+  });
+
   it("are read only after finish", () => {
     staging = new ExportStaging(false);
     expect(() => staging.kept).toThrow("staging is read only after finish()");
