@@ -249,6 +249,14 @@ describe("a stream export", () => {
     expect(result).toMatchObject({ directory: null, folder: null, manifest_path: null, state: "complete" });
   });
 
+  it("fails, and records no export, when its reader goes away while the stream is full", async () => {
+    await queued(Array.from({ length: 50 }, (_, i) => item(i)));
+    // A reader that takes no chunk, then leaves without an error (a closed connection) while the export waits.
+    const stalled: Writable = new Writable({ highWaterMark: 16, write: () => void setTimeout(() => stalled.destroy(), 20) });
+    await expect(exportDataset(store, { format: "raw" }, { stream: stalled })).rejects.toThrow("the reader of the export went away");
+    expect(await store.collection<ExportDoc>(COLLECTIONS.exports).countDocuments({ state: "complete" })).toBe(0);
+  });
+
   it("refuses splits, which need a folder", async () => {
     await expect(exportDataset(store, { split: [0.5, 0.5] }, { stream: new PassThrough() })).rejects.toThrow(
       new InvalidInputError("splits need a directory to write to (--out <dir>), not standard output"),

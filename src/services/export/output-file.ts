@@ -15,8 +15,19 @@ export interface LineSink {
   abort(): void;
 }
 
+/** Waits for room when the stream is full; a stream closed meanwhile (its reader gone) fails the write. */
 async function writeWithBackpressure(stream: Writable, text: string | Uint8Array, signal?: AbortSignal): Promise<void> {
-  if (!stream.write(text)) await once(stream, "drain", { signal });
+  if (stream.write(text)) return;
+  const settled = new AbortController();
+  const stop = signal ? AbortSignal.any([signal, settled.signal]) : settled.signal;
+  try {
+    await Promise.race([
+      once(stream, "drain", { signal: stop }),
+      once(stream, "close", { signal: stop }).then(() => Promise.reject(new Error("the reader of the export went away"))),
+    ]);
+  } finally {
+    settled.abort();
+  }
 }
 
 /** Flushes a file or folder to the disk, so a rename that follows publishes complete data. */

@@ -60,9 +60,15 @@ export class StagingTable {
     for (const row of rows) if (row[11] !== null) this.addMember.run(row[0], row[2], row[11]);
   }
 
-  close(): void {
+  /** Commits the staged rows and closes the file. */
+  finish(): void {
     if (!this.db.open) return;
     if (this.db.inTransaction) this.db.exec("COMMIT");
     this.db.close();
+  }
+
+  /** Closes the file; rows not finished are dropped with it. */
+  close(): void {
+    if (this.db.open) this.db.close();
   }
 }

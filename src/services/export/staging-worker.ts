@@ -12,15 +12,26 @@ type Message = { type: "rows"; rows: StagedRow[] } | { type: "finish" } | { type
 const { path } = workerData as { path: string };
 const table = new StagingTable(path);
 let reader: Database.Database | undefined;
-parentPort!.on("message", (message: Message) => {
+function answer(message: Message): unknown {
   if (message.type === "rows") {
     table.insert(message.rows);
-    parentPort!.postMessage({ type: "ack" });
-  } else if (message.type === "finish") {
-    table.close();
-    parentPort!.postMessage({ type: "done" });
-  } else {
-    reader ??= new Database(path, { readonly: true });
-    parentPort!.postMessage({ type: "result", rows: reader.prepare(message.sql).all() });
+    return { type: "ack" };
   }
+  if (message.type === "finish") {
+    table.finish();
+    return { type: "done" };
+  }
+  reader ??= new Database(path, { readonly: true });
+  return { type: "result", rows: reader.prepare(message.sql).all() };
+}
+
+// A failure goes back as its message: an error thrown here reaches the other thread without it.
+parentPort!.on("message", (message: Message) => {
+  let reply: unknown;
+  try {
+    reply = answer(message);
+  } catch (error) {
+    reply = { type: "failed", message: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort!.postMessage(reply);
 });

@@ -99,7 +99,7 @@ export function removeStaleStaging(): void {
   }
 }
 
-type WorkerReply = { type: "ack" } | { type: "done" } | { type: "result"; rows: unknown[] };
+type WorkerReply = { type: "ack" } | { type: "done" } | { type: "result"; rows: unknown[] } | { type: "failed"; message: string };
 
 class WorkerWriter {
   private readonly worker: Worker;
@@ -112,13 +112,16 @@ class WorkerWriter {
     // No inherited flags: some (--input-type, -e) only make sense for the main thread.
     this.worker = new Worker(WORKER_FILE, { workerData: { path }, execArgv: [] });
     this.worker.on("message", (message: WorkerReply) => {
+      if (message.type === "failed") return this.fail(new Error(`the export's staging failed: ${message.message}`));
       if (message.type === "ack") this.inFlight--;
       this.waiting.shift()?.resolve(message);
     });
-    this.worker.on("error", (error) => {
-      this.failure = error;
-      for (const waiter of this.waiting.splice(0)) waiter.reject(error);
-    });
+    this.worker.on("error", (error) => this.fail(error));
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(this.failure);
   }
 
   /** The worker's next reply: it answers each message in turn. */
@@ -162,7 +165,7 @@ class LocalWriter {
   }
 
   async finish(): Promise<void> {
-    this.table.close();
+    this.table.finish();
   }
 
   async close(): Promise<void> {
@@ -350,8 +353,11 @@ export class ExportStaging {
   }
 
   async close(): Promise<void> {
-    await this.writer.close();
-    if (this.reader?.open) this.reader.close();
-    rmSync(this.dir, { recursive: true, force: true });
+    try {
+      await this.writer.close();
+      if (this.reader?.open) this.reader.close();
+    } finally {
+      rmSync(this.dir, { recursive: true, force: true });
+    }
   }
 }
