@@ -47,8 +47,8 @@ export class StagingTable {
     this.upsertMany = upsert(ROWS_PER_STATEMENT);
     this.upsertOne = upsert(1);
     this.addMember = this.db.prepare("INSERT INTO members (key, example_id, used) VALUES (?, ?, ?)");
-    // One transaction from the first row to close: a commit per batch wrote the same index pages
-    // out again and again. Nothing reads the file before close, and a failed export deletes it.
+    // One transaction from the first row to finish(): a commit per batch wrote the same index
+    // pages out again and again. Nothing reads the file before that, and a failed export deletes it.
     this.db.exec("BEGIN");
   }
 
