@@ -27,7 +27,7 @@ const CLI_FILE = join(__dirname, "../dist/lexi.cjs");
 /** Builds whose caches are kept: the newest few, so two installs used in turn keep theirs. */
 const KEPT_BUILDS = 4;
 /** A cache file's name: the build's digest, then the command; `.commands` lists of older lexis belong to their build. */
-const CACHE_FILE = /^code-([0-9a-f]{40})(?:-[a-z0-9_-]*)?\.cache(?:\.commands)?$/;
+const CACHE_FILE = /^code-([0-9a-f]{40})(?:-[a-z0-9-]*)?\.cache(?:\.commands)?$/;
 /** A half-written file older than this belongs to a run that died. */
 const ABANDONED_MS = 10 * 60_000;
 const DIGEST_BYTES = 20;
