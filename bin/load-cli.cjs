@@ -41,8 +41,10 @@ const WRAPPER_START = "(function (exports, require, module, __filename, __dirnam
  */
 function loadCli(cliFile = CLI_FILE, argv = process.argv) {
   if (process.sourceMapsEnabled) return { main: require(cliFile).main, cache: "off", saveCache: () => undefined };
-  const source = readFileSync(cliFile, "utf8");
-  const cacheFile = cacheFileFor(source, commandOf(argv));
+  // Read as bytes: the digest of the bytes costs a third of the digest of the decoded string.
+  const bytes = readFileSync(cliFile);
+  const source = bytes.toString("utf8");
+  const cacheFile = cacheFileFor(bytes, commandOf(argv));
   const stored = cacheFile ? readIfPresent(cacheFile) : undefined;
   const cached = stored && intact(stored);
   const script = new Script(`${WRAPPER_START}${source}\n})`, { filename: cliFile, lineOffset: -1, cachedData: cached });
@@ -74,7 +76,7 @@ function commandOf(argv) {
  * flags is rejected) for this command, or undefined when there is no folder this user alone may
  * write.
  */
-function cacheFileFor(source, command) {
+function cacheFileFor(sourceBytes, command) {
   try {
     const given = process.env.XDG_CACHE_HOME;
     // A relative XDG_CACHE_HOME is to be ignored (XDG Base Directory specification).
@@ -84,7 +86,7 @@ function cacheFileFor(source, command) {
     // Compiled code read from a folder another user can write would run as this user.
     if (!ownFolder(base) || !ownFolder(folder)) return undefined;
     const key = createHash("sha1")
-      .update(source)
+      .update(sourceBytes)
       .update(JSON.stringify([process.version, process.arch, process.execArgv, process.env.NODE_OPTIONS ?? ""]))
       .digest("hex");
     // The command's words as a file name: letters, digits and dashes, not too long.
