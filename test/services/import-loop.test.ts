@@ -58,10 +58,28 @@ describe("with --skip-invalid", () => {
 });
 
 describe("batches", () => {
-  it("hold a thousand records unless told otherwise", async () => {
+  it("hold 250 records inside one embedded transaction unless told otherwise", async () => {
     const seen: number[] = [];
     await importInteractions(store, { path: file(demoInteractions(1200, 92)) }, { onProgress: ({ records }) => seen.push(records) });
+    expect(seen).toEqual([250, 500, 750, 1000, 1200]);
+  });
+
+  it("hold a thousand records when each batch commits (--resume)", async () => {
+    const written: number[] = [];
+    await importInteractions(store, { path: file(demoInteractions(1200, 93)) }, { resume: true, onProgress: ({ stage, records }) => stage === "writing" && written.push(records) });
+    expect(written).toEqual([1000, 1200]);
+  });
+
+  it("hold a thousand records when each batch is a round trip (MongoDB's tagged run)", async () => {
+    const seen: number[] = [];
+    await importInteractions(store, { path: file(demoInteractions(1200, 95)) }, { atomicity: "tagged", onProgress: ({ records }) => seen.push(records) });
     expect(seen).toEqual([1000, 1200]);
+  });
+
+  it("hold what the caller asks for", async () => {
+    const seen: number[] = [];
+    await importInteractions(store, { path: file(demoInteractions(1200, 94)) }, { batchSize: 500, onProgress: ({ records }) => seen.push(records) });
+    expect(seen).toEqual([500, 1000, 1200]);
   });
 
   it("a resumable import of an empty input says there are no records", async () => {

@@ -42,8 +42,12 @@ export const IMPORT_PASSES = channel("lexi:import");
 const WORKER_FILE = fileURLToPath(new URL("./check-worker.js", import.meta.url));
 /** A smaller file is checked here: starting the worker (loading the schemas again) costs more than it saves. */
 const MIN_FILE_BYTES = 1024 * 1024;
-/** Bytes handed to the worker and not yet taken: enough for it to check the next batches while this thread, busy writing one, hands it nothing. */
-const MAX_AHEAD_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes handed to the worker and not yet taken: enough for it to check the next batches while this
+ * thread, busy writing one, hands it nothing. Not more: its checked records wait here as objects,
+ * and objects that wait through two young-generation collections are copied to the old one.
+ */
+const MAX_AHEAD_BYTES = 1024 * 1024;
 
 /** Whether an input of `bytes` (undefined: a pipe, of unknown length) is checked by a worker; only the built package ships one. */
 export function checkOffThread(bytes: number | undefined): boolean {

@@ -20,7 +20,7 @@ import type { Store } from "../../store/store.js";
 import { checkOutputPath } from "../files/output-path.js";
 import { NewFile } from "../files/new-file.js";
 import { fromSystemError } from "../files/system-errors.js";
-import { atomically, IMPORT_RUNS, joined, type Atomicity } from "./atomic-run.js";
+import { atomically, defaultAtomicity, IMPORT_RUNS, joined, type Atomicity } from "./atomic-run.js";
 import { Interruptible } from "./interruptible.js";
 import { checkedRecords, checkOffThread, IMPORT_PASSES, type CheckerSpec, type InputRecord } from "./checked-records.js";
 import type { OffThreadChecked } from "./checkers.js";
@@ -71,6 +71,15 @@ export interface ImportSummary {
 }
 
 const MAX_LISTED_ERRORS = 20;
+/** Records per write where each batch costs a commit (--resume) or a round trip (MongoDB). */
+const BATCH_RECORDS = 1000;
+/**
+ * Records per write inside one embedded transaction, where a batch costs neither: a smaller
+ * batch is written before its records live through two young-generation collections, so they die
+ * young instead of filling the old generation (peak RSS importing 100k interactions: 253-281 MB
+ * with batches of 1,000, 203-220 MB with 250, at the same speed).
+ */
+const TRANSACTION_BATCH_RECORDS = 250;
 /** How often the validating pass reports progress, in records (the writing pass reports per batch). */
 const PROGRESS_EVERY = 1000;
 
@@ -179,7 +188,8 @@ class ImportLoop<T> {
   private committedLine = 0;
   /** What a failing batch means for the store, for its message. */
   private outcome = "nothing was written";
-  private readonly batchSize: number;
+  /** Set by the mode the import runs in. */
+  private batchSize = BATCH_RECORDS;
 
   private readonly position: ReadPosition = { bytes: 0 };
   private stage: ImportProgress["stage"] = "writing";
@@ -190,13 +200,13 @@ class ImportLoop<T> {
     private readonly rejects: NewFile | undefined,
     /** The input's size, when it is a file. */
     private readonly totalBytes?: number,
-  ) {
-    this.batchSize = options.batchSize ?? 1000;
-  }
+  ) {}
 
   /** Everything inside one atomic run; any failure undoes it all. */
   async allOrNothing(store: Store, openInput: () => Promise<Readable>): Promise<ImportSummary> {
     const interrupt = new Interruptible(this.options.signal, () => `${this.importer.what} import interrupted after ${this.read} records: nothing was written (an import is all or nothing; --resume commits as it goes)`);
+    const atomicity = this.options.atomicity ?? defaultAtomicity(store);
+    this.batchSize = this.options.batchSize ?? (atomicity === "transaction" ? TRANSACTION_BATCH_RECORDS : BATCH_RECORDS);
     await atomically(
       store,
       async (run) => {
@@ -211,7 +221,7 @@ class ImportLoop<T> {
         // The rejects are on disk before the records commit: a full disk fails the whole import.
         if (this.invalid) await this.rejects?.finish();
       },
-      { atomicity: this.options.atomicity, interrupt },
+      { atomicity, interrupt },
     );
     return this.summary();
   }
@@ -219,6 +229,7 @@ class ImportLoop<T> {
   /** Batch by batch, each with the checkpoint of its last line in the same transaction. */
   async resumable(store: Store, path: string): Promise<ImportSummary> {
     const signal = this.options.signal;
+    this.batchSize = this.options.batchSize ?? BATCH_RECORDS;
     let after = 0;
     const interrupt = new Interruptible(signal, () => {
       const stored = Math.max(this.committedLine, after);
