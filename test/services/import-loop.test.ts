@@ -76,10 +76,13 @@ describe("batches", () => {
     expect(seen).toEqual([1000, 1200]);
   });
 
-  it("hold what the caller asks for", async () => {
+  it("hold what the caller asks for, whichever way the import commits", async () => {
     const seen: number[] = [];
     await importInteractions(store, { path: file(demoInteractions(1200, 94)) }, { batchSize: 500, onProgress: ({ records }) => seen.push(records) });
     expect(seen).toEqual([500, 1000, 1200]);
+    const written: number[] = [];
+    await importInteractions(store, { path: file(demoInteractions(1200, 96)) }, { resume: true, batchSize: 300, onProgress: ({ stage, records }) => stage === "writing" && written.push(records) });
+    expect(written).toEqual([300, 600, 900, 1200]);
   });
 
   it("a resumable import of an empty input says there are no records", async () => {

@@ -43,11 +43,12 @@ const WORKER_FILE = fileURLToPath(new URL("./check-worker.js", import.meta.url))
 /** A smaller file is checked here: starting the worker (loading the schemas again) costs more than it saves. */
 const MIN_FILE_BYTES = 1024 * 1024;
 /**
- * Bytes handed to the worker and not yet taken: enough for it to check the next batches while this
- * thread, busy writing one, hands it nothing. Not more: its checked records wait here as objects,
- * and objects that wait through two young-generation collections are copied to the old one.
+ * Input handed to the worker and not yet taken, per record of a batch: room for the worker to
+ * check the next batch of records up to this size while this thread, busy writing one, hands it
+ * nothing. Not more: its checked records wait here as objects, and objects that wait through two
+ * young-generation collections are copied to the old one.
  */
-const MAX_AHEAD_BYTES = 1024 * 1024;
+const AHEAD_BYTES_PER_RECORD = 4096;
 
 /** Whether an input of `bytes` (undefined: a pipe, of unknown length) is checked by a worker; only the built package ships one. */
 export function checkOffThread(bytes: number | undefined): boolean {
@@ -60,11 +61,11 @@ export function checkOffThread(bytes: number | undefined): boolean {
  * while the input (a pipe) has nothing more to give; an abort of `signal` stops the wait at once,
  * also while the worker is still busy with a JSON array it must read whole.
  */
-export async function* checkedRecords(input: Readable, position: ReadPosition, spec: CheckerSpec, signal?: AbortSignal): AsyncGenerator<InputRecord> {
+export async function* checkedRecords(input: Readable, position: ReadPosition, spec: CheckerSpec, batchRecords: number, signal?: AbortSignal): AsyncGenerator<InputRecord> {
   // No inherited flags: some (--input-type, -e) only make sense for the main thread.
   const worker = new Worker(WORKER_FILE, { workerData: spec, execArgv: [] });
   const inbox = new Inbox(worker);
-  const ahead = new Ahead();
+  const ahead = new Ahead(batchRecords * AHEAD_BYTES_PER_RECORD);
   const abort = () => inbox.fail(signal!.reason as Error);
   signal?.addEventListener("abort", abort, { once: true });
   const reading = (async () => {
@@ -98,8 +99,10 @@ export async function* checkedRecords(input: Readable, position: ReadPosition, s
   }
 }
 
-/** Bytes handed to the worker and not yet taken, at most MAX_AHEAD_BYTES: reading waits for room. */
+/** Bytes handed to the worker and not yet taken, at most `maxBytes`: reading waits for room. */
 class Ahead {
+  constructor(private readonly maxBytes: number) {}
+
   private handedBytes = 0;
   private takenBytes = 0;
   private stopped = false;
@@ -108,7 +111,7 @@ class Ahead {
   /** Counts the bytes of a chunk handed on, then waits for room; false once stopped. */
   async handed(bytes: number): Promise<boolean> {
     this.handedBytes += bytes;
-    while (!this.stopped && this.handedBytes - this.takenBytes >= MAX_AHEAD_BYTES) await new Promise<void>((resolve) => (this.wake = resolve));
+    while (!this.stopped && this.handedBytes - this.takenBytes >= this.maxBytes) await new Promise<void>((resolve) => (this.wake = resolve));
     return !this.stopped;
   }
 

@@ -74,10 +74,9 @@ const MAX_LISTED_ERRORS = 20;
 /** Records per write where each batch costs a commit (--resume) or a round trip (MongoDB). */
 const BATCH_RECORDS = 1000;
 /**
- * Records per write inside one embedded transaction, where a batch costs neither: a smaller
- * batch is written before its records live through two young-generation collections, so they die
- * young instead of filling the old generation (peak RSS importing 100k interactions: 253-281 MB
- * with batches of 1,000, 203-220 MB with 250, at the same speed).
+ * Records per write inside one transaction of the embedded engine, where a batch costs neither: a
+ * smaller batch is written before its records live through two young-generation collections, so
+ * they die young instead of filling the old generation.
  */
 const TRANSACTION_BATCH_RECORDS = 250;
 /** How often the validating pass reports progress, in records (the writing pass reports per batch). */
@@ -89,10 +88,11 @@ export async function importRecords<T>(store: Store, source: ImportSource, impor
   const file = spooled ?? (input.kind === "file" ? input : undefined);
   try {
     const rejects = options.skipInvalid ? new NewFile(await rejectsPath(store, input, options.rejectedPath)) : undefined;
-    const loop = new ImportLoop(importer, options, rejects, file?.size);
+    const resumable = options.resume === true && file !== undefined;
+    const loop = new ImportLoop(importer, options, batchRecords(store, options, resumable), rejects, file?.size);
     try {
       const openInput = async () => (file !== undefined ? fileStream(file.path, options.signal) : (input as StreamInput).open(options.signal));
-      const summary = options.resume && file !== undefined ? await loop.resumable(store, file.path) : await loop.allOrNothing(store, openInput);
+      const summary = resumable ? await loop.resumable(store, file.path) : await loop.allOrNothing(store, openInput);
       if (summary.rejected && rejects) await rejects.commit();
       else await rejects?.discard();
       return { ...summary, rejected_file: summary.rejected && rejects ? rejects.path : null };
@@ -103,6 +103,13 @@ export async function importRecords<T>(store: Store, source: ImportSource, impor
   } finally {
     if (spooled) await rm(spooled.dir, { recursive: true, force: true });
   }
+}
+
+/** The records per write: the caller's, or what the way the import commits makes cheapest. */
+function batchRecords(store: Store, options: ImportOptions, resumable: boolean): number {
+  if (options.batchSize !== undefined) return options.batchSize;
+  const oneTransaction = !resumable && store.backend === "embedded" && (options.atomicity ?? defaultAtomicity(store)) === "transaction";
+  return oneTransaction ? TRANSACTION_BATCH_RECORDS : BATCH_RECORDS;
 }
 
 /**
@@ -188,8 +195,6 @@ class ImportLoop<T> {
   private committedLine = 0;
   /** What a failing batch means for the store, for its message. */
   private outcome = "nothing was written";
-  /** Set by the mode the import runs in. */
-  private batchSize = BATCH_RECORDS;
 
   private readonly position: ReadPosition = { bytes: 0 };
   private stage: ImportProgress["stage"] = "writing";
@@ -197,6 +202,7 @@ class ImportLoop<T> {
   constructor(
     private readonly importer: Importer<T>,
     private readonly options: ImportOptions,
+    private readonly batchSize: number,
     private readonly rejects: NewFile | undefined,
     /** The input's size, when it is a file. */
     private readonly totalBytes?: number,
@@ -205,8 +211,6 @@ class ImportLoop<T> {
   /** Everything inside one atomic run; any failure undoes it all. */
   async allOrNothing(store: Store, openInput: () => Promise<Readable>): Promise<ImportSummary> {
     const interrupt = new Interruptible(this.options.signal, () => `${this.importer.what} import interrupted after ${this.read} records: nothing was written (an import is all or nothing; --resume commits as it goes)`);
-    const atomicity = this.options.atomicity ?? defaultAtomicity(store);
-    this.batchSize = this.options.batchSize ?? (atomicity === "transaction" ? TRANSACTION_BATCH_RECORDS : BATCH_RECORDS);
     await atomically(
       store,
       async (run) => {
@@ -221,7 +225,7 @@ class ImportLoop<T> {
         // The rejects are on disk before the records commit: a full disk fails the whole import.
         if (this.invalid) await this.rejects?.finish();
       },
-      { atomicity, interrupt },
+      { atomicity: this.options.atomicity, interrupt },
     );
     return this.summary();
   }
@@ -229,7 +233,6 @@ class ImportLoop<T> {
   /** Batch by batch, each with the checkpoint of its last line in the same transaction. */
   async resumable(store: Store, path: string): Promise<ImportSummary> {
     const signal = this.options.signal;
-    this.batchSize = this.options.batchSize ?? BATCH_RECORDS;
     let after = 0;
     const interrupt = new Interruptible(signal, () => {
       const stored = Math.max(this.committedLine, after);
@@ -240,7 +243,7 @@ class ImportLoop<T> {
       const checkpointId = `resume:${this.importer.what}:${await fileDigest(path, signal)}`;
       const runs = store.collection(IMPORT_RUNS);
       after = ((await runs.findOne({ _id: checkpointId }))?.line as number | undefined) ?? 0;
-      if (!this.options.skipInvalid) await new ImportLoop(this.importer, { ...this.options, skipInvalid: false }, undefined, this.totalBytes).validateOnly(store, path, interrupt);
+      if (!this.options.skipInvalid) await new ImportLoop(this.importer, { ...this.options, skipInvalid: false }, this.batchSize, undefined, this.totalBytes).validateOnly(store, path, interrupt);
       const commit = (items: T[]) =>
         store.transaction(async (session) => {
           const run = joined(store, session);
@@ -282,7 +285,7 @@ class ImportLoop<T> {
     const offThread = this.importer.offThread;
     const threads = offThread && checkOffThread(this.totalBytes) ? 2 : 1;
     if (IMPORT_PASSES.hasSubscribers) IMPORT_PASSES.publish({ what: this.importer.what, threads });
-    return threads === 2 ? checkedRecords(input, this.position, { checker: offThread!.checker, strict: offThread!.strict }, this.options.signal) : readRecords(input, this.position);
+    return threads === 2 ? checkedRecords(input, this.position, { checker: offThread!.checker, strict: offThread!.strict }, this.batchSize, this.options.signal) : readRecords(input, this.position);
   }
 
   private async take(record: InputRecord, store: Store, write: (items: T[]) => Promise<Record<string, number>>): Promise<void> {

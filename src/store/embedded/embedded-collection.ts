@@ -219,7 +219,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     };
   })();
 
-  /** One query per chunk of ids: an import checks a thousand ids at a time. */
+  /** One query per chunk of ids: an import checks a whole batch of ids at once. */
   private *rowsById(columns: string, keys: string[]): Generator<Row> {
     for (let start = 0; start < keys.length; start += CHUNK_ROWS) {
       const chunk = keys.slice(start, start + CHUNK_ROWS);
