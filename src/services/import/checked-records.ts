@@ -101,12 +101,12 @@ export async function* checkedRecords(input: Readable, position: ReadPosition, s
 
 /** Bytes handed to the worker and not yet taken, at most `maxBytes`: reading waits for room. */
 class Ahead {
-  constructor(private readonly maxBytes: number) {}
-
   private handedBytes = 0;
   private takenBytes = 0;
   private stopped = false;
   private wake: (() => void) | undefined;
+
+  constructor(private readonly maxBytes: number) {}
 
   /** Counts the bytes of a chunk handed on, then waits for room; false once stopped. */
   async handed(bytes: number): Promise<boolean> {
