@@ -15,6 +15,8 @@ export interface LineSink {
   abort(): void;
 }
 
+const READER_GONE = "the reader of the export went away";
+
 /** Waits for room when the stream is full; a stream closed meanwhile (its reader gone) fails the write. */
 async function writeWithBackpressure(stream: Writable, text: string | Uint8Array, signal?: AbortSignal): Promise<void> {
   if (stream.write(text)) return;
@@ -23,7 +25,7 @@ async function writeWithBackpressure(stream: Writable, text: string | Uint8Array
   try {
     await Promise.race([
       once(stream, "drain", { signal: stop }),
-      once(stream, "close", { signal: stop }).then(() => Promise.reject(new Error("the reader of the export went away"))),
+      once(stream, "close", { signal: stop }).then(() => Promise.reject(new Error(READER_GONE))),
     ]);
   } finally {
     settled.abort();
@@ -82,7 +84,7 @@ export class StreamSink implements LineSink {
   constructor(private readonly stream: Writable) {}
 
   async write(text: string | Uint8Array, signal?: AbortSignal): Promise<void> {
-    if (this.stream.destroyed) throw new Error("the reader of the export went away");
+    if (this.stream.destroyed) throw new Error(READER_GONE);
     this.hash.update(text);
     await writeWithBackpressure(this.stream, text, signal);
   }
