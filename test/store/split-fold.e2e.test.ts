@@ -1,9 +1,9 @@
 /**
  * A group over a large table is folded by two threads (the built package's worker), and gives the
- * groups one thread gives; a group with many keys, a filtered group and a worker that cannot load
- * fall back to one thread.
+ * groups one thread gives, however the chunks of the table fall to each; a group with many keys, a
+ * filtered group and a worker that cannot load fall back to one thread.
  */
-import { cpSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { requireBuild, ROOT, runNode, tempDir } from "../helpers/cli.js";
@@ -45,6 +45,14 @@ async function run(dist: string, dir: string): Promise<Outcome> {
   return JSON.parse(result.stdout) as Outcome;
 }
 
+/** A copy of the built package in `dir`, whose files a test may change; returns its dist folder. */
+function packageCopy(dir: string): string {
+  const dist = join(dir, "package", "dist");
+  cpSync(join(ROOT, "dist"), dist, { recursive: true });
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "package", "node_modules"));
+  return dist;
+}
+
 describe("groups over a large table", () => {
   it("are folded by two threads, with the groups one thread finds", async () => {
     requireBuild();
@@ -70,13 +78,28 @@ describe("groups over a large table", () => {
     }
   }, 60_000);
 
+  it("give the same groups when the worker starts late and this thread folds all but its last chunk", async () => {
+    requireBuild();
+    const { dir, cleanup } = tempDir();
+    try {
+      const dist = packageCopy(dir);
+      // The worker sleeps 1.5 s before it starts: this thread takes every chunk it may meanwhile.
+      renameSync(join(dist, "group-worker.js"), join(dist, "group-worker-late.js"));
+      writeFileSync(join(dist, "group-worker.js"), 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);\nawait import("./group-worker-late.js");\n');
+      const { threads, split, single } = await run(dist, dir);
+      expect(threads).toEqual([2, 1, 1, 1]);
+      expect(split.map((group) => [group._id, group.n, group.min, group.max])).toEqual(single.map((group) => [group._id, group.n, group.min, group.max]));
+      split.forEach((group, i) => expect(Math.abs((group.sum as number) - (single[i]!.sum as number))).toBeLessThan(1e-9));
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
+
   it("are folded by one thread when the worker cannot load, and the process goes on", async () => {
     requireBuild();
     const { dir, cleanup } = tempDir();
     try {
-      const dist = join(dir, "package", "dist");
-      cpSync(join(ROOT, "dist"), dist, { recursive: true });
-      symlinkSync(join(ROOT, "node_modules"), join(dir, "package", "node_modules"));
+      const dist = packageCopy(dir);
       writeFileSync(join(dist, "group-worker.js"), 'throw new Error("a broken install");\n');
       const { threads, split, single } = await run(dist, dir);
       expect(threads).toEqual([1, 1, 1, 1]);

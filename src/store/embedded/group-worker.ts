@@ -1,14 +1,15 @@
 /**
- * Worker thread of a split group (split-fold.ts): folds its part of a table's rows with its own
- * read-only connection and hands the partial groups back through the shared signal, so the
- * thread that started it can wait without its event loop. Whatever happens once it has started,
- * it answers (the groups or an error) and signals that it is done.
+ * Worker thread of a split group (split-fold.ts): folds chunks of a table's rows from the back,
+ * with its own read-only connection, until it meets the thread that started it, and hands the
+ * partial groups back through the shared signal, so that thread can wait without its event loop.
+ * Whatever happens once it has started, it answers (the groups or an error) and signals that it
+ * is done.
  */
 import { createRequire } from "node:module";
 import { workerData, type MessagePort } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import { type FoldSpec, HashGroupFunction, type PartialGroup } from "./hash-group.js";
-import { DONE, STARTED, type SplitSignal } from "./split-signal.js";
+import { DONE, STARTED, type SplitSignal, setState, takeChunk } from "./split-signal.js";
 
 interface Task {
   path: string;
@@ -17,6 +18,8 @@ interface Task {
   sql: string;
   params: unknown[];
   spec: FoldSpec;
+  /** The rowid ranges [from, to) the two threads share; the last is this worker's from the start. */
+  chunks: Array<[number, number]>;
   port: MessagePort;
   signal: SplitSignal;
 }
@@ -24,13 +27,18 @@ interface Task {
 const task = workerData as Task;
 let answer: { found: PartialGroup[] } | { error: string } = { error: "the group worker stopped before it answered" };
 try {
-  Atomics.store(task.signal, 0, STARTED);
-  Atomics.notify(task.signal, 0);
+  setState(task.signal, STARTED);
   const SqliteDatabase = createRequire(import.meta.url)("better-sqlite3") as typeof Database;
   const db = new SqliteDatabase(task.path, { readonly: true, nativeBinding: task.nativeBinding });
   try {
     db.pragma(`mmap_size = ${task.mmapBytes}`);
-    answer = { found: new HashGroupFunction(db).run(db.prepare(task.sql), task.params, task.spec) };
+    // The function first: a statement that calls it is prepared only once it exists.
+    const fold = new HashGroupFunction(db).open(task.spec);
+    const statement = db.prepare(task.sql);
+    let back = task.chunks.length - 1;
+    do fold.read(statement, [...task.params, ...task.chunks[back--]!]);
+    while (takeChunk(task.signal, task.chunks.length));
+    answer = { found: fold.found };
   } finally {
     db.close();
   }
@@ -40,7 +48,6 @@ try {
   try {
     task.port.postMessage(answer);
   } finally {
-    Atomics.store(task.signal, 0, DONE);
-    Atomics.notify(task.signal, 0);
+    setState(task.signal, DONE);
   }
 }

@@ -119,13 +119,22 @@ export class HashGroupFunction {
 
   /** Runs `statement`, which selects `lexi_hash_group(…)`, folding its rows by `spec`. */
   run(statement: Database.Statement, params: unknown[], spec: FoldSpec): PartialGroup[] {
+    const fold = this.open(spec);
+    fold.read(statement, params);
+    return fold.found;
+  }
+
+  /** A fold by `spec` that several runs of statements (over parts of a table) add to. */
+  open(spec: FoldSpec): { read: (statement: Database.Statement, params: unknown[]) => void; found: PartialGroup[] } {
     const { add, found } = newFold(spec);
-    this.fold = add;
-    try {
-      statement.get(...params);
-    } finally {
-      this.fold = undefined;
-    }
-    return found;
+    const read = (statement: Database.Statement, params: unknown[]) => {
+      this.fold = add;
+      try {
+        statement.get(...params);
+      } finally {
+        this.fold = undefined;
+      }
+    };
+    return { read, found };
   }
 }
