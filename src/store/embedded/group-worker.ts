@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { workerData, type MessagePort } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import { type FoldSpec, HashGroupFunction, type PartialGroup } from "./hash-group.js";
-import { DONE, STARTED, type SplitSignal, setState, takeChunk } from "./split-signal.js";
+import { DONE, STARTED, type SplitSignal, chunkTaker, setState } from "./split-signal.js";
 
 interface Task {
   path: string;
@@ -35,9 +35,11 @@ try {
     // The function first: a statement that calls it is prepared only once it exists.
     const fold = new HashGroupFunction(db).open(task.spec);
     const statement = db.prepare(task.sql);
-    let back = task.chunks.length - 1;
-    do fold.read(statement, [...task.params, ...task.chunks[back--]!]);
-    while (takeChunk(task.signal, task.chunks.length));
+    const take = chunkTaker(task.signal, task.chunks.length, "back");
+    // One snapshot for all of this thread's chunks, as one statement over its rows would read.
+    db.exec("BEGIN");
+    for (let chunk = take(); chunk !== undefined; chunk = take()) fold.read(statement, [...task.params, ...task.chunks[chunk]!]);
+    db.exec("COMMIT");
     answer = { found: fold.found };
   } finally {
     db.close();

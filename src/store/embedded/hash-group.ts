@@ -3,8 +3,8 @@
  * and over a million rows the sort took most of the query's time (1.5 s against 0.9 s this way).
  * The aggregate function `lexi_hash_group(…)` hands each row's arguments to the fold of the
  * statement running it, which keeps its groups in JavaScript Maps. A fold is described by plain
- * data (`FoldSpec`) and yields plain data (`PartialGroup`s), so a worker thread can fold one part
- * of a table while this thread folds the other.
+ * data (`FoldSpec`) and yields plain data (`PartialGroup`s), so a worker thread can fold some
+ * chunks of a table while this thread folds the others.
  *
  * The arguments of a row: its type letters (`ctypes`), the other key arguments, the accumulated
  * columns, then where it appears (its rowid, or rowid and element).

@@ -2,7 +2,9 @@
  * What the two threads of a split group share, read and written without an event loop: the
  * worker's state, and how many of the table's chunks have been taken. This thread takes chunks from
  * the front and the worker from the back, each counting its own, so a chunk is folded once however
- * their claims interleave; the last chunk is the worker's from the start.
+ * their takes interleave. The last chunk is the worker's from the start: a worker that starts late
+ * still has a part to fold, so a group over a large table is always folded by two threads when the
+ * worker starts at all.
  */
 export type SplitSignal = Int32Array;
 export const WAITING = 0;
@@ -14,7 +16,6 @@ const TAKEN = 1;
 
 export function newSplitSignal(): SplitSignal {
   const signal = new Int32Array(new SharedArrayBuffer(8));
-  // The last chunk is the worker's: a worker that starts late still folds a part.
   signal[TAKEN] = 1;
   return signal;
 }
@@ -33,12 +34,21 @@ export function waitWhile(signal: SplitSignal, state: number, ms: number): void 
   Atomics.wait(signal, STATE, state, ms);
 }
 
-/** Takes one more chunk of `chunks`; false when every chunk is taken. */
-export function takeChunk(signal: SplitSignal, chunks: number): boolean {
-  return Atomics.add(signal, TAKEN, 1) < chunks;
+/**
+ * The next chunk of `count` for one side, each time it is called: from the front 0, 1, …; from the
+ * back `count - 1` (without taking: it is the worker's), then `count - 2`, …; undefined once every
+ * chunk is taken.
+ */
+export function chunkTaker(signal: SplitSignal, count: number, side: "front" | "back"): () => number | undefined {
+  let taken = 0;
+  return () => {
+    if (side === "back" && taken === 0) return count - 1 - taken++;
+    if (Atomics.add(signal, TAKEN, 1) >= count) return undefined;
+    return side === "front" ? taken++ : count - 1 - taken++;
+  };
 }
 
-/** Lets nobody take another chunk. */
-export function takeNoMore(signal: SplitSignal, chunks: number): void {
-  Atomics.store(signal, TAKEN, chunks);
+/** Lets neither side take another chunk. */
+export function takeNoMore(signal: SplitSignal, count: number): void {
+  Atomics.store(signal, TAKEN, count);
 }
