@@ -3,8 +3,8 @@
  * worker's state, and how many of the table's chunks have been taken. This thread takes chunks from
  * the front and the worker from the back, each counting its own, so a chunk is folded once however
  * their takes interleave. The last chunk is the worker's from the start: a worker that starts late
- * still has a part to fold, so a group over a large table is always folded by two threads when the
- * worker starts at all.
+ * still has a part to fold, so a group over a large table is folded by two threads whenever the
+ * worker starts in time.
  */
 export type SplitSignal = Int32Array;
 export const WAITING = 0;
