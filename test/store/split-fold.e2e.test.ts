@@ -46,12 +46,32 @@ async function run(dist: string, dir: string): Promise<Outcome> {
   return JSON.parse(result.stdout) as Outcome;
 }
 
-/** A copy of the built package in `dir`, whose files a test may change; returns its dist folder. */
-function packageCopy(dir: string): string {
-  const dist = join(dir, "package", "dist");
-  cpSync(join(ROOT, "dist"), dist, { recursive: true });
-  symlinkSync(join(ROOT, "node_modules"), join(dir, "package", "node_modules"));
-  return dist;
+/**
+ * Runs the script against a copy of the built package whose group worker is `worker`, source that
+ * may run the built worker (as "./group-worker-built.js") after doing something of its own.
+ */
+async function runWithWorker(worker: string): Promise<Outcome> {
+  requireBuild();
+  const { dir, cleanup } = tempDir();
+  try {
+    const dist = join(dir, "package", "dist");
+    cpSync(join(ROOT, "dist"), dist, { recursive: true });
+    symlinkSync(join(ROOT, "node_modules"), join(dir, "package", "node_modules"));
+    renameSync(join(dist, "group-worker.js"), join(dist, "group-worker-built.js"));
+    writeFileSync(join(dist, "group-worker.js"), worker);
+    return await run(dist, dir);
+  } finally {
+    cleanup();
+  }
+}
+
+/** The same groups in the same order; compensated sums of different partial groups agree to within a few units in the last place. */
+function expectSameGroups(split: Outcome["split"], single: Outcome["single"]): void {
+  expect(split.map((group) => [group._id, group.n, group.min, group.max])).toEqual(single.map((group) => [group._id, group.n, group.min, group.max]));
+  split.forEach((group, i) => {
+    expect(Math.abs((group.sum as number) - (single[i]!.sum as number))).toBeLessThan(1e-9);
+    expect(Math.abs((group.avg as number) - (single[i]!.avg as number))).toBeLessThan(1e-12);
+  });
 }
 
 describe("groups over a large table", () => {
@@ -64,69 +84,34 @@ describe("groups over a large table", () => {
       expect(threads).toEqual([2, 1, 1, 1]);
       expect([serials, filtered]).toEqual([120_000, 52]);
       // 120,000 readings 37 s apart: 52 days, in order of first appearance.
-      expect(split.map((group) => group._id)).toEqual(single.map((group) => group._id));
       expect(split).toHaveLength(52);
       expect(split.reduce((total, group) => total + (group.n as number), 0)).toBe(120_000);
-      split.forEach((group, i) => {
-        const other = single[i]!;
-        expect([group.n, group.min, group.max]).toEqual([other.n, other.min, other.max]);
-        // Compensated sums of different partial groups agree to within a few units in the last place.
-        expect(Math.abs((group.sum as number) - (other.sum as number))).toBeLessThan(1e-9);
-        expect(Math.abs((group.avg as number) - (other.avg as number))).toBeLessThan(1e-12);
-      });
+      expectSameGroups(split, single);
     } finally {
       cleanup();
     }
   }, 60_000);
 
   it("give the same groups when the worker starts late and this thread folds all but its last chunk", async () => {
-    requireBuild();
-    const { dir, cleanup } = tempDir();
-    try {
-      const dist = packageCopy(dir);
-      // The worker sleeps 1.5 s before it starts: this thread takes every chunk it may meanwhile.
-      renameSync(join(dist, "group-worker.js"), join(dist, "group-worker-late.js"));
-      writeFileSync(join(dist, "group-worker.js"), 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);\nawait import("./group-worker-late.js");\n');
-      const { threads, split, single } = await run(dist, dir);
-      expect(threads).toEqual([2, 1, 1, 1]);
-      expect(split.map((group) => [group._id, group.n, group.min, group.max])).toEqual(single.map((group) => [group._id, group.n, group.min, group.max]));
-      split.forEach((group, i) => expect(Math.abs((group.sum as number) - (single[i]!.sum as number))).toBeLessThan(1e-9));
-    } finally {
-      cleanup();
-    }
+    // The worker sleeps 1.5 s before it starts: this thread takes every chunk it may meanwhile.
+    const { threads, split, single } = await runWithWorker('Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);\nawait import("./group-worker-built.js");\n');
+    expect(threads).toEqual([2, 1, 1, 1]);
+    expectSameGroups(split, single);
   }, 60_000);
 
   it("give the same groups when the worker fails on its chunk, which this thread then folds", async () => {
-    requireBuild();
-    const { dir, cleanup } = tempDir();
-    try {
-      const dist = packageCopy(dir);
-      // The worker starts, then fails on the chunk that is its own from the start (one without bounds).
-      renameSync(join(dist, "group-worker.js"), join(dist, "group-worker-failing.js"));
-      writeFileSync(
-        join(dist, "group-worker.js"),
-        'import { workerData } from "node:worker_threads";\nworkerData.chunks[workerData.chunks.length - 1] = null;\nawait import("./group-worker-failing.js");\n',
-      );
-      const { threads, split, single, serials } = await run(dist, dir);
-      expect(threads).toEqual([1, 1, 1, 1]);
-      expect(serials).toBe(120_000);
-      expect(split).toEqual(single);
-    } finally {
-      cleanup();
-    }
+    // The worker starts, then fails on the chunk that is its own from the start (one without bounds).
+    const { threads, split, single, serials } = await runWithWorker(
+      'import { workerData } from "node:worker_threads";\nworkerData.chunks[workerData.chunks.length - 1] = null;\nawait import("./group-worker-built.js");\n',
+    );
+    expect(threads).toEqual([1, 1, 1, 1]);
+    expect(serials).toBe(120_000);
+    expect(split).toEqual(single);
   }, 60_000);
 
   it("are folded by one thread when the worker cannot load, and the process goes on", async () => {
-    requireBuild();
-    const { dir, cleanup } = tempDir();
-    try {
-      const dist = packageCopy(dir);
-      writeFileSync(join(dist, "group-worker.js"), 'throw new Error("a broken install");\n');
-      const { threads, split, single } = await run(dist, dir);
-      expect(threads).toEqual([1, 1, 1, 1]);
-      expect(split).toEqual(single);
-    } finally {
-      cleanup();
-    }
+    const { threads, split, single } = await runWithWorker('throw new Error("a broken install");\n');
+    expect(threads).toEqual([1, 1, 1, 1]);
+    expect(split).toEqual(single);
   }, 60_000);
 });
